@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: ISC
+# aiupdate - one plain Makefile.  Targets: all check asan fuzz bench demo deps install clean
+
+CC      ?= cc
+O       ?= build
+CSTD    := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wwrite-strings -Wno-format-nonliteral
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -I. $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+BUILD_TIME := $(shell date +%s)
+
+LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -larchive -ljansson -linih
+LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
+
+# Library code shared by the client, the publisher and the tests.
+PORT_SRC     := port/err.c port/posix.c
+KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
+MANIFEST_SRC := $(wildcard manifest/*.c)
+CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
+LIB_SRC      := $(PORT_SRC) $(KEYS_SRC) $(MANIFEST_SRC) $(CLIENT_SRC)
+# Signing code: publisher only, never linked into the device binary.
+SIGN_SRC     := $(wildcard keys/sign*.c) $(filter-out repo/main.c,$(wildcard repo/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+SIGN_OBJ := $(SIGN_SRC:%.c=$(O)/%.o)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+TOOLS_SRC := $(wildcard tests/tools/*.c)
+TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(O)/tests/%)
+
+BINS := $(O)/aiupdate $(O)/aiupdate-repo
+
+.PHONY: all check unit integration asan fuzz bench demo deps install uninstall clean
+all: $(BINS) $(UNIT_BIN) $(TOOLS_BIN)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/client/main.o: CFLAGS += -DAU_BUILD_TIME=$(BUILD_TIME)
+
+$(O)/libaiupdate.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/libaiupdate-sign.a: $(SIGN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/aiupdate: $(O)/client/main.o $(O)/libaiupdate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
+
+$(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
+
+$(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
+
+# The README's test command: unit tests, then integration tests on real local
+# servers (NSD, nginx).  Prints "N passed, N failed" last.
+check: all
+	AU_BUILD=$(O) sh tests/run.sh
+
+unit: all
+	AU_BUILD=$(O) AU_ONLY=unit sh tests/run.sh
+
+integration: all
+	AU_BUILD=$(O) AU_ONLY=integration sh tests/run.sh
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) O=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# Installs the Debian packages the build, tests and demo need (as root).
+deps:
+	sh tests/testbed/deps.sh
+
+# The main job: a self-contained end-to-end run on local servers.
+demo: deps all
+	AU_BUILD=$(O) sh tests/demo.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * port/port.h - the whole OS interface of aiupdate.
+ *
+ * Nothing outside port/ calls the OS directly.  One backend file per target
+ * (port/posix.c today), chosen by the Makefile; tests may link a
+ * fault-injecting backend with the same symbols.  All paths are byte strings
+ * as the OS takes them.  Every function returns 0 or a negative AU_E* code
+ * from port/err.h and fills the optional diagnostic (errno in diag->sys).
+ *
+ * "Durable" operations (the ones a power cut can lose) are marked [D]:
+ * file writes, fsync, rename, unlink, symlink, mkdir, rmdir.
+ */
+#ifndef AU_PORT_H
+#define AU_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "port/err.h"
+
+/* ---- files ---- */
+
+struct au_file;			/* opaque open file */
+
+/* Create path exclusively (fails with AU_EIO if it exists), for writing. [D] */
+AU_NODISCARD int au_file_create(const char *path, unsigned mode,
+    struct au_file **out, struct au_diag *diag);
+/* Open an existing file for appending (download resume). */
+AU_NODISCARD int au_file_open_append(const char *path, struct au_file **out,
+    struct au_diag *diag);
+/* Open an existing file for reading. */
+AU_NODISCARD int au_file_open_read(const char *path, struct au_file **out,
+    struct au_diag *diag);
+/* Write all len bytes. ENOSPC/EDQUOT give AU_ENOSPC. [D] */
+AU_NODISCARD int au_file_write(struct au_file *f, const void *buf, size_t len,
+    struct au_diag *diag);
+/* Read up to len bytes; *got is 0 at end of file. */
+AU_NODISCARD int au_file_read(struct au_file *f, void *buf, size_t len,
+    size_t *got, struct au_diag *diag);
+/* fsync(2) the file's data and metadata. [D] */
+AU_NODISCARD int au_file_sync(struct au_file *f, struct au_diag *diag);
+/* Close and free; NULL is fine.  Returns AU_EIO if close(2) reported an error. */
+int au_file_close(struct au_file *f);
+
+/*
+ * Read a whole file of at most max bytes into a new malloc'd buffer
+ * (NUL-terminated for convenience; *len excludes the NUL).  The caller
+ * frees *out.  Errors: AU_EIO (missing: diag->sys == ENOENT), AU_ETOOBIG.
+ */
+AU_NODISCARD int au_file_read_all(const char *path, size_t max, uint8_t **out,
+    size_t *len, struct au_diag *diag);
+
+/*
+ * Replace path atomically and durably: write path.tmp, fsync, rename over
+ * path, fsync the directory.  A crash leaves the old or the new content. [D]
+ */
+AU_NODISCARD int au_file_replace(const char *path, const void *buf,
+    size_t len, unsigned mode, struct au_diag *diag);
+
+/* ---- names and directories ---- */
+
+enum au_ftype { AU_FT_NONE = 0, AU_FT_FILE, AU_FT_DIR, AU_FT_LINK, AU_FT_OTHER };
+
+struct au_stat {
+	enum au_ftype type;	/* AU_FT_NONE when the path does not exist */
+	uint64_t size;		/* bytes */
+	int64_t mtime;		/* seconds since the epoch */
+	unsigned mode;		/* permission bits */
+};
+
+/* lstat(2); a missing path is success with type AU_FT_NONE. */
+AU_NODISCARD int au_stat(const char *path, struct au_stat *st,
+    struct au_diag *diag);
+AU_NODISCARD int au_rename(const char *from, const char *to,
+    struct au_diag *diag);	/* [D] atomic replace */
+AU_NODISCARD int au_unlink(const char *path, struct au_diag *diag); /* [D]; missing is success */
+AU_NODISCARD int au_mkdir(const char *path, unsigned mode,
+    struct au_diag *diag);	/* [D]; existing directory is success */
+AU_NODISCARD int au_mkdir_p(const char *path, unsigned mode,
+    struct au_diag *diag);	/* [D] each missing component */
+AU_NODISCARD int au_rmdir(const char *path, struct au_diag *diag); /* [D] */
+AU_NODISCARD int au_symlink(const char *target, const char *linkpath,
+    struct au_diag *diag);	/* [D] */
+/* readlink(2) into buf (NUL-terminated); AU_ETOOBIG if it does not fit. */
+AU_NODISCARD int au_readlink(const char *path, char *buf, size_t size,
+    struct au_diag *diag);
+/* fsync(2) a directory so entries created/renamed in it are durable. [D] */
+AU_NODISCARD int au_dir_sync(const char *path, struct au_diag *diag);
+/*
+ * Call fn(name, arg) for each entry of a directory except "." and "..".
+ * A non-zero return from fn stops the walk and is returned.
+ */
+AU_NODISCARD int au_dir_list(const char *path,
+    int (*fn)(const char *name, void *arg), void *arg, struct au_diag *diag);
+/* Remove a file or a directory tree; symlinks are removed, never followed. [D] */
+AU_NODISCARD int au_remove_tree(const char *path, struct au_diag *diag);
+/* Bytes available to an unprivileged writer on the filesystem of path. */
+AU_NODISCARD int au_free_space(const char *path, uint64_t *bytes,
+    struct au_diag *diag);
+
+/*
+ * Take an exclusive, non-blocking lock on path (created if missing).
+ * AU_ELOCKED when another process holds it.  *out is released by
+ * au_lock_release() or process exit.
+ */
+struct au_lock;
+AU_NODISCARD int au_lock_take(const char *path, struct au_lock **out,
+    struct au_diag *diag);
+void au_lock_release(struct au_lock *lk);
+
+/* ---- clock and randomness ---- */
+
+/* Wall clock, seconds since the epoch (through libc, so faketime works). */
+int64_t au_now(void);
+/* Monotonic milliseconds, for deadlines. */
+int64_t au_monotonic_ms(void);
+/* Fill buf with len bytes from the OS CSPRNG. */
+AU_NODISCARD int au_random(void *buf, size_t len, struct au_diag *diag);
+
+/* ---- sockets (TCP only) ---- */
+
+/* A validated address: family 4 or 6, address in network byte order. */
+struct au_addr {
+	int family;		/* 4 or 6 */
+	uint8_t addr[16];	/* first 4 bytes used for IPv4 */
+};
+
+struct au_sock;			/* opaque connected socket */
+
+/*
+ * Connect to addr:port with TCP_NODELAY set, giving up after timeout_ms.
+ * Errors: AU_ECONNECT, AU_ETIMEOUT.
+ */
+AU_NODISCARD int au_sock_connect(const struct au_addr *addr, uint16_t port,
+    int timeout_ms, struct au_sock **out, struct au_diag *diag);
+/*
+ * Send/receive in mbedTLS's callback shape (ctx is a struct au_sock *):
+ * return bytes moved, 0 on orderly close (recv), or
+ * MBEDTLS_ERR_SSL_WANT_READ/TIMEOUT-style negatives are NOT used: on error
+ * -1 is returned and on a read timeout -2.  Read timeout comes from
+ * au_sock_set_timeout().
+ */
+int au_sock_send(void *ctx, const unsigned char *buf, size_t len);
+int au_sock_recv(void *ctx, unsigned char *buf, size_t len);
+void au_sock_set_timeout(struct au_sock *s, int timeout_ms);
+void au_sock_close(struct au_sock *s);	/* NULL is fine */
+/* Parse a literal IPv4/IPv6 address ("127.0.0.1", "::1"); AU_EUSAGE if not one. */
+AU_NODISCARD int au_addr_parse(const char *text, struct au_addr *out);
+/* Format an address into buf (at least 46 bytes). */
+void au_addr_format(const struct au_addr *a, char *buf, size_t size);
+
+/* ---- processes ---- */
+
+/*
+ * Run argv[0] (searched in PATH) with the current environment plus
+ * env_extra ("NAME=value" strings, NULL-terminated; may be NULL), stdin
+ * from /dev/null, stdout/stderr inherited.  Wait at most timeout_s seconds,
+ * then kill the process group.  *status is the exit status (0-255), or
+ * 128+signal if killed by a signal, or -1 on timeout.
+ */
+AU_NODISCARD int au_spawn(char *const argv[], char *const env_extra[],
+    int timeout_s, int *status, struct au_diag *diag);
+
+/* ---- logging ---- */
+
+enum au_log_level { AU_LOG_ERR = 0, AU_LOG_WARN, AU_LOG_INFO, AU_LOG_DEBUG };
+/* Set the highest level printed (default AU_LOG_WARN). */
+void au_log_set_level(enum au_log_level lvl);
+/* One line to stderr: "aiupdate: " prefix, no trailing newline needed. */
+void au_log(enum au_log_level lvl, const char *fmt, ...) AU_PRINTF(2, 3);
+
+#endif

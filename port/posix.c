@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: ISC */
+/* port/posix.c - the POSIX backend of port/port.h (Linux, glibc or musl). */
+#include "port/port.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "port/ban.h"
+
+extern char **environ;
+
+struct au_file {
+	int fd;
+};
+
+struct au_sock {
+	int fd;
+	int timeout_ms;
+};
+
+struct au_lock {
+	int fd;
+};
+
+static int
+io_err(struct au_diag *diag, int e, const char *what, const char *path)
+{
+	int code = (e == ENOSPC || e == EDQUOT) ? AU_ENOSPC : AU_EIO;
+
+	return au_diag_sys(diag, code, e, "%s %s: %s", what, path, strerror(e));
+}
+
+static int
+file_open(const char *path, int flags, unsigned mode, struct au_file **out,
+    struct au_diag *diag, const char *what)
+{
+	struct au_file *f;
+	int fd, e;
+
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	if (fd < 0)
+		return io_err(diag, errno, what, path);
+	f = malloc(sizeof(*f));
+	if (f == NULL) {
+		e = errno;
+		close(fd);
+		return au_diag_sys(diag, AU_ENOMEM, e, "out of memory");
+	}
+	f->fd = fd;
+	*out = f;
+	return 0;
+}
+
+int
+au_file_create(const char *path, unsigned mode, struct au_file **out,
+    struct au_diag *diag)
+{
+	return file_open(path, O_WRONLY | O_CREAT | O_EXCL, mode, out, diag,
+	    "create");
+}
+
+int
+au_file_open_append(const char *path, struct au_file **out,
+    struct au_diag *diag)
+{
+	return file_open(path, O_WRONLY | O_APPEND, 0, out, diag, "open");
+}
+
+int
+au_file_open_read(const char *path, struct au_file **out,
+    struct au_diag *diag)
+{
+	return file_open(path, O_RDONLY, 0, out, diag, "open");
+}
+
+int
+au_file_write(struct au_file *f, const void *buf, size_t len,
+    struct au_diag *diag)
+{
+	const unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(f->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return io_err(diag, errno, "write", "file");
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+au_file_read(struct au_file *f, void *buf, size_t len, size_t *got,
+    struct au_diag *diag)
+{
+	ssize_t n;
+
+	do {
+		n = read(f->fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return io_err(diag, errno, "read", "file");
+	*got = (size_t)n;
+	return 0;
+}
+
+int
+au_file_sync(struct au_file *f, struct au_diag *diag)
+{
+	if (fsync(f->fd) != 0)
+		return io_err(diag, errno, "fsync", "file");
+	return 0;
+}
+
+int
+au_file_close(struct au_file *f)
+{
+	int rc = 0;
+
+	if (f == NULL)
+		return 0;
+	if (close(f->fd) != 0)
+		rc = AU_EIO;
+	free(f);
+	return rc;
+}
+
+int
+au_file_read_all(const char *path, size_t max, uint8_t **out, size_t *len,
+    struct au_diag *diag)
+{
+	struct au_file *f = NULL;
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int rc;
+
+	rc = au_file_open_read(path, &f, diag);
+	if (rc != 0)
+		return rc;
+	for (;;) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			uint8_t *nb;
+
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if (ncap <= n) {
+				rc = au_diag_set(diag, AU_ETOOBIG,
+				    "%s: larger than %zu bytes", path, max);
+				goto out;
+			}
+			nb = realloc(buf, ncap + 1);
+			if (nb == NULL) {
+				rc = au_diag_set(diag, AU_ENOMEM, "out of memory");
+				goto out;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		rc = au_file_read(f, buf + n, cap - n, &got, diag);
+		if (rc != 0)
+			goto out;
+		if (got == 0)
+			break;
+		n += got;
+	}
+	if (n > max) {
+		rc = au_diag_set(diag, AU_ETOOBIG, "%s: larger than %zu bytes",
+		    path, max);
+		goto out;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	au_file_close(f);
+	return rc;
+}
+
+static int
+dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL) {
+		if (size < 2)
+			return AU_ETOOBIG;
+		memcpy(buf, ".", 2);
+		return 0;
+	}
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1;
+	if (n >= size)
+		return AU_ETOOBIG;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+au_file_replace(const char *path, const void *buf, size_t len, unsigned mode,
+    struct au_diag *diag)
+{
+	char tmp[4096], dir[4096];
+	struct au_file *f = NULL;
+	int rc, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp) ||
+	    dir_of(path, dir, sizeof(dir)) != 0)
+		return au_diag_set(diag, AU_ETOOBIG, "path too long: %s", path);
+	(void)unlink(tmp);
+	rc = au_file_create(tmp, mode, &f, diag);
+	if (rc != 0)
+		return rc;
+	rc = au_file_write(f, buf, len, diag);
+	if (rc == 0)
+		rc = au_file_sync(f, diag);
+	if (au_file_close(f) != 0 && rc == 0)
+		rc = au_diag_set(diag, AU_EIO, "close %s", tmp);
+	if (rc == 0)
+		rc = au_rename(tmp, path, diag);
+	if (rc == 0)
+		rc = au_dir_sync(dir, diag);
+	if (rc != 0)
+		(void)unlink(tmp);
+	return rc;
+}
+
+int
+au_stat(const char *path, struct au_stat *st, struct au_diag *diag)
+{
+	struct stat sb;
+
+	memset(st, 0, sizeof(*st));
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return io_err(diag, errno, "stat", path);
+	}
+	if (S_ISREG(sb.st_mode))
+		st->type = AU_FT_FILE;
+	else if (S_ISDIR(sb.st_mode))
+		st->type = AU_FT_DIR;
+	else if (S_ISLNK(sb.st_mode))
+		st->type = AU_FT_LINK;
+	else
+		st->type = AU_FT_OTHER;
+	st->size = (uint64_t)sb.st_size;
+	st->mtime = (int64_t)sb.st_mtime;
+	st->mode = (unsigned)(sb.st_mode & 07777);
+	return 0;
+}
+
+int
+au_rename(const char *from, const char *to, struct au_diag *diag)
+{
+	if (rename(from, to) != 0)
+		return io_err(diag, errno, "rename", from);
+	return 0;
+}
+
+int
+au_unlink(const char *path, struct au_diag *diag)
+{
+	if (unlink(path) != 0 && errno != ENOENT)
+		return io_err(diag, errno, "unlink", path);
+	return 0;
+}
+
+int
+au_mkdir(const char *path, unsigned mode, struct au_diag *diag)
+{
+	struct stat sb;
+
+	if (mkdir(path, (mode_t)mode) == 0)
+		return 0;
+	if (errno == EEXIST && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return 0;
+	return io_err(diag, errno, "mkdir", path);
+}
+
+int
+au_mkdir_p(const char *path, unsigned mode, struct au_diag *diag)
+{
+	char buf[4096];
+	size_t n = strlen(path), i;
+	int rc;
+
+	if (n == 0 || n >= sizeof(buf))
+		return au_diag_set(diag, AU_ETOOBIG, "bad path length");
+	memcpy(buf, path, n + 1);
+	for (i = 1; i < n; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		rc = au_mkdir(buf, mode, diag);
+		buf[i] = '/';
+		if (rc != 0)
+			return rc;
+	}
+	return au_mkdir(buf, mode, diag);
+}
+
+int
+au_rmdir(const char *path, struct au_diag *diag)
+{
+	if (rmdir(path) != 0)
+		return io_err(diag, errno, "rmdir", path);
+	return 0;
+}
+
+int
+au_symlink(const char *target, const char *linkpath, struct au_diag *diag)
+{
+	if (symlink(target, linkpath) != 0)
+		return io_err(diag, errno, "symlink", linkpath);
+	return 0;
+}
+
+int
+au_readlink(const char *path, char *buf, size_t size, struct au_diag *diag)
+{
+	ssize_t n = readlink(path, buf, size);
+
+	if (n < 0)
+		return io_err(diag, errno, "readlink", path);
+	if ((size_t)n >= size)
+		return au_diag_set(diag, AU_ETOOBIG, "readlink %s: too long",
+		    path);
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+au_dir_sync(const char *path, struct au_diag *diag)
+{
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return io_err(diag, errno, "open directory", path);
+	if (fsync(fd) != 0)
+		rc = io_err(diag, errno, "fsync directory", path);
+	close(fd);
+	return rc;
+}
+
+int
+au_dir_list(const char *path, int (*fn)(const char *name, void *arg),
+    void *arg, struct au_diag *diag)
+{
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	d = opendir(path);
+	if (d == NULL)
+		return io_err(diag, errno, "opendir", path);
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL) {
+			if (errno != 0)
+				rc = io_err(diag, errno, "readdir", path);
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		rc = fn(de->d_name, arg);
+		if (rc != 0)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
+struct rm_ctx {
+	const char *dir;
+	struct au_diag *diag;
+};
+
+static int
+rm_entry(const char *name, void *arg)
+{
+	struct rm_ctx *c = arg;
+	char path[4096];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return au_diag_set(c->diag, AU_ETOOBIG, "path too long");
+	return au_remove_tree(path, c->diag);
+}
+
+int
+au_remove_tree(const char *path, struct au_diag *diag)
+{
+	struct au_stat st;
+	struct rm_ctx c = { path, diag };
+	int rc;
+
+	rc = au_stat(path, &st, diag);
+	if (rc != 0 || st.type == AU_FT_NONE)
+		return rc;
+	if (st.type != AU_FT_DIR)
+		return au_unlink(path, diag);
+	rc = au_dir_list(path, rm_entry, &c, diag);
+	if (rc != 0)
+		return rc;
+	return au_rmdir(path, diag);
+}
+
+int
+au_free_space(const char *path, uint64_t *bytes, struct au_diag *diag)
+{
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) != 0)
+		return io_err(diag, errno, "statvfs", path);
+	*bytes = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return 0;
+}
+
+int
+au_lock_take(const char *path, struct au_lock **out, struct au_diag *diag)
+{
+	struct au_lock *lk;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return io_err(diag, errno, "open lock", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return au_diag_set(diag, AU_ELOCKED,
+			    "%s is held by another aiupdate run", path);
+		return io_err(diag, e, "lock", path);
+	}
+	lk = malloc(sizeof(*lk));
+	if (lk == NULL) {
+		close(fd);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	lk->fd = fd;
+	*out = lk;
+	return 0;
+}
+
+void
+au_lock_release(struct au_lock *lk)
+{
+	if (lk == NULL)
+		return;
+	close(lk->fd);
+	free(lk);
+}
+
+int64_t
+au_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t
+au_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+au_random(void *buf, size_t len, struct au_diag *diag)
+{
+	unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return io_err(diag, errno, "getrandom", "");
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+wait_writable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int n;
+
+	do {
+		n = poll(&p, 1, timeout_ms);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int
+sock_make(const struct au_addr *addr, uint16_t port,
+    struct sockaddr_storage *ss, socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr->family == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, addr->addr, 4);
+		*sl = sizeof(*s4);
+		return AF_INET;
+	}
+	if (addr->family == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, addr->addr, 16);
+		*sl = sizeof(*s6);
+		return AF_INET6;
+	}
+	return -1;
+}
+
+int
+au_sock_connect(const struct au_addr *addr, uint16_t port, int timeout_ms,
+    struct au_sock **out, struct au_diag *diag)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl, el = sizeof(int);
+	struct au_sock *s;
+	char txt[64];
+	int fd, af, one = 1, err = 0, n;
+
+	au_addr_format(addr, txt, sizeof(txt));
+	af = sock_make(addr, port, &ss, &sl);
+	if (af < 0)
+		return au_diag_set(diag, AU_ECONNECT, "bad address family");
+	fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return au_diag_sys(diag, AU_ECONNECT, errno, "socket: %s",
+		    strerror(errno));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
+		if (errno != EINPROGRESS) {
+			err = errno;
+			goto fail;
+		}
+		n = wait_writable(fd, timeout_ms);
+		if (n == 0) {
+			close(fd);
+			return au_diag_set(diag, AU_ETIMEOUT,
+			    "connect to %s port %u: timed out after %d ms",
+			    txt, port, timeout_ms);
+		}
+		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+		    &el) != 0)
+			err = errno;
+		if (err != 0)
+			goto fail;
+	}
+	/* Back to blocking mode: reads are bounded by poll() in recv. */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	s = malloc(sizeof(*s));
+	if (s == NULL) {
+		close(fd);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	s->fd = fd;
+	s->timeout_ms = 30000;
+	*out = s;
+	return 0;
+fail:
+	close(fd);
+	return au_diag_sys(diag, AU_ECONNECT, err, "connect to %s port %u: %s",
+	    txt, port, strerror(err));
+}
+
+int
+au_sock_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct au_sock *s = ctx;
+	ssize_t n;
+
+	do {
+		n = send(s->fd, buf, len, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : (int)n;
+}
+
+int
+au_sock_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct au_sock *s = ctx;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	ssize_t n;
+	int r;
+
+	do {
+		r = poll(&p, 1, s->timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return -2;
+	if (r < 0)
+		return -1;
+	do {
+		n = recv(s->fd, buf, len, 0);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : (int)n;
+}
+
+void
+au_sock_set_timeout(struct au_sock *s, int timeout_ms)
+{
+	s->timeout_ms = timeout_ms;
+}
+
+void
+au_sock_close(struct au_sock *s)
+{
+	if (s == NULL)
+		return;
+	close(s->fd);
+	free(s);
+}
+
+int
+au_addr_parse(const char *text, struct au_addr *out)
+{
+	struct au_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET, text, a.addr) == 1)
+		a.family = 4;
+	else if (inet_pton(AF_INET6, text, a.addr) == 1)
+		a.family = 6;
+	else
+		return AU_EUSAGE;
+	*out = a;
+	return 0;
+}
+
+void
+au_addr_format(const struct au_addr *a, char *buf, size_t size)
+{
+	int af = a->family == 6 ? AF_INET6 : AF_INET;
+
+	if (size == 0)
+		return;
+	if (inet_ntop(af, a->addr, buf, (socklen_t)size) == NULL)
+		buf[0] = '\0';
+}
+
+static int
+child_exec(char *const argv[], char *const env_extra[])
+{
+	int fd;
+	size_t i;
+
+	(void)setpgid(0, 0);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd > 2)
+			close(fd);
+	}
+	for (i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+		(void)putenv(env_extra[i]);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+static int
+wait_deadline(pid_t pid, int timeout_s, int *wstatus)
+{
+	int64_t deadline = au_monotonic_ms() + (int64_t)timeout_s * 1000;
+	struct timespec nap = { 0, 10 * 1000000 };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, wstatus, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (au_monotonic_ms() >= deadline)
+			return 1;
+		nanosleep(&nap, NULL);
+	}
+}
+
+int
+au_spawn(char *const argv[], char *const env_extra[], int timeout_s,
+    int *status, struct au_diag *diag)
+{
+	pid_t pid;
+	int ws = 0, r;
+
+	pid = fork();
+	if (pid < 0)
+		return au_diag_sys(diag, AU_EIO, errno, "fork: %s",
+		    strerror(errno));
+	if (pid == 0)
+		child_exec(argv, env_extra);
+	(void)setpgid(pid, pid);
+	r = wait_deadline(pid, timeout_s, &ws);
+	if (r < 0)
+		return au_diag_sys(diag, AU_EIO, errno, "waitpid: %s",
+		    strerror(errno));
+	if (r == 1) {
+		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, &ws, 0);
+		*status = -1;
+		return 0;
+	}
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else if (WIFSIGNALED(ws))
+		*status = 128 + WTERMSIG(ws);
+	else
+		*status = 255;
+	return 0;
+}
+
+static enum au_log_level log_level = AU_LOG_WARN;
+
+void
+au_log_set_level(enum au_log_level lvl)
+{
+	log_level = lvl;
+}
+
+void
+au_log(enum au_log_level lvl, const char *fmt, ...)
+{
+	static const char *const names[] = { "error", "warning", "info",
+	    "debug" };
+	va_list ap;
+
+	if (lvl > log_level)
+		return;
+	fprintf(stderr, "aiupdate: %s: ", names[lvl]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
