@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: ISC */
+/* client/config.c - aiupdate.conf through libinih, strict. */
+#include "client/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest/tuf.h"
+#include "port/port.h"
+#include "port/ban.h"
+
+struct parse_ctx {
+	struct au_config *cfg;
+	char err[256];		/* first error, without file:line */
+	int have_targets;
+};
+
+static int
+fail(struct parse_ctx *c, const char *fmt, const char *a, const char *b)
+{
+	if (c->err[0] == '\0')
+		(void)snprintf(c->err, sizeof(c->err), fmt, a, b);
+	return 0;
+}
+
+static int
+set_str(struct parse_ctx *c, char *dst, size_t size, const char *key,
+    const char *val)
+{
+	size_t n = strlen(val);
+
+	if (n >= size)
+		return fail(c, "value of '%s' is too long%s", key, "");
+	memcpy(dst, val, n + 1);
+	return 1;
+}
+
+static int
+set_int(struct parse_ctx *c, int *dst, const char *key, const char *val,
+    long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || v < lo || v > hi)
+		return fail(c, "'%s' must be an integer in range, got '%s'",
+		    key, val);
+	*dst = (int)v;
+	return 1;
+}
+
+static int
+add_targets(struct parse_ctx *c, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+	const char *p = val;
+	size_t i, n;
+	char *name;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			break;
+		if (cfg->ntargets == AU_CONFIG_MAX_TARGETS)
+			return fail(c, "too many targets (max %s)%s", "32", "");
+		name = strndup(p, n);
+		if (name == NULL)
+			return fail(c, "out of memory%s%s", "", "");
+		cfg->targets[cfg->ntargets++] = name;
+		if (au_target_name_check(name, NULL) != 0)
+			return fail(c, "target name '%s' is not a safe "
+			    "repository path%s", name, "");
+		for (i = 0; i + 1 < cfg->ntargets; i++)
+			if (strcmp(cfg->targets[i], name) == 0)
+				return fail(c, "target '%s' listed twice%s",
+				    name, "");
+		p += n;
+	}
+	c->have_targets = 1;
+	return 1;
+}
+
+#define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
+
+static int
+on_entry(void *arg, const char *section, const char *name, const char *val)
+{
+	struct parse_ctx *c = arg;
+	struct au_config *cfg = c->cfg;
+
+	if (KEY("discovery", "domain"))
+		return set_str(c, cfg->domain, sizeof(cfg->domain), name, val);
+	if (KEY("discovery", "trust_anchor"))
+		return set_str(c, cfg->trust_anchor, sizeof(cfg->trust_anchor),
+		    name, val);
+	if (KEY("discovery", "resolver"))
+		return set_str(c, cfg->resolver, sizeof(cfg->resolver), name,
+		    val);
+	if (KEY("tls", "ca_file"))
+		return set_str(c, cfg->ca_file, sizeof(cfg->ca_file), name,
+		    val);
+	if (KEY("repository", "trusted_root"))
+		return set_str(c, cfg->trusted_root, sizeof(cfg->trusted_root),
+		    name, val);
+	if (KEY("repository", "targets"))
+		return add_targets(c, val);
+	if (KEY("install", "state_dir"))
+		return set_str(c, cfg->state_dir, sizeof(cfg->state_dir), name,
+		    val);
+	if (KEY("install", "health_check"))
+		return set_str(c, cfg->health_check, sizeof(cfg->health_check),
+		    name, val);
+	if (KEY("install", "health_timeout"))
+		return set_int(c, &cfg->health_timeout, name, val, 1, 86400);
+	return fail(c, "unknown key '%s' in [%s]", name, section);
+}
+
+static int
+check_required(const char *path, struct parse_ctx *c, struct au_diag *diag)
+{
+	const struct au_config *cfg = c->cfg;
+	const char *missing = NULL;
+
+	if (cfg->domain[0] == '\0')
+		missing = "[discovery] domain";
+	else if (cfg->trusted_root[0] == '\0')
+		missing = "[repository] trusted_root";
+	else if (cfg->ntargets == 0)
+		missing = "[repository] targets";
+	else if (cfg->state_dir[0] == '\0')
+		missing = "[install] state_dir";
+	if (missing != NULL)
+		return au_diag_set(diag, AU_ECONFIG, "%s: required key %s is "
+		    "missing or empty", path, missing);
+	if (cfg->state_dir[0] != '/')
+		return au_diag_set(diag, AU_ECONFIG, "%s: [install] state_dir "
+		    "must be an absolute path", path);
+	return 0;
+}
+
+static void
+set_defaults(struct au_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	(void)snprintf(cfg->trust_anchor, sizeof(cfg->trust_anchor), "%s",
+	    "/usr/share/dns/root.key");
+	(void)snprintf(cfg->ca_file, sizeof(cfg->ca_file), "%s",
+	    "/etc/ssl/certs/ca-certificates.crt");
+	cfg->health_timeout = 60;
+}
+
+int
+au_config_load(const char *path, struct au_config *cfg, struct au_diag *diag)
+{
+	struct parse_ctx c;
+	struct au_diag d;
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc, line;
+
+	memset(&c, 0, sizeof(c));
+	set_defaults(cfg);
+	c.cfg = cfg;
+	rc = au_file_read_all(path, AU_CONFIG_MAX_BYTES, &buf, &len, &d);
+	if (rc != 0) {
+		rc = au_diag_sys(diag, AU_ECONFIG, d.sys, "%s: cannot read "
+		    "config file: %s", path, d.msg);
+		goto out;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		rc = au_diag_set(diag, AU_ECONFIG, "%s: contains a NUL byte",
+		    path);
+		goto out;
+	}
+	line = ini_parse_string((const char *)buf, on_entry, &c);
+	if (line != 0) {
+		rc = au_diag_set(diag, AU_ECONFIG, "%s:%d: %s", path, line,
+		    c.err[0] ? c.err : "syntax error");
+		goto out;
+	}
+	rc = check_required(path, &c, diag);
+out:
+	free(buf);
+	if (rc != 0)
+		au_config_clear(cfg);
+	return rc;
+}
+
+void
+au_config_clear(struct au_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		free(cfg->targets[i]);
+	cfg->ntargets = 0;
+}

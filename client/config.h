@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: ISC */
+/* client/config.h - the aiupdate.conf INI file (parsed with libinih). */
+#ifndef AU_CONFIG_H
+#define AU_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port/err.h"
+
+#define AU_CONFIG_MAX_BYTES 65536	/* larger config files are refused */
+#define AU_CONFIG_PATH_MAX 1024		/* any path value */
+#define AU_CONFIG_MAX_TARGETS 32	/* names in [repository] targets */
+#define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
+
+struct au_config {
+	/* [discovery] */
+	char domain[256];		/* required */
+	char trust_anchor[AU_CONFIG_PATH_MAX];	/* default /usr/share/dns/root.key */
+	char resolver[128];		/* "" = full recursion, else "ADDR@PORT" */
+	/* [tls] */
+	char ca_file[AU_CONFIG_PATH_MAX];	/* default Debian's CA bundle */
+	/* [repository] */
+	char trusted_root[AU_CONFIG_PATH_MAX];	/* required */
+	char *targets[AU_CONFIG_MAX_TARGETS];	/* required, owned */
+	size_t ntargets;
+	/* [install] */
+	char state_dir[AU_CONFIG_PATH_MAX];	/* required */
+	char health_check[AU_CONFIG_PATH_MAX];	/* "" = none */
+	int health_timeout;		/* seconds, default 60, 1..86400 */
+};
+
+/*
+ * Load and validate the config file at path into *cfg (initialised here;
+ * release with au_config_clear()).  Unknown sections or keys, values that do
+ * not parse, values over their maximum, duplicate target names, or a missing
+ * required key are errors; diag names the file and line, e.g.
+ * "/etc/aiupdate/aiupdate.conf:7: unknown key 'domian' in [discovery]".
+ * Errors: AU_ECONFIG (missing, unreadable or invalid file).
+ */
+AU_NODISCARD int au_config_load(const char *path, struct au_config *cfg,
+    struct au_diag *diag);
+
+/* Free what au_config_load allocated; safe on a zeroed struct. */
+void au_config_clear(struct au_config *cfg);
+
+#endif

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: ISC */
+/* client/main.c - the aiupdate command: argument parsing and dispatch. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cli.h"
+#include "client/config.h"
+#include "client/state.h"
+#include "client/store.h"
+#include "client/update.h"
+#include "manifest/tuf.h"
+#include "port/port.h"
+#include "port/ban.h"
+
+#ifndef AU_BUILD_TIME
+#define AU_BUILD_TIME 0
+#endif
+#define AU_VERSION "0.1.0"
+
+struct opts {
+	const char *config;
+	const char *rollback_name;
+	int json;
+	int verbose;
+};
+
+static const char usage_text[] =
+"usage: aiupdate [-c FILE] [--json] [-v] --check | --apply | --status\n"
+"       aiupdate [-c FILE] --rollback [NAME]\n"
+"       aiupdate --version | --help\n"
+"\n"
+"  --check       discover the repository, refresh the signed metadata and\n"
+"                compare with what is installed; downloads no artifact\n"
+"  --apply       as --check, then download, verify and install every tracked\n"
+"                target with a newer signed version (health-checked)\n"
+"  --status      offline: what is installed, and the last run's result\n"
+"  --rollback    switch NAME (default: every tracked target) back to its\n"
+"                previous installed version\n"
+"  -c, --config  config file (default " AU_CONFIG_DEFAULT ")\n"
+"  --json        machine-readable output for --check, --apply, --status\n"
+"  -v            more detail (repeat for debug logs)\n"
+"\n"
+"exit status:\n"
+"    0  success; --check: every tracked target is up to date\n"
+"  100  --check: at least one update is available\n"
+"    1  internal error\n"
+"    2  usage or configuration error\n"
+"   10  discovery failed: DNS answer bogus or insecure, missing, resolver failed\n"
+"   11  transport failed: TLS verification, connection, HTTP error, timeout\n"
+"   12  metadata refused: signature or threshold, expired, rollback, malformed,\n"
+"       over its size cap\n"
+"   13  artifact refused: length or hash mismatch, unsafe bundle\n"
+"   14  install failed before the switch; nothing changed\n"
+"   15  health check failed; the previous version was restored\n"
+"   16  the clock cannot be trusted\n"
+"   17  not enough disk space\n"
+"   75  another aiupdate run holds the lock\n";
+
+static void
+fmt_time(int64_t t, char *buf, size_t size)
+{
+	if (t <= 0 || au_time_format(t, buf, size) != 0)
+		(void)snprintf(buf, size, "-");
+}
+
+static void
+print_error(const char *what, int err, const struct au_diag *d)
+{
+	fprintf(stderr, "aiupdate: %s: %s\n", what, au_strerror(err));
+	if (d->msg[0] != '\0')
+		fprintf(stderr, "  %s\n", d->msg);
+}
+
+/* ---- check / apply ---- */
+
+static void
+print_role(const char *name, const struct au_role_report *r, int64_t now)
+{
+	char t[32];
+
+	if (r->version < 0)
+		return;
+	fmt_time(r->expires, t, sizeof(t));
+	printf("  %-10s v%lld, expires %s (in %lld days)\n", name,
+	    (long long)r->version, t, (long long)((r->expires - now) / 86400));
+}
+
+static void
+print_target(const struct au_target_report *t)
+{
+	printf("  %s: %s", t->name, au_target_status_name(t->status));
+	if (t->installed_version >= 0)
+		printf(", installed v%lld", (long long)t->installed_version);
+	if (t->available_version >= 0 || t->available_hash[0])
+		printf(", available v%lld (%llu bytes, sha256 %.16s...)",
+		    (long long)t->available_version,
+		    (unsigned long long)t->length, t->available_hash);
+	if (t->status == AU_T_INSTALLED)
+		printf(", %llu bytes downloaded",
+		    (unsigned long long)t->downloaded);
+	printf("\n");
+	if (t->msg[0] != '\0')
+		printf("    %s\n", t->msg);
+}
+
+static void
+print_report(const struct au_report *rep, enum au_mode mode, int verbose)
+{
+	size_t i;
+
+	if (rep->host[0] != '\0')
+		printf("repository: https://%s:%u%s (address %s, TLS: %s)\n",
+		    rep->host, rep->port, rep->path, rep->addr,
+		    rep->tls_auth[0] ? rep->tls_auth : "not connected");
+	if (verbose || rep->err != 0) {
+		print_role("root", &rep->root, rep->now);
+		print_role("timestamp", &rep->timestamp, rep->now);
+		print_role("snapshot", &rep->snapshot, rep->now);
+		print_role("targets", &rep->targets, rep->now);
+	}
+	if (rep->err == 0 || rep->err == AU_EHEALTH ||
+	    au_err_class(rep->err) == -500)
+		for (i = 0; i < rep->n; i++)
+			print_target(&rep->t[i]);
+	if (rep->err != 0) {
+		fprintf(stderr, "aiupdate: %s failed: %s\n", rep->phase,
+		    au_strerror(rep->err));
+		if (rep->diag.msg[0] != '\0')
+			fprintf(stderr, "  %s\n", rep->diag.msg);
+	} else if (mode == AU_MODE_CHECK) {
+		printf("%d update%s available\n", rep->updates,
+		    rep->updates == 1 ? "" : "s");
+	}
+}
+
+static json_t *
+json_role(const struct au_role_report *r)
+{
+	if (r->version < 0)
+		return json_null();
+	return json_pack("{s:I,s:I}", "version", (json_int_t)r->version,
+	    "expires", (json_int_t)r->expires);
+}
+
+static json_t *
+json_report(const struct au_report *rep, int code)
+{
+	json_t *o, *ts = json_array();
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		const struct au_target_report *t = &rep->t[i];
+
+		json_array_append_new(ts, json_pack("{s:s,s:s,s:I,s:s,s:I,"
+		    "s:s,s:I,s:I,s:s}", "name", t->name, "status",
+		    au_target_status_name(t->status), "installed_version",
+		    (json_int_t)t->installed_version, "installed_sha256",
+		    t->installed_hash, "available_version",
+		    (json_int_t)t->available_version, "available_sha256",
+		    t->available_hash, "length", (json_int_t)t->length,
+		    "downloaded", (json_int_t)t->downloaded, "message",
+		    t->msg));
+	}
+	o = json_pack("{s:i,s:I,s:s,s:i,s:s,s:s,s:{s:s,s:i,s:s,s:s,s:s},"
+	    "s:{s:o,s:o,s:o,s:o},s:o,s:i}",
+	    "exit", code, "time", (json_int_t)rep->now,
+	    "result", rep->err ? au_strerror(rep->err) : "ok",
+	    "error_code", rep->err, "phase", rep->err ? rep->phase : "",
+	    "message", rep->diag.msg,
+	    "repository", "host", rep->host, "port", (int)rep->port,
+	    "path", rep->path, "address", rep->addr, "tls_auth",
+	    rep->tls_auth,
+	    "metadata", "root", json_role(&rep->root), "timestamp",
+	    json_role(&rep->timestamp), "snapshot", json_role(&rep->snapshot),
+	    "targets", json_role(&rep->targets),
+	    "targets", ts, "updates_available", rep->updates);
+	return o;
+}
+
+static int
+exit_for_run(int rc, const struct au_report *rep, enum au_mode mode)
+{
+	if (rc != 0)
+		return au_exit_status(rc);
+	if (mode == AU_MODE_CHECK && rep->updates > 0)
+		return AU_EXIT_UPDATES;
+	return AU_EXIT_OK;
+}
+
+static int
+cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
+{
+	struct au_report *rep;
+	int64_t now = au_now();
+	int rc, code;
+	json_t *j;
+
+	if (now < (int64_t)AU_BUILD_TIME) {
+		fprintf(stderr, "aiupdate: the clock reads %lld, earlier than "
+		    "this binary's build time %lld: refusing to judge expiry\n",
+		    (long long)now, (long long)AU_BUILD_TIME);
+		return AU_EXIT_CLOCK;
+	}
+	rep = calloc(1, sizeof(*rep));
+	if (rep == NULL)
+		return AU_EXIT_INTERNAL;
+	rc = au_update_run(cfg, mode, now, rep);
+	code = exit_for_run(rc, rep, mode);
+	if (o->json) {
+		j = json_report(rep, code);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(j);
+	} else {
+		print_report(rep, mode, o->verbose);
+	}
+	free(rep);
+	return code;
+}
+
+/* ---- status (offline) ---- */
+
+static json_t *
+load_last_run(const struct au_config *cfg)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+	uint8_t *buf = NULL;
+	size_t len;
+	json_t *j = NULL;
+
+	(void)snprintf(path, sizeof(path), "%s/last-run.json", cfg->state_dir);
+	if (au_file_read_all(path, 65536, &buf, &len, NULL) == 0)
+		j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES,
+		    NULL);
+	free(buf);
+	return j;
+}
+
+static json_t *
+status_target(const struct au_config *cfg, struct au_state *st,
+    const char *name)
+{
+	struct au_state_target *t = au_state_find(st, name, 0);
+	char path[AU_CONFIG_PATH_MAX + 600], when[32];
+	struct au_stat sb;
+
+	(void)snprintf(path, sizeof(path), "%s/targets/%s/current",
+	    cfg->state_dir, name);
+	if (t == NULL || t->hash[0] == '\0' || au_stat(path, &sb, NULL) != 0 ||
+	    sb.type == AU_FT_NONE)
+		return json_pack("{s:s,s:b}", "name", name, "installed", 0);
+	fmt_time(t->installed_at, when, sizeof(when));
+	return json_pack("{s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:s}", "name", name,
+	    "installed", 1, "version", (json_int_t)t->version, "sha256",
+	    t->hash, "path", path, "installed_at", when, "previous_version",
+	    (json_int_t)(t->prev_hash[0] ? t->prev_version : -1),
+	    "previous_sha256", t->prev_hash);
+}
+
+static void
+print_status(const json_t *j)
+{
+	const json_t *t, *last = json_object_get(j, "last_run");
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "targets"), i, t) {
+		printf("%s\n", json_string_value(json_object_get(t, "name")));
+		if (!json_is_true(json_object_get(t, "installed"))) {
+			printf("  not installed\n");
+			continue;
+		}
+		printf("  version    %lld\n  sha256     %s\n  path       %s\n"
+		    "  installed  %s\n", (long long)json_integer_value(
+		    json_object_get(t, "version")), json_string_value(
+		    json_object_get(t, "sha256")), json_string_value(
+		    json_object_get(t, "path")), json_string_value(
+		    json_object_get(t, "installed_at")));
+		if (json_integer_value(json_object_get(t,
+		    "previous_version")) >= 0)
+			printf("  previous   version %lld\n", (long long)
+			    json_integer_value(json_object_get(t,
+			    "previous_version")));
+	}
+	if (json_is_object(last)) {
+		char when[32];
+
+		fmt_time(json_integer_value(json_object_get(last, "time")),
+		    when, sizeof(when));
+		printf("last run: %s, %s%s%s\n", when,
+		    json_integer_value(json_object_get(last, "result")) == 0 ?
+		    "ok" : json_string_value(json_object_get(last, "error")),
+		    json_string_length(json_object_get(last, "message")) ?
+		    ": " : "", json_string_value(json_object_get(last,
+		    "message")));
+	} else {
+		printf("last run: none recorded\n");
+	}
+}
+
+static int
+cmd_status(const struct au_config *cfg, const struct opts *o)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+	struct au_state *st;
+	struct au_diag d;
+	json_t *j, *ts;
+	size_t i;
+	int rc;
+
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return AU_EXIT_INTERNAL;
+	(void)snprintf(path, sizeof(path), "%s/state.json", cfg->state_dir);
+	rc = au_state_load(path, st, &d);
+	if (rc != 0) {
+		print_error("status", rc, &d);
+		free(st);
+		return au_exit_status(rc);
+	}
+	ts = json_array();
+	for (i = 0; i < cfg->ntargets; i++)
+		json_array_append_new(ts, status_target(cfg, st,
+		    cfg->targets[i]));
+	j = json_pack("{s:o,s:o*}", "targets", ts, "last_run",
+	    load_last_run(cfg));
+	if (o->json) {
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+	} else {
+		print_status(j);
+	}
+	json_decref(j);
+	free(st);
+	return AU_EXIT_OK;
+}
+
+static int
+cmd_rollback(const struct au_config *cfg, const struct opts *o)
+{
+	struct au_diag d = { "", 0 };
+	int rc;
+
+	rc = au_update_rollback(cfg, o->rollback_name, &d);
+	if (rc != 0) {
+		print_error("rollback", rc, &d);
+		return au_exit_status(rc);
+	}
+	printf("rolled back %s\n", o->rollback_name ? o->rollback_name :
+	    "every tracked target");
+	return AU_EXIT_OK;
+}
+
+/* ---- main: parse, load config, dispatch ---- */
+
+enum cmd { CMD_NONE, CMD_CHECK, CMD_APPLY, CMD_STATUS, CMD_ROLLBACK };
+
+static int
+usage_error(const char *msg)
+{
+	fprintf(stderr, "aiupdate: %s\n%s", msg, usage_text);
+	return AU_EXIT_USAGE;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
+{
+	static const struct option lopts[] = {
+		{ "check", no_argument, NULL, 'C' },
+		{ "apply", no_argument, NULL, 'A' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "rollback", no_argument, NULL, 'R' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cmd c = CMD_NONE;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:vh", lopts, NULL)) != -1) {
+		enum cmd next = CMD_NONE;
+
+		switch (ch) {
+		case 'C': next = CMD_CHECK; break;
+		case 'A': next = CMD_APPLY; break;
+		case 'S': next = CMD_STATUS; break;
+		case 'R': next = CMD_ROLLBACK; break;
+		case 'c': o->config = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'v': o->verbose++; break;
+		case 'V': printf("aiupdate %s\n", AU_VERSION); exit(0);
+		case 'h': printf("%s", usage_text); exit(0);
+		default: return usage_error("unknown option");
+		}
+		if (next != CMD_NONE && c != CMD_NONE)
+			return usage_error("give exactly one of --check, "
+			    "--apply, --status, --rollback");
+		if (next != CMD_NONE)
+			c = next;
+	}
+	if (c == CMD_ROLLBACK && optind < argc)
+		o->rollback_name = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument");
+	if (c == CMD_NONE)
+		return usage_error("give one of --check, --apply, --status, "
+		    "--rollback");
+	*cmd = c;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { AU_CONFIG_DEFAULT, NULL, 0, 0 };
+	struct au_config cfg;
+	struct au_diag d = { "", 0 };
+	enum cmd cmd = CMD_NONE;
+	int rc;
+
+	rc = parse_args(argc, argv, &o, &cmd);
+	if (rc != 0)
+		return rc;
+	au_log_set_level(o.verbose > 1 ? AU_LOG_DEBUG : o.verbose ?
+	    AU_LOG_INFO : AU_LOG_WARN);
+	if (au_config_load(o.config, &cfg, &d) != 0) {
+		fprintf(stderr, "aiupdate: %s\n", d.msg);
+		return AU_EXIT_USAGE;
+	}
+	switch (cmd) {
+	case CMD_CHECK: rc = cmd_run(&cfg, &o, AU_MODE_CHECK); break;
+	case CMD_APPLY: rc = cmd_run(&cfg, &o, AU_MODE_APPLY); break;
+	case CMD_STATUS: rc = cmd_status(&cfg, &o); break;
+	default: rc = cmd_rollback(&cfg, &o); break;
+	}
+	au_config_clear(&cfg);
+	return rc;
+}

@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: ISC */
+/* client/update.c - one update run (TUF 1.0 section 5, then install). */
+#include "client/update.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/dns.h"
+#include "client/http.h"
+#include "client/state.h"
+#include "client/store.h"
+#include "manifest/tuf.h"
+#include "port/port.h"
+#include "port/ban.h"
+
+#define NROLES 4
+#define URL_MAX 2048
+#define SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
+
+static const char *const role_names[NROLES] = { "root", "timestamp",
+	"snapshot", "targets" };
+static const size_t role_caps[NROLES] = { AU_ROOT_MAX_BYTES,
+	AU_TIMESTAMP_MAX_BYTES, AU_SNAPSHOT_MAX_BYTES, AU_TARGETS_MAX_BYTES };
+enum { R_ROOT, R_TIMESTAMP, R_SNAPSHOT, R_TARGETS };
+
+struct run {
+	const struct au_config *cfg;
+	enum au_mode mode;
+	int64_t now;
+	struct au_report *rep;
+	struct au_diag *diag;
+	struct au_lock *lock;
+	struct au_dns *dns;
+	struct au_service svc;
+	struct au_http *http;
+	struct au_trusted *trusted;
+	struct au_store *store;
+	struct au_state *state;
+	uint8_t *fresh[NROLES];		/* newly verified bytes to persist */
+	size_t freshlen[NROLES];
+	int state_dirty;
+};
+
+static int
+path_join(char *buf, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(buf, size, "%s/%s", a, b);
+
+	if (n < 0 || (size_t)n >= size)
+		return AU_ETOOBIG;
+	return 0;
+}
+
+static int
+meta_path(const struct run *r, const char *role, char *buf, size_t size)
+{
+	char name[64];
+	int n = snprintf(name, sizeof(name), "metadata/%s.json", role);
+
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return AU_EINTERNAL;
+	return path_join(buf, size, r->cfg->state_dir, name);
+}
+
+/* ---- opening the state directory ---- */
+
+static int
+open_state(struct run *r)
+{
+	const char *dir = r->cfg->state_dir;
+	char path[AU_CONFIG_PATH_MAX + 32];
+	int rc;
+
+	rc = au_mkdir_p(dir, 0755, r->diag);
+	if (rc == 0 && path_join(path, sizeof(path), dir, "metadata") == 0)
+		rc = au_mkdir(path, 0755, r->diag);
+	if (rc != 0)
+		return au_diag_set(r->diag, AU_EIO, "state directory %s is not "
+		    "writable: %s", dir, r->diag->msg);
+	if (path_join(path, sizeof(path), dir, "lock") != 0)
+		return AU_EINTERNAL;
+	rc = au_lock_take(path, &r->lock, r->diag);
+	if (rc != 0)
+		return rc;
+	rc = au_store_open(dir, &r->store, r->diag);
+	if (rc != 0)
+		return rc;
+	if (path_join(path, sizeof(path), dir, "state.json") != 0)
+		return AU_EINTERNAL;
+	return au_state_load(path, r->state, r->diag);
+}
+
+/* ---- trusted metadata on disk (TUF 5.2) ---- */
+
+static int
+load_trusted_root(struct run *r)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+	struct au_stat st;
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (meta_path(r, "root", path, sizeof(path)) != 0)
+		return AU_EINTERNAL;
+	rc = au_stat(path, &st, r->diag);
+	if (rc != 0)
+		return rc;
+	if (st.type == AU_FT_NONE)	/* first run: the root baked in */
+		(void)snprintf(path, sizeof(path), "%s", r->cfg->trusted_root);
+	rc = au_file_read_all(path, AU_ROOT_MAX_BYTES, &buf, &len, r->diag);
+	if (rc == 0)
+		rc = au_trusted_new(buf, len, &r->trusted, r->diag);
+	free(buf);
+	if (rc != 0)
+		return au_diag_set(r->diag, AU_ETRUSTROOT, "trusted root %s: %s",
+		    path, r->diag->msg);
+	return 0;
+}
+
+static int
+load_local_role(struct run *r, int role)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+	struct au_diag d;
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc, unchanged;
+
+	if (meta_path(r, role_names[role], path, sizeof(path)) != 0)
+		return AU_EINTERNAL;
+	rc = au_file_read_all(path, role_caps[role], &buf, &len, &d);
+	if (rc != 0)
+		return rc;
+	/*
+	 * Local metadata was verified when it was stored; it is loaded with
+	 * the clock at 0 so that expiry does not drop it: here it only sets
+	 * the version floors against rollback (TUF 5.4.3, 5.5.5).
+	 */
+	if (role == R_TIMESTAMP)
+		rc = au_trusted_update_timestamp(r->trusted, buf, len, 0,
+		    &unchanged, &d);
+	else if (role == R_SNAPSHOT)
+		rc = au_trusted_update_snapshot(r->trusted, buf, len, 0, &d);
+	else
+		rc = au_trusted_update_targets(r->trusted, buf, len, 0, &d);
+	free(buf);
+	if (rc != 0)
+		au_log(AU_LOG_WARN, "stored %s metadata not used: %s",
+		    role_names[role], d.msg);
+	return rc;
+}
+
+static int
+load_trusted(struct run *r)
+{
+	int rc, role;
+
+	rc = load_trusted_root(r);
+	if (rc != 0)
+		return rc;
+	for (role = R_TIMESTAMP; role <= R_TARGETS; role++)
+		if (load_local_role(r, role) != 0)
+			break;
+	return 0;
+}
+
+static int
+persist_trusted(struct run *r)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+	int rc, role;
+
+	/* Lowest layer first, so a crash leaves a chain that loads. */
+	for (role = R_ROOT; role <= R_TARGETS; role++) {
+		if (r->fresh[role] == NULL)
+			continue;
+		if (meta_path(r, role_names[role], path, sizeof(path)) != 0)
+			return AU_EINTERNAL;
+		rc = au_file_replace(path, r->fresh[role], r->freshlen[role],
+		    0644, r->diag);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- discovery and transport ---- */
+
+static int
+discover(struct run *r)
+{
+	struct au_report *rep = r->rep;
+	struct au_endpoint ep;
+	int rc;
+
+	rep->phase = "discovery";
+	rc = au_dns_new(r->cfg->trust_anchor, r->cfg->resolver, &r->dns,
+	    r->diag);
+	if (rc == 0)
+		rc = au_dns_discover(r->dns, r->cfg->domain, &r->svc, r->diag);
+	if (rc != 0)
+		return rc;
+	(void)snprintf(rep->host, sizeof(rep->host), "%s", r->svc.host);
+	(void)snprintf(rep->path, sizeof(rep->path), "%s", r->svc.path);
+	rep->port = r->svc.port;
+	if (r->svc.naddrs > 0)
+		au_addr_format(&r->svc.addrs[0], rep->addr, sizeof(rep->addr));
+	rep->phase = "transport";
+	memset(&ep, 0, sizeof(ep));
+	ep.host = r->svc.host;
+	ep.addrs = r->svc.addrs;
+	ep.naddrs = r->svc.naddrs;
+	ep.port = r->svc.port;
+	ep.auth = AU_TLS_DANE_OR_CA;
+	ep.ca_file = r->cfg->ca_file;
+	ep.tlsa = r->svc.tlsa;
+	ep.ntlsa = r->svc.ntlsa;
+	rc = au_http_open(&ep, &r->http, r->diag);
+	if (rc == 0)
+		rep->tls_auth = au_http_auth_used(r->http);
+	return rc;
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters and '/'. */
+static int
+url_path(const struct run *r, const char *dir, const char *name, char *buf,
+    size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *base = r->svc.path;
+	size_t n, i;
+	int w;
+
+	n = strlen(base);
+	w = snprintf(buf, size, "%s%s%s/", base,
+	    (n > 0 && base[n - 1] == '/') ? "" : "/", dir);
+	if (w < 0 || (size_t)w >= size)
+		return AU_ETOOBIG;
+	n = (size_t)w;
+	for (i = 0; name[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (n + 4 >= size)
+			return AU_ETOOBIG;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL) {
+			buf[n++] = (char)c;
+		} else {
+			buf[n++] = '%';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+fetch_meta(struct run *r, const char *file, size_t cap, uint8_t **buf,
+    size_t *len)
+{
+	char url[URL_MAX];
+	int rc;
+
+	if (url_path(r, "metadata", file, url, sizeof(url)) != 0)
+		return au_diag_set(r->diag, AU_EINTERNAL, "URL too long");
+	rc = au_http_get_mem(r->http, url, cap, buf, len, r->diag);
+	if (rc == AU_ETOOBIG)
+		return au_diag_set(r->diag, AU_EMETA_TOOBIG, "%s is larger "
+		    "than its cap of %zu bytes", file, cap);
+	return rc;
+}
+
+/* ---- the TUF refresh (5.3 - 5.6) ---- */
+
+static void
+keep_fresh(struct run *r, int role, uint8_t *buf, size_t len)
+{
+	free(r->fresh[role]);
+	r->fresh[role] = buf;
+	r->freshlen[role] = len;
+}
+
+static int
+refresh_root(struct run *r)
+{
+	char file[64];
+	uint8_t *buf;
+	size_t len;
+	int64_t v;
+	int i, rc;
+
+	for (i = 0; i < AU_ROOT_ROTATIONS_MAX; i++) {
+		v = au_trusted_root_version(r->trusted) + 1;
+		(void)snprintf(file, sizeof(file), "%lld.root.json",
+		    (long long)v);
+		rc = fetch_meta(r, file, AU_ROOT_MAX_BYTES, &buf, &len);
+		if (rc == AU_ENOTFOUND)
+			break;
+		if (rc != 0)
+			return rc;
+		rc = au_trusted_update_root(r->trusted, buf, len, r->diag);
+		if (rc != 0) {
+			free(buf);
+			return rc;
+		}
+		keep_fresh(r, R_ROOT, buf, len);
+	}
+	return au_trusted_check_root(r->trusted, r->now, r->diag);
+}
+
+static int
+role_file(struct run *r, int role, char *file, size_t size)
+{
+	int64_t v = role == R_SNAPSHOT ? au_trusted_snapshot_version(r->trusted)
+	    : au_trusted_targets_version(r->trusted);
+	int n;
+
+	if (au_trusted_consistent_snapshot(r->trusted) && v > 0)
+		n = snprintf(file, size, "%lld.%s.json", (long long)v,
+		    role_names[role]);
+	else
+		n = snprintf(file, size, "%s.json", role_names[role]);
+	return (n < 0 || (size_t)n >= size) ? AU_EINTERNAL : 0;
+}
+
+static int
+refresh_role(struct run *r, int role)
+{
+	char file[64];
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc, unchanged = 0;
+
+	if (role == R_TIMESTAMP)
+		(void)snprintf(file, sizeof(file), "timestamp.json");
+	else if (role_file(r, role, file, sizeof(file)) != 0)
+		return AU_EINTERNAL;
+	rc = fetch_meta(r, file, role_caps[role], &buf, &len);
+	if (rc == AU_ENOTFOUND)
+		return au_diag_set(r->diag, AU_EMETA_MALFORMED, "%s is missing "
+		    "from the repository (HTTP 404)", file);
+	if (rc != 0)
+		return rc;
+	if (role == R_TIMESTAMP)
+		rc = au_trusted_update_timestamp(r->trusted, buf, len, r->now,
+		    &unchanged, r->diag);
+	else if (role == R_SNAPSHOT)
+		rc = au_trusted_update_snapshot(r->trusted, buf, len, r->now,
+		    r->diag);
+	else
+		rc = au_trusted_update_targets(r->trusted, buf, len, r->now,
+		    r->diag);
+	if (rc != 0 || unchanged) {
+		free(buf);
+		return rc;
+	}
+	keep_fresh(r, role, buf, len);
+	return 0;
+}
+
+/* Is the trusted role at the version its referrer names (nothing to fetch)? */
+static int
+role_current(struct run *r, int role)
+{
+	int64_t v, want, exp;
+
+	want = role == R_SNAPSHOT ? au_trusted_snapshot_version(r->trusted) :
+	    au_trusted_targets_version(r->trusted);
+	if (au_trusted_role_info(r->trusted, role_names[role], &v, &exp) != 0)
+		return 0;
+	return want > 0 && v == want && exp > r->now;
+}
+
+static void
+report_roles(struct run *r)
+{
+	struct au_role_report *out[NROLES] = { &r->rep->root,
+	    &r->rep->timestamp, &r->rep->snapshot, &r->rep->targets };
+	int role;
+
+	for (role = 0; role < NROLES; role++)
+		if (au_trusted_role_info(r->trusted, role_names[role],
+		    &out[role]->version, &out[role]->expires) != 0)
+			out[role]->version = -1;
+}
+
+static int
+refresh(struct run *r)
+{
+	int rc, role;
+
+	r->rep->phase = "metadata";
+	rc = refresh_root(r);
+	if (rc == 0)
+		rc = refresh_role(r, R_TIMESTAMP);
+	for (role = R_SNAPSHOT; rc == 0 && role <= R_TARGETS; role++)
+		if (!role_current(r, role))
+			rc = refresh_role(r, role);
+	report_roles(r);
+	return rc;
+}
+
+/* ---- targets: compare and install ---- */
+
+static void
+hex_encode(const uint8_t *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static void
+compare_target(struct run *r, struct au_target_report *tr,
+    const struct au_target *tg)
+{
+	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
+
+	tr->available_version = tg->version;
+	tr->length = tg->length;
+	hex_encode(tg->sha256, 32, tr->available_hash);
+	if (st != NULL && st->hash[0] != '\0') {
+		tr->installed_version = st->version;
+		(void)snprintf(tr->installed_hash, sizeof(tr->installed_hash),
+		    "%s", st->hash);
+	}
+	if (strcmp(tr->installed_hash, tr->available_hash) == 0)
+		tr->status = AU_T_UPTODATE;
+	else if (au_state_is_bad(r->state, tr->name, tr->available_hash))
+		tr->status = AU_T_BAD;
+	else if (tr->installed_version >= 0 &&
+	    tg->version <= tr->installed_version)
+		tr->status = AU_T_OLDER;
+	else
+		tr->status = AU_T_AVAILABLE;
+}
+
+struct sink_ctx {
+	struct au_stage *stage;
+	struct au_diag *diag;
+};
+
+static int
+sink_stage(void *arg, const uint8_t *buf, size_t len)
+{
+	struct sink_ctx *c = arg;
+
+	return au_stage_write(c->stage, buf, len, c->diag);
+}
+
+static int
+target_url(struct run *r, const char *name, const struct au_target *tg,
+    char *url, size_t size)
+{
+	char file[AU_TARGET_NAME_MAX + 160], hex[129];
+	const char *slash = strrchr(name, '/');
+	int n;
+
+	if (!au_trusted_consistent_snapshot(r->trusted))
+		return url_path(r, "targets", name, url, size);
+	/* TUF 5.7.3: consistent snapshot names are DIR/HASH.BASENAME. */
+	if (tg->has_sha512)
+		hex_encode(tg->sha512, 64, hex);
+	else
+		hex_encode(tg->sha256, 32, hex);
+	if (slash != NULL)
+		n = snprintf(file, sizeof(file), "%.*s/%s.%s",
+		    (int)(slash - name), name, hex, slash + 1);
+	else
+		n = snprintf(file, sizeof(file), "%s.%s", hex, name);
+	if (n < 0 || (size_t)n >= sizeof(file))
+		return AU_ETOOBIG;
+	return url_path(r, "targets", file, url, size);
+}
+
+static int
+check_space(struct run *r, uint64_t need)
+{
+	uint64_t avail;
+	int rc;
+
+	rc = au_free_space(r->cfg->state_dir, &avail, r->diag);
+	if (rc != 0)
+		return rc;
+	if (avail < need + SPACE_MARGIN)
+		return au_diag_set(r->diag, AU_ENOSPC, "%llu bytes needed in "
+		    "%s (artifact plus a %llu-byte margin), %llu available",
+		    (unsigned long long)need, r->cfg->state_dir,
+		    (unsigned long long)SPACE_MARGIN,
+		    (unsigned long long)avail);
+	return 0;
+}
+
+/* Download, verify and place one artifact in the store (not yet active). */
+static int
+fetch_artifact(struct run *r, struct au_target_report *tr,
+    const struct au_target *tg)
+{
+	struct au_stage_expect ex;
+	struct sink_ctx sc = { NULL, r->diag };
+	char url[URL_MAX], hash[65];
+	uint64_t got = 0;
+	int rc;
+
+	if (au_store_has(r->store, tr->available_hash))
+		return 0;	/* same content already present: not fetched */
+	rc = check_space(r, tg->length);
+	if (rc != 0)
+		return rc;
+	if (target_url(r, tr->name, tg, url, sizeof(url)) != 0)
+		return au_diag_set(r->diag, AU_EINTERNAL, "URL too long");
+	memset(&ex, 0, sizeof(ex));
+	ex.length = tg->length;
+	ex.has_sha256 = tg->has_sha256;
+	ex.has_sha512 = tg->has_sha512;
+	memcpy(ex.sha256, tg->sha256, 32);
+	memcpy(ex.sha512, tg->sha512, 64);
+	rc = au_stage_begin(r->store, &ex, &sc.stage, r->diag);
+	if (rc != 0)
+		return rc;
+	/* The cap is the signed length: byte length+1 ends the transfer. */
+	rc = au_http_get(r->http, url, tg->length, sink_stage, &sc, &got,
+	    r->diag);
+	tr->downloaded = got;
+	if (rc == AU_ETOOBIG)
+		rc = au_diag_set(r->diag, AU_EART_LENGTH, "%s: the server sent "
+		    "more than the signed %llu bytes", tr->name,
+		    (unsigned long long)tg->length);
+	if (rc != 0) {
+		au_stage_abort(sc.stage);
+		return rc;
+	}
+	return au_stage_commit(sc.stage, tr->name, hash, r->diag);
+}
+
+static int
+health_check(struct run *r, struct au_target_report *tr)
+{
+	char cur[65], prev[65], path[AU_CONFIG_PATH_MAX + 600], ver[32];
+	char prevpath[sizeof(path) + 16];
+	int rc;
+
+	if (r->cfg->health_check[0] == '\0')
+		return 0;
+	rc = au_store_get(r->store, tr->name, cur, prev, path, sizeof(path),
+	    r->diag);
+	if (rc != 0)
+		return rc;
+	(void)snprintf(ver, sizeof(ver), "%lld",
+	    (long long)tr->available_version);
+	(void)snprintf(prevpath, sizeof(prevpath), "%.*sprevious",
+	    (int)(strlen(path) - strlen("current")), path);
+	return au_health_run(r->cfg->health_check, tr->name, ver, path,
+	    prev[0] ? prevpath : "", r->cfg->health_timeout, r->diag);
+}
+
+static int
+save_state(struct run *r)
+{
+	char path[AU_CONFIG_PATH_MAX + 32];
+
+	if (path_join(path, sizeof(path), r->cfg->state_dir, "state.json"))
+		return AU_EINTERNAL;
+	return au_state_save(path, r->state, r->diag);
+}
+
+static void
+record_install(struct run *r, struct au_target_report *tr)
+{
+	struct au_state_target *st = au_state_find(r->state, tr->name, 1);
+
+	if (st == NULL)
+		return;
+	st->prev_version = st->version;
+	memcpy(st->prev_hash, st->hash, sizeof(st->hash));
+	st->version = tr->available_version;
+	(void)snprintf(st->hash, sizeof(st->hash), "%s", tr->available_hash);
+	st->installed_at = r->now;
+}
+
+/* The switch failed its health check: go back, remember the bad version. */
+static int
+roll_back(struct run *r, struct au_target_report *tr, struct au_diag *hd)
+{
+	int rc;
+
+	rc = au_store_rollback(r->store, tr->name, r->diag);
+	if (rc == AU_EINSTALL)	/* first install: nothing to go back to */
+		rc = au_store_remove_current(r->store, tr->name, r->diag);
+	if (rc != 0)
+		return rc;
+	rc = au_state_mark_bad(r->state, tr->name, tr->available_hash);
+	if (rc != 0)
+		return au_diag_set(r->diag, rc, "cannot record bad version");
+	r->state_dirty = 1;
+	tr->status = AU_T_ROLLED_BACK;
+	tr->err = AU_EHEALTH;
+	(void)snprintf(tr->msg, sizeof(tr->msg), "%s", hd->msg);
+	return au_diag_set(r->diag, AU_EHEALTH, "%s version %lld: %s; "
+	    "previous version restored", tr->name,
+	    (long long)tr->available_version, hd->msg);
+}
+
+static int
+install_target(struct run *r, struct au_target_report *tr,
+    const struct au_target *tg)
+{
+	struct au_diag hd;
+	int rc;
+
+	r->rep->phase = "download";
+	rc = fetch_artifact(r, tr, tg);
+	if (rc == 0) {
+		r->rep->phase = "install";
+		rc = au_store_switch(r->store, tr->name, tr->available_hash,
+		    r->diag);
+	}
+	if (rc != 0) {
+		tr->status = AU_T_FAILED;
+		tr->err = rc;
+		(void)snprintf(tr->msg, sizeof(tr->msg), "%s", r->diag->msg);
+		return rc;
+	}
+	r->rep->phase = "health";
+	rc = health_check(r, tr);
+	if (rc == AU_EHEALTH) {
+		hd = *r->diag;
+		return roll_back(r, tr, &hd);
+	}
+	if (rc != 0)
+		return rc;
+	record_install(r, tr);
+	r->state_dirty = 1;
+	tr->status = AU_T_INSTALLED;
+	return 0;
+}
+
+static int
+process_targets(struct run *r)
+{
+	struct au_report *rep = r->rep;
+	struct au_target tg;
+	size_t i;
+	int rc = 0, first = 0;
+
+	for (i = 0; i < rep->n; i++) {
+		struct au_target_report *tr = &rep->t[i];
+
+		memset(&tg, 0, sizeof(tg));
+		rep->phase = "metadata";
+		rc = au_trusted_find_target(r->trusted, tr->name, &tg, r->diag);
+		if (rc == AU_EMETA_NOTARGET) {
+			tr->status = AU_T_NOT_IN_REPO;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		compare_target(r, tr, &tg);
+		if (tr->status == AU_T_AVAILABLE) {
+			rep->updates++;
+			if (r->mode == AU_MODE_APPLY)
+				rc = install_target(r, tr, &tg);
+		}
+		au_target_clear(&tg);
+		if (rc != 0 && first == 0)
+			first = rc;
+		if (rc != 0 && rc != AU_EHEALTH)
+			return rc;
+	}
+	return first;
+}
+
+/* ---- the run ---- */
+
+static void
+report_init(struct run *r, const struct au_config *cfg)
+{
+	struct au_report *rep = r->rep;
+	size_t i;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->now = r->now;
+	rep->tls_auth = "";
+	rep->phase = "setup";
+	rep->n = cfg->ntargets;
+	for (i = 0; i < cfg->ntargets; i++) {
+		rep->t[i].name = cfg->targets[i];
+		rep->t[i].installed_version = -1;
+		rep->t[i].available_version = -1;
+	}
+	rep->root.version = rep->timestamp.version = -1;
+	rep->snapshot.version = rep->targets.version = -1;
+}
+
+static int
+run_steps(struct run *r)
+{
+	int rc;
+
+	rc = open_state(r);
+	if (rc == 0)
+		rc = load_trusted(r);
+	if (rc == 0)
+		rc = discover(r);
+	if (rc == 0)
+		rc = refresh(r);
+	if (rc == 0)
+		rc = process_targets(r);
+	if (rc != 0 && rc != AU_EHEALTH)
+		return rc;
+	/* Verified metadata and the install record are kept together. */
+	if (persist_trusted(r) != 0 && rc == 0)
+		rc = AU_EIO;
+	if (r->state_dirty && save_state(r) != 0 && rc == 0)
+		rc = AU_EIO;
+	if (rc == 0) {
+		struct au_diag gd;
+
+		if (au_store_gc(r->store, &gd) != 0)
+			au_log(AU_LOG_WARN, "store clean-up: %s", gd.msg);
+	}
+	return rc;
+}
+
+static void
+write_last_run(const struct au_config *cfg, const struct au_report *rep)
+{
+	char path[AU_CONFIG_PATH_MAX + 32], buf[1024], msg[AU_DIAG_MAX];
+	struct au_diag d;
+	size_t i, j = 0;
+	int n;
+
+	/* The message is JSON-escaped by hand: only printable ASCII kept. */
+	for (i = 0; rep->diag.msg[i] != '\0' && j + 2 < sizeof(msg); i++) {
+		unsigned char c = (unsigned char)rep->diag.msg[i];
+
+		if (c == '"' || c == '\\')
+			msg[j++] = '\\';
+		msg[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	msg[j] = '\0';
+	n = snprintf(buf, sizeof(buf), "{\"time\":%lld,\"result\":%d,"
+	    "\"error\":\"%s\",\"phase\":\"%s\",\"message\":\"%s\"}\n",
+	    (long long)rep->now, rep->err, rep->err ? au_strerror(rep->err) :
+	    "", rep->err ? rep->phase : "", msg);
+	if (n < 0 || (size_t)n >= sizeof(buf) ||
+	    path_join(path, sizeof(path), cfg->state_dir, "last-run.json"))
+		return;
+	if (au_file_replace(path, buf, (size_t)n, 0644, &d) != 0)
+		au_log(AU_LOG_WARN, "cannot record the run: %s", d.msg);
+}
+
+int
+au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
+    struct au_report *rep)
+{
+	struct run r;
+	int i, rc;
+
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.mode = mode;
+	r.now = now;
+	r.rep = rep;
+	r.diag = &rep->diag;
+	report_init(&r, cfg);
+	r.state = calloc(1, sizeof(*r.state));
+	if (r.state == NULL)
+		return rep->err = AU_ENOMEM;
+	rc = run_steps(&r);
+	rep->err = rc;
+	if (rc != AU_ELOCKED && r.lock != NULL)
+		write_last_run(cfg, rep);
+	for (i = 0; i < NROLES; i++)
+		free(r.fresh[i]);
+	au_http_close(r.http);
+	au_dns_free(r.dns);
+	au_trusted_free(r.trusted);
+	au_store_free(r.store);
+	au_lock_release(r.lock);
+	free(r.state);
+	return rc;
+}
+
+static int
+rollback_one(struct run *r, const char *name)
+{
+	struct au_state_target *st = au_state_find(r->state, name, 0);
+	char hash[65];
+	int64_t v;
+	int rc;
+
+	if (st == NULL || st->prev_hash[0] == '\0')
+		return au_diag_set(r->diag, AU_EINSTALL, "%s: no previous "
+		    "version to roll back to", name);
+	rc = au_store_rollback(r->store, name, r->diag);
+	if (rc != 0)
+		return rc;
+	memcpy(hash, st->hash, sizeof(hash));
+	v = st->version;
+	memcpy(st->hash, st->prev_hash, sizeof(hash));
+	st->version = st->prev_version;
+	memcpy(st->prev_hash, hash, sizeof(hash));
+	st->prev_version = v;
+	st->installed_at = r->now;
+	r->state_dirty = 1;
+	return 0;
+}
+
+int
+au_update_rollback(const struct au_config *cfg, const char *name,
+    struct au_diag *diag)
+{
+	struct au_report *rep;
+	struct run r;
+	size_t i;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	rep = calloc(1, sizeof(*rep));
+	r.state = calloc(1, sizeof(*r.state));
+	if (rep == NULL || r.state == NULL) {
+		rc = au_diag_set(diag, AU_ENOMEM, "out of memory");
+		goto out;
+	}
+	r.cfg = cfg;
+	r.now = au_now();
+	r.rep = rep;
+	r.diag = diag;
+	rc = open_state(&r);
+	for (i = 0; rc == 0 && i < cfg->ntargets; i++)
+		if (name == NULL || strcmp(name, cfg->targets[i]) == 0)
+			rc = rollback_one(&r, cfg->targets[i]);
+	if (rc == 0 && name != NULL && au_state_find(r.state, name, 0) == NULL)
+		rc = au_diag_set(diag, AU_EUSAGE, "%s is not a tracked target",
+		    name);
+	if (r.state_dirty && save_state(&r) != 0 && rc == 0)
+		rc = AU_EIO;
+out:
+	au_store_free(r.store);
+	au_lock_release(r.lock);
+	free(r.state);
+	free(rep);
+	return rc;
+}
+
+const char *
+au_target_status_name(enum au_target_status s)
+{
+	switch (s) {
+	case AU_T_UPTODATE: return "up-to-date";
+	case AU_T_AVAILABLE: return "update-available";
+	case AU_T_INSTALLED: return "installed";
+	case AU_T_NOT_IN_REPO: return "not-in-repository";
+	case AU_T_OLDER: return "older-version-refused";
+	case AU_T_BAD: return "known-bad";
+	case AU_T_FAILED: return "failed";
+	case AU_T_ROLLED_BACK: return "rolled-back";
+	default: return "unknown";
+	}
+}

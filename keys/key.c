@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: ISC */
+/* keys/key.c - TUF public keys and signature verification. */
+#include "keys/key.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "manifest/json.h"
+#include "port/ban.h"
+
+struct au_key {
+	enum au_key_type type;
+	char keytype[AU_KEY_NAME_MAX + 1];
+	char scheme[AU_KEY_NAME_MAX + 1];
+	uint8_t *pub;		/* raw public key (type-specific encoding) */
+	size_t publen;
+};
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+au_hex_decode(const char *hex, uint8_t *out, size_t outlen)
+{
+	size_t i;
+
+	if (hex == NULL || strlen(hex) != 2 * outlen)
+		return AU_EMETA_MALFORMED;
+	for (i = 0; i < outlen; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return AU_EMETA_MALFORMED;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return AU_OK;
+}
+
+static int
+name_field(const json_t *obj, const char *field, char *dst,
+    struct au_diag *diag)
+{
+	const json_t *v = json_object_get(obj, field);
+	size_t n;
+
+	if (!json_is_string(v))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "key: \"%s\" missing or not a string", field);
+	n = json_string_length(v);
+	if (n > AU_KEY_NAME_MAX || memchr(json_string_value(v), 0, n) != NULL)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "key: \"%s\" longer than %d bytes", field, AU_KEY_NAME_MAX);
+	memcpy(dst, json_string_value(v), n);
+	dst[n] = '\0';
+	return AU_OK;
+}
+
+static int
+parse_ed25519(struct au_key *k, const char *pubhex, struct au_diag *diag)
+{
+	k->pub = malloc(AU_KEY_ED25519_PUB_BYTES);
+	if (k->pub == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "key: out of memory");
+	k->publen = AU_KEY_ED25519_PUB_BYTES;
+	if (au_hex_decode(pubhex, k->pub, k->publen) != AU_OK)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "ed25519 key: keyval.public is not %d hex digits",
+		    2 * AU_KEY_ED25519_PUB_BYTES);
+	k->type = AU_KEY_ED25519;
+	return AU_OK;
+}
+
+int
+au_key_parse(const json_t *keyobj, struct au_key **out, struct au_diag *diag)
+{
+	struct au_key *k = NULL;
+	const json_t *pub;
+	int rc;
+
+	if (!json_is_object(keyobj))
+		return au_diag_set(diag, AU_EMETA_MALFORMED, "key: not an object");
+	if (sodium_init() < 0)	/* idempotent; needed before verifying */
+		return au_diag_set(diag, AU_EINTERNAL, "libsodium failed to initialise");
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "key: out of memory");
+	if ((rc = name_field(keyobj, "keytype", k->keytype, diag)) != AU_OK ||
+	    (rc = name_field(keyobj, "scheme", k->scheme, diag)) != AU_OK)
+		goto out;
+	pub = json_object_get(json_object_get(keyobj, "keyval"), "public");
+	if (!json_is_string(pub) || json_string_length(pub) > AU_KEY_PUB_MAX) {
+		rc = au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "key (%s): keyval.public missing, not a string or over %d bytes",
+		    k->keytype, AU_KEY_PUB_MAX);
+		goto out;
+	}
+	k->type = AU_KEY_UNSUPPORTED;
+	if (strcmp(k->keytype, "ed25519") == 0 &&
+	    strcmp(k->scheme, "ed25519") == 0)
+		rc = parse_ed25519(k, json_string_value(pub), diag);
+out:
+	if (rc != AU_OK) {
+		au_key_free(k);
+		return rc;
+	}
+	*out = k;
+	return AU_OK;
+}
+
+void
+au_key_free(struct au_key *k)
+{
+	if (k == NULL)
+		return;
+	free(k->pub);
+	free(k);
+}
+
+enum au_key_type
+au_key_type(const struct au_key *k)
+{
+	return k != NULL ? k->type : AU_KEY_UNSUPPORTED;
+}
+
+int
+au_key_equal(const struct au_key *a, const struct au_key *b)
+{
+	/* Public keys: no constant-time comparison needed. */
+	if (a == NULL || b == NULL || a->type == AU_KEY_UNSUPPORTED ||
+	    a->type != b->type || a->publen != b->publen)
+		return 0;
+	return memcmp(a->pub, b->pub, a->publen) == 0;
+}
+
+int
+au_key_id(const json_t *keyobj, char out[65], struct au_diag *diag)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char *canon = NULL;
+	size_t clen;
+	int rc;
+
+	if (!json_is_object(keyobj))
+		return au_diag_set(diag, AU_EMETA_MALFORMED, "key: not an object");
+	rc = au_json_canonical(keyobj, &canon, &clen, diag);
+	if (rc != AU_OK)
+		return rc;
+	crypto_hash_sha256(digest, (const unsigned char *)canon, clen);
+	sodium_bin2hex(out, 65, digest, sizeof(digest));
+	free(canon);
+	return AU_OK;
+}
+
+int
+au_key_verify(const struct au_key *k, const uint8_t *msg, size_t len,
+    const uint8_t *sig, size_t siglen)
+{
+	if (k == NULL || sig == NULL || (msg == NULL && len > 0))
+		return AU_EMETA_SIG;
+	switch (k->type) {
+	case AU_KEY_ED25519:
+		if (siglen != AU_KEY_ED25519_SIG_BYTES)
+			return AU_EMETA_SIG;
+		if (crypto_sign_verify_detached(sig, msg, len, k->pub) != 0)
+			return AU_EMETA_SIG;
+		return AU_OK;
+	case AU_KEY_UNSUPPORTED:
+	default:
+		return AU_EMETA_SIG;
+	}
+}

@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * manifest/tuf.c - the TUF 1.0 trusted metadata set: client workflow steps
+ * 5.3 (root), 5.4 (timestamp), 5.5 (snapshot), 5.6 (targets), after
+ * python-tuf's TrustedMetadataSet, and top-level target lookup.
+ */
+#include "manifest/tuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys/key.h"
+#include "manifest/json.h"
+#include "manifest/tuf_int.h"
+#include "port/ban.h"
+
+struct au_trusted {
+	struct tuf_root *root;
+	struct tuf_doc *timestamp;	/* NULL until loaded */
+	struct tuf_metafile snap_meta;	/* timestamp's snapshot.json entry */
+	struct tuf_doc *snapshot;
+	struct tuf_doc *targets;
+};
+
+static void
+doc_free(struct tuf_doc *d)
+{
+	tuf_doc_clear(d);
+	free(d);
+}
+
+/* Load and verify one non-root document against the trusted root. */
+static int
+doc_new(const struct au_trusted *t, const uint8_t *buf, size_t len,
+    size_t max, enum tuf_role role, struct tuf_doc **out, struct au_diag *diag)
+{
+	struct tuf_doc *d;
+	int rc;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = tuf_doc_load(buf, len, max, role, d, diag);
+	if (rc == AU_OK)
+		rc = tuf_verify_role(t->root, role, d, tuf_role_names[role], diag);
+	if (rc != AU_OK) {
+		doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return AU_OK;
+}
+
+static int
+expired(const struct tuf_doc *d, int64_t now, const char *what,
+    struct au_diag *diag)
+{
+	char when[AU_TIME_STR_SIZE];
+
+	if (d->expires > now)
+		return AU_OK;
+	if (au_time_format(d->expires, when, sizeof(when)) != AU_OK)
+		when[0] = '\0';
+	return au_diag_set(diag, AU_EMETA_EXPIRED,
+	    "%s v%lld expired at %s (expires <= now)", what,
+	    (long long)d->version, when);
+}
+
+/* ---- 5.2, 5.3 root ---- */
+
+int
+au_trusted_new(const uint8_t *root, size_t len, struct au_trusted **out,
+    struct au_diag *diag)
+{
+	struct au_trusted *t;
+	int rc;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = tuf_root_load(root, len, &t->root, diag);
+	if (rc == AU_OK)
+		rc = tuf_verify_role(t->root, R_ROOT, &t->root->d,
+		    "trusted root (self-signature)", diag);
+	if (rc != AU_OK) {
+		au_trusted_free(t);
+		return rc;
+	}
+	*out = t;
+	return AU_OK;
+}
+
+static void
+drop_from(struct au_trusted *t, enum tuf_role role)
+{
+	if (role <= R_TARGETS) {
+		doc_free(t->targets);
+		t->targets = NULL;
+	}
+	if (role <= R_SNAPSHOT) {
+		doc_free(t->snapshot);
+		t->snapshot = NULL;
+	}
+	if (role <= R_TIMESTAMP) {
+		doc_free(t->timestamp);
+		t->timestamp = NULL;
+		memset(&t->snap_meta, 0, sizeof(t->snap_meta));
+	}
+}
+
+void
+au_trusted_free(struct au_trusted *t)
+{
+	if (t == NULL)
+		return;
+	drop_from(t, R_TIMESTAMP);
+	tuf_root_free(t->root);
+	free(t);
+}
+
+static int
+root_version_check(const struct tuf_root *old, const struct tuf_root *nr,
+    struct au_diag *diag)
+{
+	long long want = (long long)old->d.version + 1;
+
+	if (nr->d.version == old->d.version + 1)
+		return AU_OK;
+	return au_diag_set(diag, nr->d.version < want ? AU_EMETA_ROLLBACK :
+	    AU_EMETA_VERSION, "root: version %lld received, %lld expected",
+	    (long long)nr->d.version, want);
+}
+
+int
+au_trusted_update_root(struct au_trusted *t, const uint8_t *buf, size_t len,
+    struct au_diag *diag)
+{
+	struct tuf_root *nr = NULL;
+	int rc, i, rotated = 0;
+
+	rc = tuf_root_load(buf, len, &nr, diag);
+	if (rc == AU_OK)	/* 5.3.4: threshold of the trusted root */
+		rc = tuf_verify_role(t->root, R_ROOT, &nr->d,
+		    "new root (by the trusted root's keys)", diag);
+	if (rc == AU_OK)	/* 5.3.5 */
+		rc = root_version_check(t->root, nr, diag);
+	if (rc == AU_OK)	/* 5.3.4: threshold of its own keys */
+		rc = tuf_verify_role(nr, R_ROOT, &nr->d,
+		    "new root (by its own keys)", diag);
+	if (rc != AU_OK) {
+		tuf_root_free(nr);
+		return rc;
+	}
+	for (i = R_TIMESTAMP; i < R_COUNT; i++)
+		rotated |= !tuf_role_same(t->root, nr, (enum tuf_role)i);
+	if (rotated)	/* 5.3.11: forget versions an attacker may have inflated */
+		drop_from(t, R_TIMESTAMP);
+	tuf_root_free(t->root);
+	t->root = nr;
+	return AU_OK;
+}
+
+int
+au_trusted_check_root(const struct au_trusted *t, int64_t now,
+    struct au_diag *diag)
+{
+	return expired(&t->root->d, now, "root", diag);
+}
+
+/* ---- 5.4 timestamp ---- */
+
+static int
+timestamp_meta(const struct tuf_doc *d, struct tuf_metafile *mf,
+    struct au_diag *diag)
+{
+	json_t *meta = json_object_get(d->signed_, "meta");
+	json_t *snap = json_object_get(meta, "snapshot.json");
+
+	if (!json_is_object(snap))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "timestamp: meta has no \"snapshot.json\" object");
+	return tuf_metafile_parse(snap, "snapshot.json", mf, diag);
+}
+
+/* 5.4.3: versions never go backwards. 1 = equal version (keep the old). */
+static int
+timestamp_rollback(const struct au_trusted *t, const struct tuf_doc *nd,
+    const struct tuf_metafile *mf, struct au_diag *diag)
+{
+	const struct tuf_doc *od = t->timestamp;
+
+	if (nd->version < od->version)
+		return au_diag_set(diag, AU_EMETA_ROLLBACK,
+		    "timestamp: version %lld is lower than the trusted %lld",
+		    (long long)nd->version, (long long)od->version);
+	if (nd->version == od->version)
+		return 1;
+	if (mf->version < t->snap_meta.version)
+		return au_diag_set(diag, AU_EMETA_ROLLBACK,
+		    "timestamp: snapshot version %lld is lower than the trusted %lld",
+		    (long long)mf->version, (long long)t->snap_meta.version);
+	return AU_OK;
+}
+
+int
+au_trusted_update_timestamp(struct au_trusted *t, const uint8_t *buf,
+    size_t len, int64_t now, int *unchanged, struct au_diag *diag)
+{
+	struct tuf_doc *nd = NULL;
+	struct tuf_metafile mf;
+	int rc;
+
+	if (t->snapshot != NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "timestamp cannot be updated after a snapshot was loaded");
+	rc = expired(&t->root->d, now, "final root", diag);	/* 5.3.10 */
+	if (rc == AU_OK)
+		rc = doc_new(t, buf, len, AU_TIMESTAMP_MAX_BYTES, R_TIMESTAMP,
+		    &nd, diag);
+	if (rc == AU_OK)
+		rc = timestamp_meta(nd, &mf, diag);
+	if (rc == AU_OK && t->timestamp != NULL)
+		rc = timestamp_rollback(t, nd, &mf, diag);
+	if (rc != AU_OK) {
+		doc_free(nd);
+		if (rc != 1)
+			return rc;
+		/* Equal version: keep the trusted one (python-tuf). */
+		rc = expired(t->timestamp, now, "timestamp", diag);
+		if (rc == AU_OK && unchanged != NULL)
+			*unchanged = 1;
+		return rc;
+	}
+	drop_from(t, R_TIMESTAMP);
+	t->timestamp = nd;
+	t->snap_meta = mf;
+	/* 5.4.4: kept as the rollback reference even when expired. */
+	rc = expired(nd, now, "timestamp", diag);
+	if (rc == AU_OK && unchanged != NULL)
+		*unchanged = 0;
+	return rc;
+}
+
+/* ---- 5.5 snapshot ---- */
+
+static int
+snapshot_meta_ok(const struct tuf_doc *d, struct au_diag *diag)
+{
+	json_t *meta = json_object_get(d->signed_, "meta"), *v;
+	struct tuf_metafile mf;
+	const char *name;
+	int rc;
+
+	if (!json_is_object(meta))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "snapshot: \"meta\" missing or not an object");
+	json_object_foreach(meta, name, v) {
+		if ((rc = tuf_metafile_parse(v, name, &mf, diag)) != AU_OK)
+			return rc;
+	}
+	return AU_OK;
+}
+
+/* 5.5.5: no role removed, no role version lower than in the trusted snapshot. */
+static int
+snapshot_rollback(const struct tuf_doc *od, const struct tuf_doc *nd,
+    struct au_diag *diag)
+{
+	json_t *ometa = json_object_get(od->signed_, "meta");
+	json_t *nmeta = json_object_get(nd->signed_, "meta"), *ov, *nv;
+	json_int_t over, nver;
+	const char *name;
+
+	json_object_foreach(ometa, name, ov) {
+		nv = json_object_get(nmeta, name);
+		if (nv == NULL)
+			return au_diag_set(diag, AU_EMETA_ROLLBACK,
+			    "snapshot: \"%.128s\" is missing, the trusted snapshot lists it",
+			    name);
+		over = json_integer_value(json_object_get(ov, "version"));
+		nver = json_integer_value(json_object_get(nv, "version"));
+		if (nver < over)
+			return au_diag_set(diag, AU_EMETA_ROLLBACK,
+			    "snapshot: \"%.128s\" version %lld is lower than the trusted %lld",
+			    name, (long long)nver, (long long)over);
+	}
+	return AU_OK;
+}
+
+/* 5.5.4 and 5.5.6: the checks a snapshot must pass before targets use it. */
+static int
+snapshot_final(const struct au_trusted *t, int64_t now, struct au_diag *diag)
+{
+	const struct tuf_doc *d = t->snapshot;
+
+	if (d->version != t->snap_meta.version)
+		return au_diag_set(diag, AU_EMETA_VERSION,
+		    "snapshot: version %lld, the timestamp names %lld",
+		    (long long)d->version, (long long)t->snap_meta.version);
+	return expired(d, now, "snapshot", diag);
+}
+
+static int
+update_snapshot(struct au_trusted *t, const uint8_t *buf, size_t len,
+    int64_t now, int local, struct au_diag *diag)
+{
+	struct tuf_doc *nd = NULL;
+	int rc;
+
+	if (t->timestamp == NULL || t->targets != NULL)
+		return au_diag_set(diag, AU_EINTERNAL, "snapshot loaded %s",
+		    t->timestamp == NULL ? "before a timestamp" : "after targets");
+	if ((rc = expired(t->timestamp, now, "trusted timestamp", diag)) != AU_OK)
+		return rc;
+	if (len > AU_SNAPSHOT_MAX_BYTES)
+		return au_diag_set(diag, AU_EMETA_TOOBIG,
+		    "snapshot: %zu bytes exceed the cap of %d", len,
+		    AU_SNAPSHOT_MAX_BYTES);
+	if (!local && (rc = tuf_metafile_check(&t->snap_meta, "snapshot.json",
+	    buf, len, diag)) != AU_OK)	/* 5.5.2, before parsing */
+		return rc;
+	rc = doc_new(t, buf, len, AU_SNAPSHOT_MAX_BYTES, R_SNAPSHOT, &nd, diag);
+	if (rc == AU_OK)
+		rc = snapshot_meta_ok(nd, diag);
+	if (rc == AU_OK && t->snapshot != NULL)
+		rc = snapshot_rollback(t->snapshot, nd, diag);
+	if (rc != AU_OK) {
+		doc_free(nd);
+		return rc;
+	}
+	doc_free(t->snapshot);
+	t->snapshot = nd;	/* the rollback reference from here on */
+	return snapshot_final(t, now, diag);
+}
+
+int
+au_trusted_update_snapshot(struct au_trusted *t, const uint8_t *buf,
+    size_t len, int64_t now, struct au_diag *diag)
+{
+	return update_snapshot(t, buf, len, now, 0, diag);
+}
+
+int
+au_trusted_load_local_snapshot(struct au_trusted *t, const uint8_t *buf,
+    size_t len, int64_t now, struct au_diag *diag)
+{
+	return update_snapshot(t, buf, len, now, 1, diag);
+}
+
+/* ---- 5.6 targets ---- */
+
+static int
+targets_entries_ok(const struct tuf_doc *d, struct au_diag *diag)
+{
+	json_t *tg = json_object_get(d->signed_, "targets"), *v, *len, *h, *hv;
+	const char *name, *alg;
+
+	if (!json_is_object(tg))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "targets: \"targets\" missing or not an object");
+	json_object_foreach(tg, name, v) {
+		len = json_object_get(v, "length");
+		h = json_object_get(v, "hashes");
+		if (!json_is_integer(len) || json_integer_value(len) < 0 ||
+		    !json_is_object(h) || json_object_size(h) == 0)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "targets: \"%.128s\" needs an integer length >= 0 and "
+			    "a non-empty hashes object", name);
+		json_object_foreach(h, alg, hv)
+			if (!json_is_string(hv))
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "targets: \"%.128s\": hash %.32s is not a string",
+				    name, alg);
+	}
+	return AU_OK;
+}
+
+static int
+targets_meta(const struct au_trusted *t, struct tuf_metafile *mf,
+    struct au_diag *diag)
+{
+	json_t *meta = json_object_get(t->snapshot->signed_, "meta");
+	json_t *v = json_object_get(meta, "targets.json");
+
+	if (v == NULL)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "snapshot v%lld has no \"targets.json\" entry",
+		    (long long)t->snapshot->version);
+	return tuf_metafile_parse(v, "targets.json", mf, diag);
+}
+
+int
+au_trusted_update_targets(struct au_trusted *t, const uint8_t *buf,
+    size_t len, int64_t now, struct au_diag *diag)
+{
+	struct tuf_doc *nd = NULL;
+	struct tuf_metafile mf;
+	int rc;
+
+	if (t->snapshot == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "targets loaded before a snapshot");
+	if ((rc = snapshot_final(t, now, diag)) != AU_OK ||
+	    (rc = targets_meta(t, &mf, diag)) != AU_OK)
+		return rc;
+	if (len > AU_TARGETS_MAX_BYTES)
+		return au_diag_set(diag, AU_EMETA_TOOBIG,
+		    "targets: %zu bytes exceed the cap of %d", len,
+		    AU_TARGETS_MAX_BYTES);
+	if ((rc = tuf_metafile_check(&mf, "targets.json", buf, len, diag)) != AU_OK)
+		return rc;	/* 5.6.2, before parsing */
+	rc = doc_new(t, buf, len, AU_TARGETS_MAX_BYTES, R_TARGETS, &nd, diag);
+	if (rc == AU_OK && nd->version != mf.version)	/* 5.6.4 */
+		rc = au_diag_set(diag, AU_EMETA_VERSION,
+		    "targets: version %lld, the snapshot names %lld",
+		    (long long)nd->version, (long long)mf.version);
+	if (rc == AU_OK)	/* 5.6.5 */
+		rc = expired(nd, now, "targets", diag);
+	if (rc == AU_OK)
+		rc = targets_entries_ok(nd, diag);
+	if (rc != AU_OK) {
+		doc_free(nd);
+		return rc;
+	}
+	doc_free(t->targets);
+	t->targets = nd;
+	return AU_OK;
+}
+
+/* ---- facts for the fetcher ---- */
+
+int64_t
+au_trusted_root_version(const struct au_trusted *t)
+{
+	return t->root->d.version;
+}
+
+int
+au_trusted_consistent_snapshot(const struct au_trusted *t)
+{
+	return t->root->consistent_snapshot;
+}
+
+int64_t
+au_trusted_snapshot_version(const struct au_trusted *t)
+{
+	return t->timestamp != NULL ? t->snap_meta.version : -1;
+}
+
+int64_t
+au_trusted_targets_version(const struct au_trusted *t)
+{
+	json_t *meta, *v;
+
+	if (t->snapshot == NULL)
+		return -1;
+	meta = json_object_get(t->snapshot->signed_, "meta");
+	v = json_object_get(json_object_get(meta, "targets.json"), "version");
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+int
+au_trusted_role_info(const struct au_trusted *t, const char *role,
+    int64_t *version, int64_t *expires)
+{
+	const struct tuf_doc *d = NULL;
+
+	if (role == NULL)
+		return AU_EMETA_NOTARGET;
+	if (strcmp(role, "root") == 0)
+		d = &t->root->d;
+	else if (strcmp(role, "timestamp") == 0)
+		d = t->timestamp;
+	else if (strcmp(role, "snapshot") == 0)
+		d = t->snapshot;
+	else if (strcmp(role, "targets") == 0)
+		d = t->targets;
+	if (d == NULL)
+		return AU_EMETA_NOTARGET;
+	if (version != NULL)
+		*version = d->version;
+	if (expires != NULL)
+		*expires = d->expires;
+	return AU_OK;
+}
+
+/* ---- target lookup ---- */
+
+static int
+target_hashes(const json_t *h, const char *name, struct au_target *tg,
+    struct au_diag *diag)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(h, "sha256")) != NULL) {
+		if (au_hex_decode(json_string_value(v), tg->sha256, 32) != AU_OK)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "target \"%.128s\": sha256 is not 64 hex digits", name);
+		tg->has_sha256 = 1;
+	}
+	if ((v = json_object_get(h, "sha512")) != NULL) {
+		if (au_hex_decode(json_string_value(v), tg->sha512, 64) != AU_OK)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "target \"%.128s\": sha512 is not 128 hex digits", name);
+		tg->has_sha512 = 1;
+	}
+	if (!tg->has_sha256 && !tg->has_sha512)
+		return au_diag_set(diag, AU_EART_HASHALG,
+		    "target \"%.128s\": no supported hash (sha256, sha512) listed",
+		    name);
+	return AU_OK;
+}
+
+static int
+target_custom(const json_t *custom, const char *name, struct au_target *tg,
+    struct au_diag *diag)
+{
+	const json_t *ver = json_object_get(custom, "version");
+	size_t clen;
+
+	if (custom == NULL)
+		return AU_OK;
+	if (ver != NULL && (!json_is_integer(ver) || json_integer_value(ver) < 0))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "target \"%.128s\": custom.version is not an integer >= 0", name);
+	if (ver != NULL)
+		tg->version = json_integer_value(ver);
+	return au_json_canonical(custom, &tg->custom_json, &clen, diag);
+}
+
+int
+au_trusted_find_target(const struct au_trusted *t, const char *name,
+    struct au_target *out, struct au_diag *diag)
+{
+	struct au_target tg;
+	const json_t *v;
+	int rc;
+
+	if ((rc = au_target_name_check(name, diag)) != AU_OK)
+		return rc;
+	if (t->targets == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "no trusted targets metadata loaded");
+	v = json_object_get(json_object_get(t->targets->signed_, "targets"), name);
+	if (v == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "target \"%s\" is not in targets v%lld", name,
+		    (long long)t->targets->version);
+	memset(&tg, 0, sizeof(tg));
+	tg.version = -1;
+	tg.length = (uint64_t)json_integer_value(json_object_get(v, "length"));
+	rc = target_hashes(json_object_get(v, "hashes"), name, &tg, diag);
+	if (rc == AU_OK)
+		rc = target_custom(json_object_get(v, "custom"), name, &tg, diag);
+	if (rc != AU_OK) {
+		au_target_clear(&tg);
+		return rc;
+	}
+	*out = tg;
+	return AU_OK;
+}
+
+void
+au_target_clear(struct au_target *tg)
+{
+	if (tg == NULL)
+		return;
+	free(tg->custom_json);
+	memset(tg, 0, sizeof(*tg));
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: ISC */
+/* repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]`. */
+#include "repo/repo.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest/json.h"
+#include "manifest/tuf.h"
+#include "port/port.h"
+
+#include "port/ban.h"
+
+/* The version of the existing entry for a name (0 if none). */
+static int64_t
+prev_version(const json_t *entry)
+{
+	return json_integer_value(json_object_get(json_object_get(entry, "custom"),
+	    "version"));
+}
+
+/* Parse --custom (NULL: empty) into a new object. */
+static int
+parse_custom(const char *text, json_t **out, struct au_diag *diag)
+{
+	char *canon = NULL;
+	size_t len = 0;
+	json_t *c = NULL;
+
+	if (text == NULL)
+		text = "{}";
+	if (au_json_parse((const uint8_t *)text, strlen(text), AU_REPO_CUSTOM_MAX,
+	    &c, diag) != 0)
+		return au_diag_set(diag, AU_EUSAGE, "--custom must be a JSON object of "
+		    "at most %d bytes, without duplicate keys", AU_REPO_CUSTOM_MAX);
+	if (au_json_canonical(c, &canon, &len, diag) != 0) {
+		json_decref(c);
+		return au_diag_set(diag, AU_EUSAGE, "--custom must not contain real "
+		    "numbers (canonical JSON has integers only)");
+	}
+	free(canon);
+	*out = c;
+	return 0;
+}
+
+/* Set custom.version: custom's own (never backwards) or previous + 1. */
+static int
+set_version(json_t *custom, int64_t prev, int64_t *version,
+    struct au_diag *diag)
+{
+	json_t *v = json_object_get(custom, "version");
+	int64_t n = prev + 1;
+
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			return au_diag_set(diag, AU_EUSAGE, "custom \"version\" must be "
+			    "an integer >= 1");
+		n = json_integer_value(v);
+		if (n < prev)
+			return au_diag_set(diag, AU_EUSAGE, "custom \"version\" %" PRId64
+			    " is lower than the staged version %" PRId64, n, prev);
+	}
+	if (json_object_set_new(custom, "version", json_integer(n)) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "building custom failed");
+	*version = n;
+	return 0;
+}
+
+/* Copy file into DIR/staged/SHA256; h gets its length and hashes. */
+static int
+stage_file(const char *dir, const char *file, struct au_repo_hashes *h,
+    struct au_diag *diag)
+{
+	char tmp[AU_REPO_PATH_MAX], path[AU_REPO_PATH_MAX], rel[80];
+	struct au_stat st;
+	int rc;
+
+	if ((rc = au_stat(file, &st, diag)) != 0)
+		return rc;
+	if (st.type != AU_FT_FILE)
+		return au_diag_set(diag, AU_EUSAGE, "%s %s", file, st.type == AU_FT_NONE ?
+		    "does not exist" : "is not a regular file");
+	if ((rc = au_repo_path(tmp, sizeof(tmp), dir, "staged/incoming", diag)) != 0 ||
+	    (rc = au_repo_copy(file, tmp, NULL, h, diag)) != 0)
+		return rc;
+	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
+		return au_diag_set(diag, AU_EINTERNAL, "staged name too long");
+	if ((rc = au_repo_path(path, sizeof(path), dir, rel, diag)) != 0 ||
+	    (rc = au_rename(tmp, path, diag)) != 0)
+		return rc;
+	if ((rc = au_repo_path(path, sizeof(path), dir, "staged", diag)) != 0)
+		return rc;
+	return au_dir_sync(path, diag);
+}
+
+/* Build the repo.json entry for a staged file. */
+static json_t *
+make_entry(const struct au_repo_hashes *h, json_t *custom)
+{
+	char rel[80];
+
+	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
+		return NULL;
+	return json_pack("{s:s, s:I, s:{s:s, s:s}, s:O}", "file", rel,
+	    "length", (json_int_t)h->length, "hashes", "sha256", h->sha256,
+	    "sha512", h->sha512, "custom", custom);
+}
+
+/* Same version with other content would make devices see two files as one. */
+static int
+check_same_version(const json_t *prev, int64_t version,
+    const struct au_repo_hashes *h, const char *name, struct au_diag *diag)
+{
+	const char *old = json_string_value(json_object_get(json_object_get(prev,
+	    "hashes"), "sha256"));
+
+	if (prev == NULL || version != prev_version(prev) ||
+	    (old != NULL && strcmp(old, h->sha256) == 0))
+		return 0;
+	return au_diag_set(diag, AU_EUSAGE, "%s version %" PRId64 " is already "
+	    "staged with other content; a new file needs a higher version",
+	    name, version);
+}
+
+/* Validate, stage and record one target; the state is saved by the caller. */
+static int
+add_target(const char *dir, json_t *state, const char *file, const char *name,
+    json_t *custom, struct au_diag *diag)
+{
+	json_t *targets = json_object_get(state, "targets");
+	json_t *prev = json_object_get(targets, name);
+	struct au_repo_hashes h;
+	int64_t version = 0;
+	int rc;
+
+	if ((rc = set_version(custom, prev_version(prev), &version, diag)) != 0 ||
+	    (rc = stage_file(dir, file, &h, diag)) != 0 ||
+	    (rc = check_same_version(prev, version, &h, name, diag)) != 0)
+		return rc;
+	if (json_object_set_new(targets, name, make_entry(&h, custom)) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "building repo.json failed");
+	return 0;
+}
+
+static void
+print_entry(const json_t *state, const char *name)
+{
+	const json_t *e = json_object_get(json_object_get(state, "targets"), name);
+
+	printf("name=%s version=%" PRId64 " length=%" PRId64 " sha256=%s\n", name,
+	    prev_version(e), (int64_t)json_integer_value(json_object_get(e, "length")),
+	    json_string_value(json_object_get(json_object_get(e, "hashes"), "sha256")));
+}
+
+int
+au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
+{
+	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL } };
+	const char *pos[2];
+	json_t *state = NULL, *custom = NULL;
+	int rc;
+
+	if ((rc = au_repo_args(argc, argv, opts, 2, pos, 2, 2, diag)) != 0)
+		return rc;
+	if (opts[0].value == NULL)
+		return au_diag_set(diag, AU_EUSAGE, "add needs --name NAME");
+	if (au_target_name_check(opts[0].value, diag) != 0)
+		return au_diag_set(diag, AU_EUSAGE, "bad target name \"%s\": relative "
+		    "path without \".\", \"..\", empty parts, backslash or control "
+		    "characters", opts[0].value);
+	if ((rc = au_repo_state_load(pos[0], &state, diag)) != 0)
+		return rc;
+	rc = parse_custom(opts[1].value, &custom, diag);
+	if (rc == 0)
+		rc = add_target(pos[0], state, pos[1], opts[0].value, custom, diag);
+	if (rc == 0)
+		rc = au_repo_state_save(pos[0], state, diag);
+	if (rc == 0)
+		print_entry(state, opts[0].value);
+	json_decref(custom);
+	json_decref(state);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * repo/main.c - aiupdate-repo, the publisher's tool: argument parsing and the
+ * subcommand dispatch table.  Exit status: 0 success, 1 internal error,
+ * 2 usage or configuration error, 12 the metadata it would publish does not
+ * verify with the client's own code (nothing was written).
+ */
+#include "repo/repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "port/port.h"
+
+#include "port/ban.h"
+
+#ifndef AU_REPO_VERSION
+#define AU_REPO_VERSION "0.1.0"
+#endif
+
+#define EXIT_INTERNAL 1
+#define EXIT_USAGE 2
+#define EXIT_METADATA 12
+
+static const char usage_text[] =
+"usage: aiupdate-repo COMMAND ...\n"
+"\n"
+"  init DIR\n"
+"      create DIR/keys/{root,targets,snapshot,timestamp}.key (0600) and .pub,\n"
+"      DIR/repo.json and root version 1 (DIR/public/metadata/1.root.json and\n"
+"      root.json; threshold 1, expires in 1 year).  Refuses an initialised DIR.\n"
+"  add DIR FILE --name NAME [--custom JSON]\n"
+"      stage FILE as target NAME; custom is a JSON object, its \"version\"\n"
+"      defaults to the previous version of NAME + 1 and never goes back.\n"
+"      Prints name=, version=, length=, sha256=.\n"
+"  publish DIR [--expires DURATION]\n"
+"      sign targets, snapshot and timestamp with new versions, verify them\n"
+"      with the client's code, then write DIR/public/{metadata,targets}.\n"
+"      DURATION: Ns, Nm, Nh or Nd; default 7d (timestamp), 30d (others).\n"
+"  dns-records DIR --domain D --host H --port P [--path /PREFIX]\n"
+"              [--cert PEM] [--ttl N]\n"
+"      print the SRV, TXT and TLSA 3 1 1 records for a DNSSEC-signed zone.\n"
+"  --help, --version\n"
+"\n"
+"test-only (they produce repositories that clients must refuse):\n"
+"  publish DIR --expires -1d --unsafe-allow-invalid\n"
+"      skip the self-verification; allows expired (negative) durations.\n"
+"  sign-raw DIR ROLE FILE\n"
+"      re-sign the \"signed\" part of FILE with ROLE's key, rewrite FILE;\n"
+"      prints length= and sha256= of the new file.\n"
+"\n"
+"exit status: 0 ok, 1 internal error, 2 usage or configuration error,\n"
+"12 the metadata would not verify (nothing written).\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct au_diag *diag);
+};
+
+static const struct command commands[] = {
+	{ "init", au_repo_cmd_init },
+	{ "add", au_repo_cmd_add },
+	{ "publish", au_repo_cmd_publish },
+	{ "dns-records", au_repo_cmd_dns },
+	{ "sign-raw", au_repo_cmd_sign_raw },
+};
+
+static int
+exit_status(int err)
+{
+	switch (au_err_class(err)) {
+	case AU_OK: return 0;
+	case AU_EUSAGE: return EXIT_USAGE;
+	case AU_EMETA_MALFORMED: return EXIT_METADATA;
+	default: return EXIT_INTERNAL;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct au_diag diag = { "", 0 };
+	size_t i;
+	int rc;
+
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("aiupdate-repo %s\n", AU_REPO_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		rc = commands[i].run(argc - 1, argv + 1, &diag);
+		if (rc != 0)
+			fprintf(stderr, "aiupdate-repo %s: %s: %s\n", argv[1],
+			    au_strerror(rc), diag.msg);
+		return exit_status(rc);
+	}
+	fprintf(stderr, "aiupdate-repo: unknown command \"%s\"; see --help\n", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# tests/demo.sh - the main job, end to end, on a self-contained local set-up:
+# a DNSSEC-signed zone served by NSD, a private CA and nginx over HTTPS, a
+# repository published with aiupdate-repo, and a device state directory.
+# The "AI runtime" is tesseract; the model weights are its English model; the
+# health check runs real OCR.  Exits non-zero if any step does not do what
+# it says.
+set -u
+cd "$(dirname "$0")/.."
+B=${AU_BUILD:-build}
+AIUPDATE=$B/aiupdate
+AIUREPO=$B/aiupdate-repo
+. tests/testbed/dns.sh
+. tests/testbed/https.sh
+. tests/integration/lib.sh
+
+W=$(mktemp -d /tmp/aiu-demo.XXXXXX)
+cleanup() {
+	httpsbed_stop "$W/https" 2>/dev/null
+	dnsbed_stop "$W/dns" 2>/dev/null
+	[ -n "${AU_KEEP:-}" ] && echo "(kept $W)" || rm -rf "$W"
+}
+trap cleanup EXIT
+FAILED=0
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# expect STATUS CMD... : run and show CMD, fail the demo if the status differs
+expect() {
+	_want=$1; shift
+	echo "\$ ${*#$B/}"
+	"$@"
+	_got=$?
+	if [ "$_got" -eq "$_want" ]; then
+		echo "-> exit $_got, as expected"
+	else
+		echo "-> exit $_got, EXPECTED $_want"; FAILED=$((FAILED + 1))
+	fi
+}
+assert() {	# DESC CMD...
+	if "${@:2}"; then echo "-> $1: yes"; else echo "-> $1: NO"; FAILED=$((FAILED + 1)); fi
+}
+
+DNS_PORT=$(it_free_port 15600 15649)
+HTTPS_PORT=$(it_free_port 15650 15699)
+TESSDATA=/usr/share/tesseract-ocr/5/tessdata
+
+step "Inputs: the tesseract English model (v1), a re-versioned copy (v2), a policy bundle"
+mkdir -p "$W/in/v2" "$W/in/bundle/policy"
+cp "$TESSDATA/eng.traineddata" "$W/in/eng-v1.traineddata"
+( cd "$W/in/v2" && combine_tessdata -u "$W/in/eng-v1.traineddata" eng. >/dev/null 2>&1 &&
+  echo "4.00.00alpha:eng:aiupdate-demo-v2" > eng.version && combine_tessdata eng. >/dev/null 2>&1 )
+cp "$W/in/v2/eng.traineddata" "$W/in/eng-v2.traineddata"
+head -c 1500000 "$W/in/eng-v1.traineddata" > "$W/in/eng-v3-truncated.traineddata"
+echo "max_new_tokens = 256" > "$W/in/bundle/policy/guard.conf"
+tar -C "$W/in/bundle" -czf "$W/in/guard-v1.tar.gz" policy
+export DEMO_TEXT="HELLO EDGE 42"
+export DEMO_IMAGE=$W/in/hello.png
+convert-im6.q16 -size 600x120 xc:white -font DejaVu-Sans -pointsize 48 -fill black \
+	-annotate +20+80 "$DEMO_TEXT" "$DEMO_IMAGE"
+ls -l "$W/in" | sed 1d
+
+step "Publisher: create a repository, add v1 of both targets, publish"
+R=$W/repo
+expect 0 $AIUREPO init "$R"
+expect 0 $AIUREPO add "$R" "$W/in/eng-v1.traineddata" --name models/eng.traineddata
+expect 0 $AIUREPO add "$R" "$W/in/guard-v1.tar.gz" --name policy/guard.tar.gz
+expect 0 $AIUREPO publish "$R"
+httpsbed_ca "$W/https" >/dev/null
+httpsbed_cert "$W/https" repo.demo.aiutest >/dev/null
+expect 0 $AIUREPO dns-records "$R" --domain demo.aiutest --host repo.demo.aiutest \
+	--port "$HTTPS_PORT" --path / --cert "$W/https/repo.demo.aiutest.pem"
+
+step "Servers: NSD with the DNSSEC-signed zone on 127.0.0.1:$DNS_PORT, nginx on 127.0.0.1:$HTTPS_PORT"
+dnsbed_zone "$W/dns" demo "$HTTPS_PORT" good /
+dnsbed_zone "$W/dns" forged "$HTTPS_PORT" bogus-edit /
+dnsbed_start "$W/dns" "$DNS_PORT" || { echo "NSD did not start"; exit 1; }
+httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.demo.aiutest || { echo "nginx did not start"; exit 1; }
+echo "trust anchor: $(cat "$W/dns/trust-anchor.ds")"
+
+SD=$W/device/var/lib/aiupdate
+mkdir -p "$W/device/etc"
+cp "$R/public/metadata/1.root.json" "$W/device/etc/root.json"
+conf() {
+	cat > "$W/device/etc/aiupdate.conf" <<CONF
+[discovery]
+domain = $1
+trust_anchor = $W/dns/trust-anchor.ds
+resolver = $(cat "$W/dns/resolver")
+[tls]
+ca_file = $W/https/ca.pem
+[repository]
+trusted_root = $W/device/etc/root.json
+targets = models/eng.traineddata policy/guard.tar.gz
+[install]
+state_dir = $SD
+health_check = $PWD/tests/demo/health-ocr.sh
+health_timeout = 30
+CONF
+}
+conf demo.aiutest
+C=$W/device/etc/aiupdate.conf
+step "Device config"
+cat "$C"
+
+step "Device: --check finds v1 (exit 100: updates available)"
+expect 100 $AIUPDATE -c "$C" --check -v
+step "Device: --apply downloads, verifies, installs, health-checks with real OCR"
+expect 0 $AIUPDATE -c "$C" --apply
+expect 0 $AIUPDATE -c "$C" --status
+assert "runtime reads v1 through current/" cmp -s "$W/in/eng-v1.traineddata" "$SD/targets/models/eng.traineddata/current/eng.traineddata"
+
+step "Publisher: v2 of the model"
+expect 0 $AIUREPO add "$R" "$W/in/eng-v2.traineddata" --name models/eng.traineddata
+expect 0 $AIUREPO publish "$R"
+expect 100 $AIUPDATE -c "$C" --check
+expect 0 $AIUPDATE -c "$C" --apply
+assert "v2 is active" cmp -s "$W/in/eng-v2.traineddata" "$SD/targets/models/eng.traineddata/current/eng.traineddata"
+
+step "Publisher: v3 is a truncated model, correctly signed: the health check must catch it"
+expect 0 $AIUREPO add "$R" "$W/in/eng-v3-truncated.traineddata" --name models/eng.traineddata
+expect 0 $AIUREPO publish "$R"
+expect 15 $AIUPDATE -c "$C" --apply
+assert "v2 is active again" cmp -s "$W/in/eng-v2.traineddata" "$SD/targets/models/eng.traineddata/current/eng.traineddata"
+expect 0 $AIUPDATE -c "$C" --check
+expect 0 $AIUPDATE -c "$C" --status
+
+step "Attacker: the server delivers a tampered policy bundle (v2 signed, bytes changed)"
+echo "max_new_tokens = 999999" > "$W/in/bundle/policy/guard.conf"
+tar -C "$W/in/bundle" -czf "$W/in/guard-v2.tar.gz" policy
+expect 0 $AIUREPO add "$R" "$W/in/guard-v2.tar.gz" --name policy/guard.tar.gz
+expect 0 $AIUREPO publish "$R"
+printf 'x' | dd of="$R/public/targets/policy/guard.tar.gz" bs=1 seek=100 conv=notrunc 2>/dev/null
+before=$(it_fingerprint "$SD")
+expect 13 $AIUPDATE -c "$C" --apply
+assert "installed versions, metadata and state unchanged" test "$(it_fingerprint "$SD")" = "$before"
+assert "policy v1 still active" grep -q "max_new_tokens = 256" "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
+
+step "Attacker: a forged DNS answer (record edited after signing)"
+conf forged.aiutest
+expect 10 $AIUPDATE -c "$C" --check
+conf demo.aiutest
+assert "installed versions, metadata and state unchanged" test "$(it_fingerprint "$SD")" = "$before"
+
+step "Device: the field engineer's view"
+expect 0 $AIUPDATE -c "$C" --status
+
+echo
+if [ "$FAILED" -eq 0 ]; then
+	echo "demo: every step did what it said"
+	exit 0
+fi
+echo "demo: $FAILED step(s) did NOT do what they said"
+exit 1

@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# tests/integration/e2e.sh - the whole client against real local servers:
+# a DNSSEC-signed zone on NSD, a private CA and nginx over HTTPS, a repository
+# published by aiupdate-repo.  Every refusal is checked for its exit status
+# and for leaving the installed version, the trusted metadata and the state
+# file byte for byte as they were.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+. tests/testbed/dns.sh
+. tests/testbed/https.sh
+
+W=$(mktemp -d /tmp/aiu-e2e.XXXXXX)
+cleanup() {
+	httpsbed_stop "$W/https" 2>/dev/null
+	httpsbed_stop "$W/https-untrusted" 2>/dev/null
+	dnsbed_stop "$W/dns" 2>/dev/null
+	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+DNS_PORT=$(it_free_port 15500 15549)
+HTTPS_PORT=$(it_free_port 15550 15569)
+UNTRUSTED_PORT=$(it_free_port $((HTTPS_PORT + 1)) 15589)
+
+# ---- the repository ----
+R=$W/repo
+$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
+head -c 300000 /dev/urandom > "$W/model-v1.bin"
+mkdir -p "$W/bundle/policy" && echo "max_tokens=64" > "$W/bundle/policy/guard.conf"
+tar -C "$W/bundle" -czf "$W/guard-v1.tar.gz" policy
+$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
+$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+it_check "publisher: init, add and publish a repository" test -f "$R/public/metadata/timestamp.json"
+
+# ---- DNS: one NSD serves every scenario ----
+dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
+dnsbed_zone "$W/dns" bogus "$HTTPS_PORT" bogus-edit /
+dnsbed_zone "$W/dns" nods "$HTTPS_PORT" nods /
+# othername's SRV leads to the real server, whose certificate names
+# repo.good.aiutest, not repo.othername.aiutest.
+dnsbed_zone "$W/dns" othername "$HTTPS_PORT" good /
+dnsbed_zone "$W/dns" untrusted "$UNTRUSTED_PORT" good /
+dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
+
+# ---- HTTPS: the real server, and one whose certificate comes from a CA the device does not trust ----
+httpsbed_ca "$W/https"
+httpsbed_cert "$W/https" repo.good.aiutest
+httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
+	{ it_fail "nginx started"; it_done; exit 1; }
+httpsbed_ca "$W/https-untrusted"
+httpsbed_cert "$W/https-untrusted" repo.untrusted.aiutest
+httpsbed_start "$W/https-untrusted" "$UNTRUSTED_PORT" "$R/public" repo.untrusted.aiutest ||
+	it_fail "nginx (untrusted CA) started"
+
+# config DOMAIN-CHILD STATE_DIR [HEALTH]
+mkconf() {
+	cat > "$W/$1.conf" <<CONF
+[discovery]
+domain = $(dnsbed_domain "$1")
+trust_anchor = $W/dns/trust-anchor.ds
+resolver = $(cat "$W/dns/resolver")
+[tls]
+ca_file = $W/https/ca.pem
+[repository]
+trusted_root = $R/public/metadata/1.root.json
+targets = models/model.bin policy/guard.tar.gz
+[install]
+state_dir = $2
+health_check = ${3:-}
+health_timeout = 5
+CONF
+}
+SD=$W/device
+mkconf good "$SD"
+C=$W/good.conf
+
+# ---- the happy path ----
+it_exit "check with nothing installed reports updates" 100 $AIUPDATE -c "$C" --check
+it_grep "check names the update" "models/model.bin: update-available"
+it_exit "apply installs both targets" 0 $AIUPDATE -c "$C" --apply
+it_check "model bytes installed" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
+it_check "bundle extracted" grep -q max_tokens=64 "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
+it_exit "check after apply: up to date" 0 $AIUPDATE -c "$C" --check
+it_exit "status" 0 $AIUPDATE -c "$C" --status
+it_grep "status shows the installed version" "version +1"
+it_exit "status --json" 0 $AIUPDATE -c "$C" --status --json
+it_check "status --json parses" python3 -c "import json,sys; d=json.load(open('$IT_OUT')); assert d['targets'][0]['installed']"
+
+# refused: ASSERT DESC EXIT CONF [PATTERN] - exit status, message, nothing changed
+refused() {
+	_before=$(it_fingerprint "$SD")
+	it_exit "$1" "$2" $AIUPDATE -c "$3" --apply
+	[ -n "${4:-}" ] && it_grep "$1: message" "$4"
+	it_check "$1: installed version, metadata and state unchanged" \
+		test "$(it_fingerprint "$SD")" = "$_before"
+}
+
+# ---- DNS ----
+mkconf bogus "$SD"; refused "DNS record edited after signing (bogus)" 10 "$W/bogus.conf" "bogus"
+mkconf nods "$SD"; refused "delegation without DS (insecure)" 10 "$W/nods.conf" "insecure"
+# ---- TLS ----
+mkconf othername "$SD"; refused "TLS certificate for another name" 11 "$W/othername.conf"
+mkconf untrusted "$SD"; refused "TLS certificate from an untrusted CA" 11 "$W/untrusted.conf"
+
+# ---- metadata ----
+cp -a "$R/public" "$W/public-v1"
+restore() { rm -rf "$R/public"; cp -a "$W/public-v1" "$R/public"; }
+
+R2=$W/repo-other
+$AIUREPO init "$R2" >/dev/null && $AIUREPO add "$R2" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
+	$AIUREPO publish "$R2" >/dev/null
+cp "$R2/public/metadata/timestamp.json" "$R/public/metadata/timestamp.json"
+refused "timestamp signed by a key the root does not list" 12 "$C" "signature|threshold"
+restore
+
+$AIUREPO publish "$R" --expires -1d --unsafe-allow-invalid >/dev/null
+refused "expired timestamp" 12 "$C" "expired"
+restore
+
+# A new timestamp (version +1, correctly signed) that names an older snapshot.
+python3 - "$R/public/metadata/timestamp.json" "$W/ts.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["signed"]
+d["version"] += 1
+d["meta"]["snapshot.json"]["version"] -= 1
+json.dump({"signed": d, "signatures": []}, open(sys.argv[2], "w"))
+PY
+$AIUREPO sign-raw "$R" timestamp "$W/ts.json" >/dev/null &&
+	cp "$W/ts.json" "$R/public/metadata/timestamp.json"
+refused "timestamp naming a lower snapshot version" 12 "$C" "rollback|version"
+restore
+
+# ---- artifacts ----
+head -c 300000 /dev/urandom > "$W/model-v2.bin"
+$AIUREPO add "$R" "$W/model-v2.bin" --name models/model.bin >/dev/null && $AIUREPO publish "$R" >/dev/null
+cp -a "$R/public" "$W/public-v2"
+python3 -c "
+import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[1000]^=1; open(p,'wb').write(b)" "$R/public/targets/models/model.bin"
+refused "artifact with one flipped byte" 13 "$C" "hash"
+cp "$W/model-v2.bin" "$R/public/targets/models/model.bin" && printf 'x' >> "$R/public/targets/models/model.bin"
+refused "artifact one byte longer than signed" 13 "$C" "length|more than"
+cp "$W/model-v2.bin" "$R/public/targets/models/model.bin"
+it_exit "the honest v2 then installs" 0 $AIUPDATE -c "$C" --apply
+it_check "v2 bytes active" cmp -s "$W/model-v2.bin" "$SD/targets/models/model.bin/current/model.bin"
+
+# ---- rollback ----
+it_exit "rollback of the model" 0 $AIUPDATE -c "$C" --rollback models/model.bin
+it_check "v1 active after rollback" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
+it_exit "check after rollback refuses nothing and reports v2 available" 100 $AIUPDATE -c "$C" --check
+it_exit "apply goes forward again" 0 $AIUPDATE -c "$C" --apply
+
+# ---- health check ----
+head -c 300000 /dev/urandom > "$W/model-v3.bin"
+$AIUREPO add "$R" "$W/model-v3.bin" --name models/model.bin >/dev/null && $AIUREPO publish "$R" >/dev/null
+cat > "$W/health.sh" <<'SH'
+#!/bin/sh
+# fails for the model, passes for the rest
+case "$AIUPDATE_TARGET" in models/*) echo "model check failed" >&2; exit 3;; esac
+exit 0
+SH
+chmod +x "$W/health.sh"
+mkconf good "$SD" "$W/health.sh"
+it_exit "failing health check rolls back" 15 $AIUPDATE -c "$C" --apply
+it_check "v2 active again after the failed health check" cmp -s "$W/model-v2.bin" "$SD/targets/models/model.bin/current/model.bin"
+it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
+it_grep "reported as known bad" "known-bad"
+
+# ---- configuration ----
+it_exit "missing config file" 2 $AIUPDATE -c "$W/nope.conf" --check
+it_grep "message names the file" "nope.conf"
+printf '[discovery]\ndomain = x\ndomian = y\n' > "$W/garbled.conf"
+it_exit "garbled config file" 2 $AIUPDATE -c "$W/garbled.conf" --check
+it_grep "message names file and line" "garbled.conf:3"
+
+it_done

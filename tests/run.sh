@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# tests/run.sh - runs every unit test binary and every integration script,
+# sums their "N passed, N failed" lines and prints the total last.
+# Environment: AU_BUILD (build dir, default build), AU_ONLY=unit|integration.
+set -u
+B=${AU_BUILD:-build}
+ONLY=${AU_ONLY:-}
+total_pass=0
+total_fail=0
+failed_suites=""
+log=$(mktemp -d /tmp/aiu-tests.XXXXXX)
+
+run_suite() {	# name, command...
+	name=$1; shift
+	out="$log/$(echo "$name" | tr '/' '_').log"
+	printf '%-40s ' "$name"
+	"$@" >"$out" 2>&1
+	rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		p=0; f=1
+		echo "no result line (exit $rc)"
+	else
+		p=$(echo "$line" | sed 's/ passed.*//')
+		f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		echo "$line (exit $rc)"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	if [ "$f" -ne 0 ]; then
+		failed_suites="$failed_suites $name"
+		sed 's/^/    | /' "$out" | grep -v '^    | ok - ' | tail -n 40
+	fi
+}
+
+if [ "$ONLY" != integration ]; then
+	for t in "$B"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_suite "unit/$(basename "$t")" "$t"
+	done
+fi
+if [ "$ONLY" != unit ]; then
+	for t in tests/integration/*.sh; do
+		[ -f "$t" ] || continue
+		run_suite "integration/$(basename "$t" .sh)" env AU_BUILD="$B" bash "$t"
+	done
+fi
+[ -n "$failed_suites" ] && echo "failed suites:$failed_suites (logs in $log)"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

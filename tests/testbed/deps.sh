@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# tests/testbed/deps.sh - installs the Debian 12 packages that the build, the
+# tests and the demo need.  Needs root (apt-get); as another user it only
+# reports what is missing.
+set -eu
+PKGS="build-essential clang pkg-config
+libunbound-dev libmbedtls-dev libsodium-dev libarchive-dev libjansson-dev libinih-dev
+nsd ldnsutils bind9-dnsutils nginx-light openssl ca-certificates curl
+faketime tesseract-ocr tesseract-ocr-eng imagemagick fonts-dejavu-core
+zstd gzip tar python3 python3-cryptography-vectors dns-root-data"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && { echo "deps: all packages present"; exit 0; }
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing (run 'make deps' as root)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"

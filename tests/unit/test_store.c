@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tests/unit/test_store.c - staging, hash/length verification, install into
+ * the store, atomic switch, rollback, gc and the health check, on real files
+ * under a fresh /tmp directory.
+ */
+#include "client/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sodium.h>
+
+#include "port/port.h"
+#include "tests/unit/harness.h"
+
+static char root[256];
+
+static void
+fresh(void)
+{
+	snprintf(root, sizeof(root), "/tmp/au-test-store-XXXXXX");
+	if (mkdtemp(root) == NULL)
+		abort();
+}
+
+static void
+cleanup(void)
+{
+	if (au_remove_tree(root, NULL) != 0)
+		fprintf(stderr, "  cannot remove %s\n", root);
+}
+
+static void
+expect_for(const void *data, size_t len, struct au_stage_expect *ex)
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->length = len;
+	ex->has_sha256 = ex->has_sha512 = 1;
+	crypto_hash_sha256(ex->sha256, data, len);
+	crypto_hash_sha512(ex->sha512, data, len);
+}
+
+static void
+hex_of(const void *data, size_t len, char out[65])
+{
+	uint8_t h[32];
+
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Stage data in pieces and commit it under target; returns the code. */
+static int
+put(struct au_store *s, const char *target, const void *data, size_t len,
+    const struct au_stage_expect *ex, char hex[65], struct au_diag *d)
+{
+	struct au_stage *st = NULL;
+	const char *p = data;
+	size_t k;
+	int rc;
+
+	rc = au_stage_begin(s, ex, &st, d);
+	for (; rc == 0 && len > 0; p += k, len -= k) {
+		k = len < 3 ? len : 3;
+		rc = au_stage_write(st, p, k, d);
+	}
+	if (rc != 0) {
+		au_stage_abort(st);
+		return rc;
+	}
+	return au_stage_commit(st, target, hex, d);
+}
+
+static int
+count_cb(const char *name, void *arg)
+{
+	(void)name;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+count_in(const char *sub)
+{
+	char p[512];
+	int n = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", root, sub);
+	if (au_dir_list(p, count_cb, &n, NULL) != 0)
+		return -1;
+	return n;
+}
+
+static int
+file_is(const char *rel, const char *want)
+{
+	char p[1024], buf[256];
+	FILE *fp;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	fp = fopen(p, "rb");
+	if (fp == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return strcmp(buf, want) == 0;
+}
+
+static struct au_store *
+open_store(void)
+{
+	struct au_store *s = NULL;
+	struct au_diag d = { "", 0 };
+
+	if (au_store_open(root, &s, &d) != 0) {
+		fprintf(stderr, "  open: %s\n", d.msg);
+		return NULL;
+	}
+	return s;
+}
+
+TEST(open_creates_layout_and_cleans_tmp)
+{
+	struct au_store *s;
+	char p[512];
+	FILE *fp;
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	CHECK_STR(au_store_dir(s), root);
+	CHECK_EQ(count_in("store"), 0);
+	CHECK_EQ(count_in("targets"), 0);
+	snprintf(p, sizeof(p), "%s/tmp/leftover", root);
+	fp = fopen(p, "w");
+	REQUIRE(fp != NULL);
+	fclose(fp);
+	au_store_free(s);
+	CHECK_EQ(count_in("tmp"), 1);
+	s = open_store();
+	CHECK(s != NULL);
+	CHECK_EQ(count_in("tmp"), 0);
+	au_store_free(s);
+	au_store_free(NULL);
+	cleanup();
+}
+
+TEST(raw_file_good)
+{
+	static const char data[] = "model weights v1";
+	struct au_stage_expect ex;
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char hex[65] = "", want[65], rel[200];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, strlen(data), &ex);
+	hex_of(data, strlen(data), want);
+	CHECK(!au_store_has(s, want));
+	CHECK_EQ(put(s, "models/eng.traineddata", data, strlen(data), &ex, hex,
+	    &d), 0);
+	CHECK_STR(hex, want);
+	CHECK(au_store_has(s, want));
+	snprintf(rel, sizeof(rel), "store/%s/eng.traineddata", want);
+	CHECK(file_is(rel, data));
+	CHECK_EQ(count_in("tmp"), 0);
+	/* idempotent: the same content again */
+	CHECK_EQ(put(s, "models/eng.traineddata", data, strlen(data), &ex, hex,
+	    &d), 0);
+	CHECK_EQ(count_in("store"), 1);
+	CHECK_EQ(count_in("tmp"), 0);
+	/* only sha512 listed still works and still keys by sha256 */
+	ex.has_sha256 = 0;
+	CHECK_EQ(put(s, "x", data, strlen(data), &ex, hex, &d), 0);
+	CHECK_STR(hex, want);
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(raw_file_flipped_byte_refused)
+{
+	static const char data[] = "model weights v1";
+	char bad[sizeof(data)];
+	struct au_stage_expect ex;
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char hex[65] = "unchanged", gothex[65];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, strlen(data), &ex);
+	memcpy(bad, data, sizeof(data));
+	bad[5] ^= 1;
+	hex_of(bad, strlen(bad), gothex);
+	CHECK_EQ(put(s, "m.bin", bad, strlen(bad), &ex, hex, &d),
+	    AU_EART_HASH);
+	CHECK(strstr(d.msg, "sha256") != NULL);
+	CHECK(strstr(d.msg, gothex) != NULL);	/* received hash shown */
+	CHECK_STR(hex, "unchanged");		/* out-param untouched */
+	CHECK_EQ(count_in("store"), 0);
+	CHECK_EQ(count_in("tmp"), 0);
+	/* sha256 right but sha512 wrong: still refused */
+	ex.sha512[0] ^= 1;
+	CHECK_EQ(put(s, "m.bin", data, strlen(data), &ex, hex, &d),
+	    AU_EART_HASH);
+	CHECK(strstr(d.msg, "sha512") != NULL);
+	CHECK_EQ(count_in("store"), 0);
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(raw_file_length_refused)
+{
+	static const char data[] = "0123456789";
+	struct au_stage_expect ex;
+	struct au_stage *st = NULL;
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char hex[65];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, 10, &ex);
+	REQUIRE(au_stage_begin(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_write(st, data, 10, &d), 0);
+	/* byte length+1: refused at write time (endless data) */
+	CHECK_EQ(au_stage_write(st, "x", 1, &d), AU_EART_LENGTH);
+	au_stage_abort(st);
+	CHECK_EQ(count_in("tmp"), 0);
+	/* one long write is refused whole */
+	REQUIRE(au_stage_begin(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_write(st, "0123456789A", 11, &d), AU_EART_LENGTH);
+	au_stage_abort(st);
+	/* short: refused at commit */
+	CHECK_EQ(put(s, "f", data, 9, &ex, hex, &d), AU_EART_LENGTH);
+	CHECK_EQ(count_in("store"), 0);
+	CHECK_EQ(count_in("tmp"), 0);
+	/* no hash at all */
+	ex.has_sha256 = ex.has_sha512 = 0;
+	CHECK_EQ(au_stage_begin(s, &ex, &st, &d), AU_EART_HASHALG);
+	/* more than the disk holds */
+	expect_for(data, 10, &ex);
+	ex.length = 1ULL << 62;
+	CHECK_EQ(au_stage_begin(s, &ex, &st, &d), AU_ENOSPC);
+	au_stage_abort(NULL);
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(bad_target_names_refused)
+{
+	static const char *const bad[] = { "", "/abs", "a/../b", "..", "a//b",
+	    "a/", "a\\b", "x/current", "previous", "a.tmp", "a\nb" };
+	static const char data[] = "d";
+	struct au_stage_expect ex;
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char hex[65];
+	size_t i;
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, 1, &ex);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(put(s, bad[i], data, 1, &ex, hex, &d), AU_EINSTALL);
+		CHECK_EQ(au_store_switch(s, bad[i], "00", &d), AU_EINSTALL);
+	}
+	CHECK_EQ(count_in("store"), 0);
+	CHECK_EQ(count_in("tmp"), 0);
+	au_store_free(s);
+	cleanup();
+}
+
+/* Install content under name; hex receives its hash. */
+static int
+install_text(struct au_store *s, const char *name, const char *text,
+    char hex[65])
+{
+	struct au_stage_expect ex;
+	struct au_diag d = { "", 0 };
+	int rc;
+
+	expect_for(text, strlen(text), &ex);
+	rc = put(s, name, text, strlen(text), &ex, hex, &d);
+	if (rc != 0)
+		fprintf(stderr, "  install %s: %s\n", name, d.msg);
+	return rc;
+}
+
+TEST(switch_twice_then_rollback)
+{
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char h1[65], h2[65], cur[65], prev[65], path[1024], want[1024];
+	char link[1024];
+	const char *name = "models/eng.traineddata";
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	REQUIRE(install_text(s, name, "v1", h1) == 0);
+	REQUIRE(install_text(s, name, "v2", h2) == 0);
+	CHECK_EQ(au_store_get(s, name, cur, prev, path, sizeof(path), &d), 0);
+	CHECK_STR(cur, "");
+	CHECK_STR(prev, "");
+	/* no previous yet */
+	CHECK_EQ(au_store_rollback(s, name, &d), AU_EINSTALL);
+	CHECK_EQ(au_store_switch(s, name, h1, &d), 0);
+	CHECK(file_is("targets/models/eng.traineddata/current/eng.traineddata",
+	    "v1"));
+	CHECK_EQ(au_store_switch(s, name, h2, &d), 0);
+	CHECK(file_is("targets/models/eng.traineddata/current/eng.traineddata",
+	    "v2"));
+	CHECK(file_is("targets/models/eng.traineddata/previous/eng.traineddata",
+	    "v1"));
+	CHECK_EQ(au_store_get(s, name, cur, prev, path, sizeof(path), &d), 0);
+	CHECK_STR(cur, h2);
+	CHECK_STR(prev, h1);
+	snprintf(want, sizeof(want), "%s/targets/%s/current", root, name);
+	CHECK_STR(path, want);
+	/* the link is relative: ../../../store/<hash> */
+	REQUIRE(au_readlink(path, link, sizeof(link), &d) == 0);
+	snprintf(want, sizeof(want), "../../../store/%s", h2);
+	CHECK_STR(link, want);
+	/* switching to the current hash changes nothing */
+	CHECK_EQ(au_store_switch(s, name, h2, &d), 0);
+	CHECK_EQ(au_store_get(s, name, cur, prev, NULL, 0, &d), 0);
+	CHECK_STR(prev, h1);
+	/* rollback swaps */
+	CHECK_EQ(au_store_rollback(s, name, &d), 0);
+	CHECK(file_is("targets/models/eng.traineddata/current/eng.traineddata",
+	    "v1"));
+	CHECK_EQ(au_store_get(s, name, cur, prev, NULL, 0, &d), 0);
+	CHECK_STR(cur, h1);
+	CHECK_STR(prev, h2);
+	/* no *.tmp links left behind */
+	CHECK_EQ(count_in("targets/models/eng.traineddata"), 2);
+	/* a hash not in the store cannot be switched to */
+	CHECK_EQ(au_store_switch(s, name, "0000000000000000000000000000000000"
+	    "000000000000000000000000000000", &d), AU_EINSTALL);
+	CHECK_EQ(au_store_get(s, name, cur, prev, path, 10, &d), AU_EINTERNAL);
+	/* first install: remove_current leaves nothing current */
+	CHECK_EQ(au_store_switch(s, "other", h2, &d), 0);
+	CHECK_EQ(au_store_remove_current(s, "other", &d), 0);
+	CHECK_EQ(au_store_get(s, "other", cur, prev, NULL, 0, &d), 0);
+	CHECK_STR(cur, "");
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(foreign_pointer_refused)
+{
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char h1[65], cur[65], prev[65], p[512];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	REQUIRE(install_text(s, "t", "v1", h1) == 0);
+	snprintf(p, sizeof(p), "%s/targets/t", root);
+	REQUIRE(au_mkdir(p, 0755, &d) == 0);
+	snprintf(p, sizeof(p), "%s/targets/t/current", root);
+	REQUIRE(symlink("/etc", p) == 0);
+	CHECK_EQ(au_store_get(s, "t", cur, prev, NULL, 0, &d), AU_EINSTALL);
+	CHECK_EQ(au_store_switch(s, "t", h1, &d), AU_EINSTALL);
+	CHECK(strstr(d.msg, "not a link into store") != NULL);
+	/* gc refuses to guess and removes nothing */
+	CHECK(au_store_gc(s, &d) != 0);
+	CHECK(au_store_has(s, h1));
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(gc_keeps_current_and_previous)
+{
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char h1[65], h2[65], h3[65], h4[65], p[512];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	REQUIRE(install_text(s, "a", "v1", h1) == 0);
+	REQUIRE(install_text(s, "a", "v2", h2) == 0);
+	REQUIRE(install_text(s, "a", "v3", h3) == 0);
+	REQUIRE(install_text(s, "deep/b", "b1", h4) == 0);
+	REQUIRE(au_store_switch(s, "a", h1, &d) == 0);
+	REQUIRE(au_store_switch(s, "a", h2, &d) == 0);
+	REQUIRE(au_store_switch(s, "a", h3, &d) == 0);
+	REQUIRE(au_store_switch(s, "deep/b", h4, &d) == 0);
+	/* a leftover pointer temp and a tmp/ leftover */
+	snprintf(p, sizeof(p), "%s/targets/a/current.tmp", root);
+	REQUIRE(symlink("../../store/x", p) == 0);
+	snprintf(p, sizeof(p), "%s/tmp/dl-junk", root);
+	REQUIRE(au_mkdir(p, 0700, &d) == 0);
+	CHECK_EQ(count_in("store"), 4);
+	CHECK_EQ(au_store_gc(s, &d), 0);
+	CHECK_EQ(count_in("store"), 3);
+	CHECK(!au_store_has(s, h1));
+	CHECK(au_store_has(s, h2));
+	CHECK(au_store_has(s, h3));
+	CHECK(au_store_has(s, h4));
+	CHECK_EQ(count_in("targets/a"), 2);
+	CHECK_EQ(count_in("tmp"), 0);
+	CHECK(file_is("targets/deep/b/current/b", "b1"));
+	au_store_free(s);
+	cleanup();
+}
+
+/* A .tar.gz artifact written with libarchive into memory. */
+static size_t
+make_tgz(const char *name, const char *content, unsigned char *buf,
+    size_t size)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t used = 0;
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	archive_write_open_memory(a, buf, size, &used);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(content));
+	archive_write_header(a, e);
+	archive_write_data(a, content, strlen(content));
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	return used;
+}
+
+TEST(bundle_artifact_installs_and_hostile_leaves_store_alone)
+{
+	unsigned char good[8192], bad[8192];
+	size_t gl, bl;
+	struct au_stage_expect ex;
+	struct au_store *s;
+	struct au_diag d = { "", 0 };
+	char hex[65], rel[200];
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	gl = make_tgz("policy/rules.json", "{}", good, sizeof(good));
+	bl = make_tgz("../escape", "evil", bad, sizeof(bad));
+	REQUIRE(gl > 0 && bl > 0);
+	expect_for(good, gl, &ex);
+	CHECK_EQ(put(s, "policies/p.tar.gz", good, gl, &ex, hex, &d), 0);
+	snprintf(rel, sizeof(rel), "store/%s/policy/rules.json", hex);
+	CHECK(file_is(rel, "{}"));
+	CHECK_EQ(au_store_switch(s, "policies/p.tar.gz", hex, &d), 0);
+	CHECK(file_is("targets/policies/p.tar.gz/current/policy/rules.json",
+	    "{}"));
+	expect_for(bad, bl, &ex);
+	CHECK_EQ(put(s, "policies/p.tar.gz", bad, bl, &ex, hex, &d),
+	    AU_EART_UNSAFE);
+	CHECK_EQ(count_in("store"), 1);
+	CHECK_EQ(count_in("tmp"), 0);
+	CHECK(count_in("escape") < 0);
+	au_store_free(s);
+	cleanup();
+}
+
+TEST(health_run)
+{
+	struct au_diag d = { "", 0 };
+	int64_t t0;
+	char script[512], out[512], cmd[1200];
+	FILE *fp;
+
+	CHECK_EQ(au_health_run("true", "t", "1", "/p", NULL, 5, &d), 0);
+	CHECK_EQ(au_health_run("false", "t", "1", "/p", NULL, 5, &d),
+	    AU_EHEALTH);
+	CHECK(strstr(d.msg, "status 1") != NULL);
+	t0 = au_monotonic_ms();
+	CHECK_EQ(au_health_run("sleep 5", "t", "1", "/p", NULL, 1, &d),
+	    AU_EHEALTH);
+	CHECK(au_monotonic_ms() - t0 < 4000);
+	CHECK(strstr(d.msg, "timed out") != NULL);
+	CHECK_EQ(au_health_run("no-such-command-aiupdate", "t", "1", "/p",
+	    NULL, 5, &d), AU_EHEALTH);
+	CHECK_EQ(au_health_run("", "t", "1", "/p", NULL, 5, &d), AU_EHEALTH);
+	CHECK_EQ(au_health_run("   ", "t", "1", "/p", NULL, 5, &d), AU_EHEALTH);
+	CHECK_EQ(au_health_run("true", "t", "1", "/p", NULL, 0, &d),
+	    AU_EHEALTH);
+	/* arguments split on spaces, no shell; the environment is passed */
+	fresh();
+	snprintf(script, sizeof(script), "%s/check.sh", root);
+	snprintf(out, sizeof(out), "%s/out", root);
+	fp = fopen(script, "w");
+	REQUIRE(fp != NULL);
+	fprintf(fp, "#!/bin/sh\nprintf '%%s|%%s|%%s|%%s|%%s|%%s' \"$1\" \"$2\" "
+	    "\"$AIUPDATE_TARGET\" \"$AIUPDATE_VERSION\" \"$AIUPDATE_PATH\" "
+	    "\"$AIUPDATE_PREVIOUS_PATH\" > \"$3\"\n");
+	fclose(fp);
+	REQUIRE(chmod(script, 0755) == 0);
+	snprintf(cmd, sizeof(cmd), "%s  one  'two' %s", script, out);
+	CHECK_EQ(au_health_run(cmd, "models/x", "7", "/s/cur", "/s/prev", 5,
+	    &d), 0);
+	CHECK(file_is("out", "one|'two'|models/x|7|/s/cur|/s/prev"));
+	cleanup();
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	RUN(open_creates_layout_and_cleans_tmp);
+	RUN(raw_file_good);
+	RUN(raw_file_flipped_byte_refused);
+	RUN(raw_file_length_refused);
+	RUN(bad_target_names_refused);
+	RUN(switch_twice_then_rollback);
+	RUN(foreign_pointer_refused);
+	RUN(gc_keeps_current_and_previous);
+	RUN(bundle_artifact_installs_and_hostile_leaves_store_alone);
+	RUN(health_run);
+	return harness_done();
+}
