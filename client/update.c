@@ -119,6 +119,12 @@ load_trusted_root(struct run *r)
 	return 0;
 }
 
+/*
+ * TUF 5.2: the copy of a role in the client's metadata directory.  Returns 0
+ * when it is current (nothing to download); any error means a download is
+ * needed.  A stored timestamp or snapshot that is expired or superseded is
+ * still kept by the trusted set as the rollback reference for the new one.
+ */
 static int
 load_local_role(struct run *r, int role)
 {
@@ -133,21 +139,18 @@ load_local_role(struct run *r, int role)
 	rc = au_file_read_all(path, role_caps[role], &buf, &len, &d);
 	if (rc != 0)
 		return rc;
-	/*
-	 * Local metadata was verified when it was stored; it is loaded with
-	 * the clock at 0 so that expiry does not drop it: here it only sets
-	 * the version floors against rollback (TUF 5.4.3, 5.5.5).
-	 */
 	if (role == R_TIMESTAMP)
-		rc = au_trusted_update_timestamp(r->trusted, buf, len, 0,
+		rc = au_trusted_update_timestamp(r->trusted, buf, len, r->now,
 		    &unchanged, &d);
 	else if (role == R_SNAPSHOT)
-		rc = au_trusted_update_snapshot(r->trusted, buf, len, 0, &d);
+		rc = au_trusted_load_local_snapshot(r->trusted, buf, len,
+		    r->now, &d);
 	else
-		rc = au_trusted_update_targets(r->trusted, buf, len, 0, &d);
+		rc = au_trusted_update_targets(r->trusted, buf, len, r->now,
+		    &d);
 	free(buf);
 	if (rc != 0)
-		au_log(AU_LOG_WARN, "stored %s metadata not used: %s",
+		au_log(AU_LOG_INFO, "stored %s metadata is not current: %s",
 		    role_names[role], d.msg);
 	return rc;
 }
@@ -155,15 +158,7 @@ load_local_role(struct run *r, int role)
 static int
 load_trusted(struct run *r)
 {
-	int rc, role;
-
-	rc = load_trusted_root(r);
-	if (rc != 0)
-		return rc;
-	for (role = R_TIMESTAMP; role <= R_TARGETS; role++)
-		if (load_local_role(r, role) != 0)
-			break;
-	return 0;
+	return load_trusted_root(r);
 }
 
 static int
@@ -361,19 +356,6 @@ refresh_role(struct run *r, int role)
 	return 0;
 }
 
-/* Is the trusted role at the version its referrer names (nothing to fetch)? */
-static int
-role_current(struct run *r, int role)
-{
-	int64_t v, want, exp;
-
-	want = role == R_SNAPSHOT ? au_trusted_snapshot_version(r->trusted) :
-	    au_trusted_targets_version(r->trusted);
-	if (au_trusted_role_info(r->trusted, role_names[role], &v, &exp) != 0)
-		return 0;
-	return want > 0 && v == want && exp > r->now;
-}
-
 static void
 report_roles(struct run *r)
 {
@@ -394,10 +376,12 @@ refresh(struct run *r)
 
 	r->rep->phase = "metadata";
 	rc = refresh_root(r);
-	if (rc == 0)
+	if (rc == 0) {
+		(void)load_local_role(r, R_TIMESTAMP);
 		rc = refresh_role(r, R_TIMESTAMP);
+	}
 	for (role = R_SNAPSHOT; rc == 0 && role <= R_TARGETS; role++)
-		if (!role_current(r, role))
+		if (load_local_role(r, role) != 0)
 			rc = refresh_role(r, role);
 	report_roles(r);
 	return rc;

@@ -208,9 +208,6 @@ au_trusted_update_timestamp(struct au_trusted *t, const uint8_t *buf,
 	struct tuf_metafile mf;
 	int rc;
 
-	if (t->snapshot != NULL)
-		return au_diag_set(diag, AU_EINTERNAL,
-		    "timestamp cannot be updated after a snapshot was loaded");
 	rc = expired(&t->root->d, now, "final root", diag);	/* 5.3.10 */
 	if (rc == AU_OK)
 		rc = doc_new(t, buf, len, AU_TIMESTAMP_MAX_BYTES, R_TIMESTAMP,
@@ -285,6 +282,14 @@ snapshot_rollback(const struct tuf_doc *od, const struct tuf_doc *nd,
 	return AU_OK;
 }
 
+/* The snapshot's "targets.json" METAFILES entry, or NULL. */
+static json_t *
+targets_entry(const struct tuf_doc *sn)
+{
+	return json_object_get(json_object_get(sn->signed_, "meta"),
+	    "targets.json");
+}
+
 /* 5.5.4 and 5.5.6: the checks a snapshot must pass before targets use it. */
 static int
 snapshot_final(const struct au_trusted *t, int64_t now, struct au_diag *diag)
@@ -305,9 +310,9 @@ update_snapshot(struct au_trusted *t, const uint8_t *buf, size_t len,
 	struct tuf_doc *nd = NULL;
 	int rc;
 
-	if (t->timestamp == NULL || t->targets != NULL)
-		return au_diag_set(diag, AU_EINTERNAL, "snapshot loaded %s",
-		    t->timestamp == NULL ? "before a timestamp" : "after targets");
+	if (t->timestamp == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "snapshot loaded before a timestamp");
 	if ((rc = expired(t->timestamp, now, "trusted timestamp", diag)) != AU_OK)
 		return rc;
 	if (len > AU_SNAPSHOT_MAX_BYTES)
@@ -326,6 +331,10 @@ update_snapshot(struct au_trusted *t, const uint8_t *buf, size_t len,
 		doc_free(nd);
 		return rc;
 	}
+	/* Trusted targets stay only while the snapshot still names the same file. */
+	if (t->targets != NULL && !json_equal(targets_entry(t->snapshot),
+	    targets_entry(nd)))
+		drop_from(t, R_TARGETS);
 	doc_free(t->snapshot);
 	t->snapshot = nd;	/* the rollback reference from here on */
 	return snapshot_final(t, now, diag);
@@ -377,8 +386,7 @@ static int
 targets_meta(const struct au_trusted *t, struct tuf_metafile *mf,
     struct au_diag *diag)
 {
-	json_t *meta = json_object_get(t->snapshot->signed_, "meta");
-	json_t *v = json_object_get(meta, "targets.json");
+	json_t *v = targets_entry(t->snapshot);
 
 	if (v == NULL)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
@@ -448,12 +456,11 @@ au_trusted_snapshot_version(const struct au_trusted *t)
 int64_t
 au_trusted_targets_version(const struct au_trusted *t)
 {
-	json_t *meta, *v;
+	json_t *v;
 
 	if (t->snapshot == NULL)
 		return -1;
-	meta = json_object_get(t->snapshot->signed_, "meta");
-	v = json_object_get(json_object_get(meta, "targets.json"), "version");
+	v = json_object_get(targets_entry(t->snapshot), "version");
 	return json_is_integer(v) ? json_integer_value(v) : -1;
 }
 

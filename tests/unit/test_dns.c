@@ -261,19 +261,19 @@ TEST(txt_path_limits)
 	CHECK_EQ(au_dns_parse_txt_path(rd, txt(rd, one), p, 251), 0);
 }
 
-/* A response: header, question, one A, one RRSIG(A), one RRSIG(AAAA). */
+/* A response: header, question, one A, RRSIG(A), RRSIG(AAAA), RRSIG(A). */
 static size_t
 build_msg(uint8_t *m)
 {
 	static const uint8_t head[] = {
-		0x12, 0x34, 0x81, 0xa0, 0, 1, 0, 3, 0, 0, 0, 0,
+		0x12, 0x34, 0x81, 0xa0, 0, 1, 0, 4, 0, 0, 0, 0,
 		4, 'r', 'e', 'p', 'o', 3, 'o', 'r', 'g', 0, 0, 1, 0, 1,
 		0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 127, 0, 0, 1,
 	};
 	size_t o = sizeof(head);
 
 	memcpy(m, head, o);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		static const uint8_t sig[] = {
 			0xc0, 12, 0, 46, 0, 1, 0, 0, 1, 44, 0, 24,
 			0, 1, 15, 2, 0, 0, 1, 44,
@@ -286,6 +286,8 @@ build_msg(uint8_t *m)
 			m[o + 13] = 28;
 			m[o + 20] = 0x10;
 		}
+		if (k == 2)	/* third covers A again, expires later */
+			m[o + 20] = 0x7a;
 		o += sizeof(sig);
 	}
 	return o;

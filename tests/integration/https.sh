@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# tests/integration/https.sh - the transport (client/http.h) against real
+# nginx servers on 127.0.0.1 (ports 15400-15499): CA and DANE-EE checks,
+# HTTP status, byte caps, chunked bodies, keep-alive and reconnect, plain
+# http on loopback, deadlines.  Drives build/tests/httpget.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+. tests/testbed/https.sh
+
+HTTPGET=${HTTPGET:-$B/tests/httpget}
+W=$(mktemp -d /tmp/aiu-https.XXXXXX)
+PIDS=""
+cleanup() {
+	httpsbed_stop "$W/ca" 2>/dev/null
+	httpsbed_stop "$W/evil" 2>/dev/null
+	httpsbed_stop "$W/self" 2>/dev/null
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+[ -x "$HTTPGET" ] || { it_fail "httpget built ($HTTPGET)"; it_done; exit 1; }
+
+P_GOOD=$(it_free_port 15400 15419)
+P_OTHER=$(it_free_port $((P_GOOD + 1)) 15439)
+P_EVIL=$(it_free_port $((P_OTHER + 1)) 15459)
+P_SELF=$(it_free_port $((P_EVIL + 1)) 15479)
+P_PLAIN=$(it_free_port $((P_SELF + 1)) 15489)
+P_MUTE=$(it_free_port $((P_PLAIN + 1)) 15499)
+H=repo.example
+L=127.0.0.1
+
+# ---- files ----
+D=$W/doc
+mkdir -p "$D/sub"
+head -c 1048576 /dev/urandom > "$D/model.bin"
+head -c 100 /dev/urandom > "$D/sub/small.bin"
+printf 'hello\n' > "$D/hello.txt"
+
+# ---- servers: the real one (keep-alive 1 s), a wrong name, an untrusted
+# CA, a self-signed certificate ----
+httpsbed_ca "$W/ca" && httpsbed_cert "$W/ca" $H && httpsbed_cert "$W/ca" other.example &&
+HTTPSBED_KEEPALIVE_S=1 httpsbed_start "$W/ca" "$P_GOOD" "$D" $H "$P_OTHER" other.example ||
+	{ it_fail "nginx started (trusted CA)"; it_done; exit 1; }
+httpsbed_ca "$W/evil" && httpsbed_cert "$W/evil" $H &&
+httpsbed_start "$W/evil" "$P_EVIL" "$D" $H ||
+	{ it_fail "nginx started (untrusted CA)"; it_done; exit 1; }
+httpsbed_selfsigned "$W/self" $H && httpsbed_start "$W/self" "$P_SELF" "$D" $H ||
+	{ it_fail "nginx started (self-signed)"; it_done; exit 1; }
+CA=$W/ca/ca.pem
+TLSA_SELF=$(httpsbed_tlsa "$W/self" $H | cut -d' ' -f4)
+TLSA_GOOD=$(httpsbed_tlsa "$W/ca" $H | cut -d' ' -f4)
+
+get() {	# get OUTFILE ARGS... : httpget with stdout to OUTFILE, stderr to $IT_OUT
+	_o=$1; shift
+	"$HTTPGET" "$@" >"$_o" 2>"$IT_OUT"
+}
+
+# expect DESC STATUS PATTERN ARGS... : exit status and stderr pattern
+expect() {
+	_d=$1 _s=$2 _p=$3; shift 3
+	get "$W/out" "$@"
+	_got=$?
+	if [ "$_got" -eq "$_s" ] && grep -Eq -- "$_p" "$IT_OUT"; then
+		it_ok "$_d (exit $_got)"
+	else
+		it_fail "$_d (exit $_got, want $_s and /$_p/)"
+		sed 's/^/    # /' "$IT_OUT" | head -n 10
+	fi
+}
+
+# ---- CA ----
+get "$W/out" "$CA" $H $L "$P_GOOD" /model.bin
+it_check "CA: 1 MiB file byte-identical" cmp -s "$W/out" "$D/model.bin"
+it_check "CA: auth reported as CA" grep -qx "auth: CA" "$IT_OUT"
+get "$W/out" "$CA" $H $L "$P_GOOD" /chunked/model.bin
+it_check "chunked: 1 MiB file byte-identical" cmp -s "$W/out" "$D/model.bin"
+it_check "chunked: nginx really sent chunked" \
+	sh -c "curl -s -D - -o /dev/null --cacert '$CA' --resolve $H:$P_GOOD:$L https://$H:$P_GOOD/chunked/hello.txt | grep -qi '^transfer-encoding: chunked'"
+expect "wrong name refused" 11 "certificate for other.example, expected repo.example" \
+	"$CA" $H $L "$P_OTHER" /hello.txt
+expect "untrusted CA refused" 11 "not correctly signed by the trusted CA" \
+	"$CA" $H $L "$P_EVIL" /hello.txt
+expect "self-signed refused under CA" 11 "not correctly signed" \
+	"$CA" $H $L "$P_SELF" /hello.txt
+expect "missing CA bundle is a config error" 2 "CA bundle" \
+	"$W/nope.pem" $H $L "$P_GOOD" /hello.txt
+
+# ---- HTTP status and caps ----
+expect "404 -> AU_ENOTFOUND" 11 "404 for /missing.bin" "$CA" $H $L "$P_GOOD" /missing.bin
+expect "other status (403 on a directory) refused" 11 "HTTP 403" "$CA" $H $L "$P_GOOD" /sub/
+expect "Content-Length over MAXBYTES refused" 11 "over the cap of 1048575" \
+	"$CA" $H $L "$P_GOOD" /model.bin 1048575
+it_check "  ... and nothing delivered" test ! -s "$W/out"
+expect "chunked body over MAXBYTES refused" 11 "larger than the cap of 1000" \
+	"$CA" $H $L "$P_GOOD" /chunked/model.bin 1000
+it_check "  ... exactly MAXBYTES delivered first" test "$(wc -c < "$W/out")" -eq 1000
+expect "body of exactly MAXBYTES accepted" 0 "auth: CA" "$CA" $H $L "$P_GOOD" /model.bin 1048576
+expect "chunked body of exactly MAXBYTES accepted" 0 "auth: CA" \
+	"$CA" $H $L "$P_GOOD" /chunked/model.bin 1048576
+expect "path with a space refused before sending" 2 "percent-encoded" \
+	"$CA" $H $L "$P_GOOD" "/a b"
+
+# ---- keep-alive and reconnect ----
+: > "$W/ca/access.log"
+get "$W/out" --count 3 "$CA" $H $L "$P_GOOD" /sub/small.bin
+cat "$D/sub/small.bin" "$D/sub/small.bin" "$D/sub/small.bin" > "$W/want"
+it_check "keep-alive: 3 GETs, bodies intact" cmp -s "$W/out" "$W/want"
+it_check "keep-alive: one connection served all 3" \
+	sh -c "awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l | grep -qx 1 && grep -q '^[0-9]* 3 200' '$W/ca/access.log'"
+: > "$W/ca/access.log"
+get "$W/out" --count 2 --pause-ms 1600 "$CA" $H $L "$P_GOOD" /hello.txt
+it_check "reconnect after the server closed an idle connection" \
+	sh -c "[ \"\$(cat '$W/out')\" = \"\$(printf 'hello\nhello')\" ] && [ \$(awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l) -eq 2 ]"
+: > "$W/ca/access.log"
+get "$W/out" --count 2 "$CA" $H $L "$P_GOOD" /missing.bin
+it_check "404 body drained, connection kept" \
+	sh -c "[ \$(awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l) -eq 1 ] || cat '$W/ca/access.log' >&2; [ \$(wc -l < '$W/ca/access.log') -eq 1 ]"
+
+# ---- DANE (RFC 7671) ----
+expect "DANE-EE 3 1 1 accepts a certificate no CA vouches for" 0 "^auth: DANE-EE$" \
+	--tlsa "$TLSA_SELF" - $H $L "$P_SELF" /hello.txt
+it_check "  ... body intact" grep -qx hello "$W/out"
+SPKI512=$(openssl x509 -in "$W/self/$H.pem" -pubkey -noout | openssl pkey -pubin -outform DER | sha512sum | cut -d' ' -f1)
+CERT256=$(openssl x509 -in "$W/self/$H.pem" -outform DER | sha256sum | cut -d' ' -f1)
+expect "DANE-EE 3 1 2 (SHA-512 of SPKI)" 0 "^auth: DANE-EE$" \
+	--tlsa "3 1 2 $SPKI512" - $H $L "$P_SELF" /hello.txt
+expect "DANE-EE 3 0 1 (SHA-256 of the certificate)" 0 "^auth: DANE-EE$" \
+	--tlsa "3 0 1 $CERT256" - $H $L "$P_SELF" /hello.txt
+expect "DANE-EE ignores the name (other.example cert)" 0 "^auth: DANE-EE$" \
+	--tlsa "$(httpsbed_tlsa "$W/ca" other.example | cut -d' ' -f4)" - $H $L "$P_OTHER" /hello.txt
+expect "DANE mismatch refused" 11 "DANE-EE: none of the 1 usable TLSA records" \
+	--tlsa "$TLSA_GOOD" - $H $L "$P_SELF" /hello.txt
+expect "DANE mismatch refused although the CA vouches (dane-or-ca)" 11 "DANE-EE: none" \
+	--auth dane-or-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_GOOD" /hello.txt
+expect "dane-or-ca without TLSA falls back to CA" 0 "^auth: CA$" \
+	--auth dane-or-ca "$CA" $H $L "$P_GOOD" /hello.txt
+expect "dane-or-ca with a matching TLSA and no CA bundle" 0 "^auth: DANE-EE$" \
+	--auth dane-or-ca --tlsa "$TLSA_SELF" - $H $L "$P_SELF" /hello.txt
+expect "dane-and-ca: match and CA" 0 "^auth: DANE-EE\+CA$" \
+	--auth dane-and-ca --tlsa "$TLSA_GOOD" "$CA" $H $L "$P_GOOD" /hello.txt
+expect "dane-and-ca: match but no CA refused" 11 "not correctly signed" \
+	--auth dane-and-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_SELF" /hello.txt
+expect "DANE-TA (usage 2) only: unusable, refused" 2 "none of its 1 TLSA records is usable" \
+	--tlsa "2 0 1 $TLSA_GOOD" - $H $L "$P_SELF" /hello.txt
+expect "one matching record among mismatching ones accepted" 0 "^auth: DANE-EE$" \
+	--tlsa "$TLSA_GOOD" --tlsa "$TLSA_SELF" - $H $L "$P_SELF" /hello.txt
+
+# ---- connection failures ----
+expect "connection refused" 11 "connect to 127.0.0.1 port $P_MUTE" \
+	"$CA" $H $L "$P_MUTE" /hello.txt
+expect "plain http refused towards a non-loopback address" 2 "loopback" \
+	--auth plain - $H 192.0.2.1 80 /hello.txt
+
+if command -v python3 >/dev/null 2>&1; then
+	# A listener that never answers: the deadline must end the handshake.
+	python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); time.sleep(30)' "$P_MUTE" &
+	PIDS="$PIDS $!"
+	python3 -m http.server --bind 127.0.0.1 --directory "$D" "$P_PLAIN" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	sleep 0.5
+	t0=$(date +%s%N)
+	expect "silent server: deadline -> timed out" 11 "timed out" \
+		--deadline-ms 800 "$CA" $H $L "$P_MUTE" /hello.txt
+	t1=$(date +%s%N)
+	it_check "  ... within 3 s" test $(( (t1 - t0) / 1000000 )) -lt 3000
+	get "$W/out" --auth plain - localhost $L "$P_PLAIN" /model.bin
+	it_check "plain http on loopback (HTTP/1.0, close-delimited or length)" cmp -s "$W/out" "$D/model.bin"
+	it_check "  ... auth reported as none" grep -qx "auth: none (plain http)" "$IT_OUT"
+	expect "plain http 404" 11 "404" --auth plain - localhost $L "$P_PLAIN" /nope
+else
+	echo "# python3 missing: deadline and plain-http checks skipped"
+fi
+
+it_done
