@@ -585,6 +585,27 @@ au_store_rollback(struct au_store *s, const char *name, struct au_diag *diag)
 }
 
 int
+au_store_set_previous(struct au_store *s, const char *name,
+    const char *hash_hex, struct au_diag *diag)
+{
+	struct tpaths tp;
+	int rc;
+
+	rc = target_paths(s, name, &tp, diag);
+	if (rc != 0)
+		return rc;
+	if (hash_hex[0] == '\0') {
+		rc = au_unlink(tp.prev, diag);
+		return rc == 0 ? au_dir_sync(tp.dir, diag) : rc;
+	}
+	rc = check_hash(hash_hex, diag);
+	if (rc == 0 && !au_store_has(s, hash_hex))
+		return au_diag_set(diag, AU_EINSTALL, "%.200s: store/%s is not "
+		    "installed", name, hash_hex);
+	return rc == 0 ? set_ptr(tp.dir, "previous", name, hash_hex, diag) : rc;
+}
+
+int
 au_store_get(struct au_store *s, const char *name, char cur[65],
     char prev[65], char *path, size_t psize, struct au_diag *diag)
 {

@@ -154,6 +154,15 @@ AU_NODISCARD int au_store_remove_current(struct au_store *s, const char *name,
     struct au_diag *diag);
 
 /*
+ * Point targets/NAME/previous at store/<hash_hex>, or remove it when hash_hex
+ * is "" (used after a failed health check, to restore the pointer the switch
+ * moved).  Errors: AU_EINSTALL (bad name or hash, hash not in the store),
+ * AU_EIO.
+ */
+AU_NODISCARD int au_store_set_previous(struct au_store *s, const char *name,
+    const char *hash_hex, struct au_diag *diag);
+
+/*
  * Read the current and previous hashes of a target (each "" when absent) and,
  * when path is not NULL, the path of targets/<name>/current (absolute when
  * state_dir is) into path (psize bytes).  Outputs are written only on

@@ -574,11 +574,19 @@ record_install(struct run *r, struct au_target_report *tr)
 static int
 roll_back(struct run *r, struct au_target_report *tr, struct au_diag *hd)
 {
+	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
 	int rc;
 
-	rc = au_store_rollback(r->store, tr->name, r->diag);
-	if (rc == AU_EINSTALL)	/* first install: nothing to go back to */
+	/* Undo the switch: current back to the old version, previous back to
+	 * the one before it (or nothing), so the bad version is collectable. */
+	if (st != NULL && st->hash[0] != '\0') {
+		rc = au_store_rollback(r->store, tr->name, r->diag);
+		if (rc == 0)
+			rc = au_store_set_previous(r->store, tr->name,
+			    st->prev_hash, r->diag);
+	} else {
 		rc = au_store_remove_current(r->store, tr->name, r->diag);
+	}
 	if (rc != 0)
 		return rc;
 	rc = au_state_mark_bad(r->state, tr->name, tr->available_hash);
@@ -734,7 +742,7 @@ write_last_run(const struct au_config *cfg, const struct au_report *rep)
 	n = snprintf(buf, sizeof(buf), "{\"time\":%lld,\"result\":%d,"
 	    "\"error\":\"%s\",\"phase\":\"%s\",\"message\":\"%s\"}\n",
 	    (long long)rep->now, rep->err, rep->err ? au_strerror(rep->err) :
-	    "", rep->err ? rep->phase : "", msg);
+	    "", rep->err ? rep->phase : "", rep->err ? msg : "");
 	if (n < 0 || (size_t)n >= sizeof(buf) ||
 	    path_join(path, sizeof(path), cfg->state_dir, "last-run.json"))
 		return;

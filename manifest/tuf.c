@@ -489,6 +489,44 @@ au_trusted_role_info(const struct au_trusted *t, const char *role,
 	return AU_OK;
 }
 
+/* Versions bind the chain: the snapshot the timestamp names, the targets the snapshot names. */
+static int
+chain_versions(const struct au_trusted *t, struct au_diag *diag)
+{
+	if (t->timestamp == NULL || t->snapshot == NULL || t->targets == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "no trusted %s metadata loaded", t->timestamp == NULL ?
+		    "timestamp" : t->snapshot == NULL ? "snapshot" : "targets");
+	if (t->snapshot->version != t->snap_meta.version)
+		return au_diag_set(diag, AU_EMETA_VERSION,
+		    "trusted snapshot is v%lld, the timestamp names v%lld",
+		    (long long)t->snapshot->version,
+		    (long long)t->snap_meta.version);
+	if (t->targets->version != au_trusted_targets_version(t))
+		return au_diag_set(diag, AU_EMETA_VERSION,
+		    "trusted targets is v%lld, the snapshot names v%lld",
+		    (long long)t->targets->version,
+		    (long long)au_trusted_targets_version(t));
+	return AU_OK;
+}
+
+int
+au_trusted_check_chain(const struct au_trusted *t, int64_t now,
+    struct au_diag *diag)
+{
+	int rc = chain_versions(t, diag);
+
+	if (rc == AU_OK)
+		rc = expired(&t->root->d, now, "root", diag);
+	if (rc == AU_OK)
+		rc = expired(t->timestamp, now, "timestamp", diag);
+	if (rc == AU_OK)
+		rc = expired(t->snapshot, now, "snapshot", diag);
+	if (rc == AU_OK)
+		rc = expired(t->targets, now, "targets", diag);
+	return rc;
+}
+
 /* ---- target lookup ---- */
 
 static int
@@ -543,9 +581,8 @@ au_trusted_find_target(const struct au_trusted *t, const char *name,
 
 	if ((rc = au_target_name_check(name, diag)) != AU_OK)
 		return rc;
-	if (t->targets == NULL)
-		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "no trusted targets metadata loaded");
+	if ((rc = chain_versions(t, diag)) != AU_OK)
+		return rc;
 	v = json_object_get(json_object_get(t->targets->signed_, "targets"), name);
 	if (v == NULL)
 		return au_diag_set(diag, AU_EMETA_NOTARGET,

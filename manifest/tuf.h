@@ -9,6 +9,14 @@
  * the workflow order root* -> timestamp -> snapshot -> targets, and persists
  * exactly the bytes it fed in after a call returned 0.
  *
+ * Metadata persisted by an earlier run may be loaded first, through the same
+ * functions (with now = 0 if its expiry must not drop it), to set the version
+ * floors against rollback; newer roots, timestamps and snapshots may then be
+ * fed in over it.  A trusted snapshot or targets that a newer timestamp or
+ * snapshot no longer names stays as the rollback reference only: targets are
+ * looked up only through a chain whose versions match (au_trusted_check_chain,
+ * au_trusted_find_target).
+ *
  * Every document: envelope {"signatures":[{"keyid","sig"}],"signed":{...}},
  * signatures over the canonical JSON of "signed"; "_type" the expected role
  * (else AU_EMETA_TYPE); "spec_version" "1.x[.y]"; "version" integer >= 1;
@@ -70,13 +78,14 @@ AU_NODISCARD int au_trusted_check_root(const struct au_trusted *t,
     int64_t now, struct au_diag *diag);
 
 /*
- * 5.4: timestamp, at most AU_TIMESTAMP_MAX_BYTES.  Refused before a snapshot
- * is loaded only (AU_EINTERNAL after).  Checks: the root is not expired
- * (AU_EMETA_EXPIRED), threshold of the root's timestamp keys, _type, a
- * "snapshot.json" entry in meta, version >= the trusted timestamp's
+ * 5.4: timestamp, at most AU_TIMESTAMP_MAX_BYTES.  Checks: the root is not
+ * expired (AU_EMETA_EXPIRED), threshold of the root's timestamp keys, _type,
+ * a "snapshot.json" entry in meta, version >= the trusted timestamp's
  * (AU_EMETA_ROLLBACK), its snapshot version >= the trusted one's
  * (AU_EMETA_ROLLBACK).  Equal version: the trusted timestamp is kept,
- * *unchanged = 1 and 0 is returned (python-tuf).  Otherwise the new one
+ * *unchanged = 1 and 0 is returned (python-tuf), or AU_EMETA_EXPIRED if the
+ * kept one is expired.  A trusted snapshot and targets stay, as the rollback
+ * reference, whatever snapshot version the new one names.  Otherwise the new one
  * becomes trusted and *unchanged = 0.  unchanged may be NULL.
  * Expired (expires <= now): AU_EMETA_EXPIRED, but a timestamp that passed
  * every other check is still kept as the rollback reference for a later
@@ -90,15 +99,17 @@ AU_NODISCARD int au_trusted_update_timestamp(struct au_trusted *t,
 
 /*
  * 5.5: snapshot, at most AU_SNAPSHOT_MAX_BYTES.  Needs a trusted timestamp
- * that is not expired (AU_EINTERNAL without one, AU_EMETA_EXPIRED) and no
- * targets loaded yet (AU_EINTERNAL).  Checks: length and hashes of the bytes
- * against the timestamp's snapshot.json meta when given (AU_EMETA_HASH),
+ * that is not expired (AU_EINTERNAL without one, AU_EMETA_EXPIRED).
+ * Checks: length and hashes of the bytes against the timestamp's
+ * snapshot.json meta when given (AU_EMETA_HASH),
  * threshold of snapshot keys, _type, every meta entry well formed, no role of
  * the trusted snapshot removed and none with a lower version
  * (AU_EMETA_ROLLBACK).  Then it becomes the trusted snapshot, and these final
  * checks run: version == the timestamp's snapshot version (AU_EMETA_VERSION),
  * not expired (AU_EMETA_EXPIRED).  On those two errors it stays as the
- * rollback reference only: au_trusted_update_targets refuses it.
+ * rollback reference only: au_trusted_update_targets refuses it.  Trusted
+ * targets are dropped when the new snapshot's targets.json entry differs
+ * from the old one's.
  */
 AU_NODISCARD int au_trusted_update_snapshot(struct au_trusted *t,
     const uint8_t *buf, size_t len, int64_t now, struct au_diag *diag);
@@ -128,6 +139,16 @@ AU_NODISCARD int au_trusted_load_local_snapshot(struct au_trusted *t,
 AU_NODISCARD int au_trusted_update_targets(struct au_trusted *t,
     const uint8_t *buf, size_t len, int64_t now, struct au_diag *diag);
 
+/*
+ * The whole chain is usable now: timestamp, snapshot and targets loaded
+ * (else AU_EMETA_NOTARGET), the snapshot at the version the timestamp names
+ * and the targets at the version the snapshot names (else AU_EMETA_VERSION),
+ * and none of root, timestamp, snapshot, targets expired (AU_EMETA_EXPIRED).
+ * Call it before acting on targets loaded from local storage.
+ */
+AU_NODISCARD int au_trusted_check_chain(const struct au_trusted *t,
+    int64_t now, struct au_diag *diag);
+
 /* Version of the trusted root. */
 int64_t au_trusted_root_version(const struct au_trusted *t);
 /* 1 if the trusted root sets consistent_snapshot true, else 0. */
@@ -155,8 +176,9 @@ struct au_target {
 
 /*
  * Look up a target name in the trusted targets.  The name is validated first
- * (au_target_name_check: AU_EMETA_MALFORMED).  Not found, or no targets
- * loaded: AU_EMETA_NOTARGET.  Neither sha256 nor sha512 listed:
+ * (au_target_name_check: AU_EMETA_MALFORMED).  Not found, or no chain
+ * loaded: AU_EMETA_NOTARGET; chain versions not matching (see
+ * au_trusted_check_chain; expiry is not checked here): AU_EMETA_VERSION.  Neither sha256 nor sha512 listed:
  * AU_EART_HASHALG.  A listed hash that is not hex of the right length, or a
  * custom.version that is not an integer >= 0: AU_EMETA_MALFORMED.  On success
  * *out is filled (release with au_target_clear); on error it is untouched.

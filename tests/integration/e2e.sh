@@ -163,7 +163,12 @@ exit 0
 SH
 chmod +x "$W/health.sh"
 mkconf good "$SD" "$W/health.sh"
+prev_link=$(readlink "$SD/targets/models/model.bin/previous")
 it_exit "failing health check rolls back" 15 $AIUPDATE -c "$C" --apply
+it_check "previous link restored to what it was before the failed switch" \
+	test "$(readlink "$SD/targets/models/model.bin/previous")" = "$prev_link"
+it_exit "status after the failed health check" 0 $AIUPDATE -c "$C" --status
+it_grep "last run recorded the health failure" "health check failed"
 it_check "v2 active again after the failed health check" cmp -s "$W/model-v2.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
 it_grep "reported as known bad" "known-bad"

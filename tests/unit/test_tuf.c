@@ -876,6 +876,59 @@ TEST(time_parse_and_format)
 	}
 }
 
+/*
+ * The client's order: the chain stored by an earlier run is loaded first
+ * (clock 0: only floors), then newer timestamp and snapshot are fed over it.
+ */
+TEST(newer_chain_over_stored_chain)
+{
+	struct repo r;
+	struct au_trusted *t;
+	struct au_target tg;
+	struct blob ts2, sn2same, ts3, sn3, tg2, sn3b;
+
+	repo_make(&r);
+	t = trusted(&r.root);
+	REQUIRE(t != NULL);
+	CHECK_EQ(au_trusted_update_timestamp(t, r.ts.p, r.ts.len, 0, NULL, NULL), AU_OK);
+	CHECK_EQ(au_trusted_update_snapshot(t, r.sn.p, r.sn.len, 0, NULL), AU_OK);
+	CHECK_EQ(au_trusted_update_targets(t, r.tg.p, r.tg.len, 0, NULL), AU_OK);
+	CHECK_EQ(au_trusted_check_chain(t, NOW, NULL), AU_OK);
+	/* a new timestamp names snapshot v2: the stored chain is no longer current */
+	sn2same = seal(sn_signed(2, FUT, 1, &r.tg), SN, -1);	/* same targets entry */
+	ts2 = seal(ts_signed(2, FUT, 2, &sn2same), TS, -1);
+	CHECK_EQ(upd_ts(t, &ts2, NULL), AU_OK);
+	CHECK_EQ(au_trusted_check_chain(t, NOW, NULL), AU_EMETA_VERSION);
+	CHECK_EQ(au_trusted_find_target(t, "models/eng.traineddata", &tg, NULL),
+	    AU_EMETA_VERSION);
+	CHECK_EQ(upd_sn(t, &sn2same), AU_OK);
+	/* same targets.json entry: the stored targets stay usable */
+	CHECK_EQ(au_trusted_check_chain(t, NOW, NULL), AU_OK);
+	CHECK_EQ(au_trusted_find_target(t, "models/eng.traineddata", &tg, NULL), AU_OK);
+	au_target_clear(&tg);
+	/* snapshot v3 names targets v2: the stored targets are dropped */
+	tg2 = seal(tg_signed(2, FUT), TG, -1);
+	sn3 = seal(sn_signed(3, FUT, 2, &tg2), SN, -1);
+	sn3b = seal(sn_signed(3, FUT, 1, NULL), SN, -1);	/* targets v1, no hashes */
+	ts3 = seal(ts_signed(3, FUT, 3, NULL), TS, -1);
+	CHECK_EQ(upd_ts(t, &ts3, NULL), AU_OK);
+	CHECK_EQ(upd_sn(t, &sn3b), AU_OK);	/* entry changed (hashes gone) */
+	CHECK_EQ(au_trusted_role_info(t, "targets", NULL, NULL), AU_EMETA_NOTARGET);
+	CHECK_EQ(upd_sn(t, &sn3), AU_OK);
+	CHECK_EQ(upd_tg(t, &r.tg), AU_EMETA_HASH);
+	CHECK_EQ(upd_tg(t, &tg2), AU_OK);
+	CHECK_EQ(au_trusted_check_chain(t, NOW, NULL), AU_OK);
+	CHECK_EQ(au_trusted_check_chain(t, 1893456000, NULL), AU_EMETA_EXPIRED);
+	blob_free(&ts2);
+	blob_free(&sn2same);
+	blob_free(&ts3);
+	blob_free(&sn3);
+	blob_free(&sn3b);
+	blob_free(&tg2);
+	au_trusted_free(t);
+	repo_free(&r);
+}
+
 int
 main(void)
 {
@@ -901,5 +954,6 @@ main(void)
 	RUN(target_names);
 	RUN(target_lookup_errors);
 	RUN(time_parse_and_format);
+	RUN(newer_chain_over_stored_chain);
 	return harness_done();
 }
