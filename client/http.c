@@ -618,6 +618,7 @@ au_http_open(const struct au_endpoint *ep, struct au_http **out,
 	memcpy(c->addrs, ep->addrs, ep->naddrs * sizeof(ep->addrs[0]));
 	c->naddrs = ep->naddrs;
 	c->port = ep->port;
+	c->deadline = ep->deadline_ms;
 	if (ep->auth != AU_TLS_NONE_PLAIN_HTTP)
 		rc = au_tls_new(ep, &c->tls, diag);
 	if (rc == 0)

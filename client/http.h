@@ -70,6 +70,9 @@ struct au_endpoint {
 	const char *ca_file;		/* PEM bundle, for AU_TLS_CA and *_CA */
 	const struct au_tlsa *tlsa;	/* DNSSEC-secure TLSA records (DANE) */
 	size_t ntlsa;			/* 0..AU_HTTP_TLSA_MAX */
+	int64_t deadline_ms;		/* overall limit on the au_monotonic_ms()
+					   clock, from au_http_open() on; 0 = none
+					   (see au_http_set_deadline) */
 };
 
 struct au_http;		/* opaque: one connection */

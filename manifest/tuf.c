@@ -226,7 +226,7 @@ au_trusted_update_timestamp(struct au_trusted *t, const uint8_t *buf,
 			*unchanged = 1;
 		return rc;
 	}
-	drop_from(t, R_TIMESTAMP);
+	doc_free(t->timestamp);	/* a trusted snapshot stays as the floor */
 	t->timestamp = nd;
 	t->snap_meta = mf;
 	/* 5.4.4: kept as the rollback reference even when expired. */

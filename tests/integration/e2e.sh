@@ -7,7 +7,7 @@
 # file byte for byte as they were.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/testbed/assert.sh
 . tests/testbed/dns.sh
 . tests/testbed/https.sh
 

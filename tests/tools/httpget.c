@@ -11,7 +11,7 @@
  * CA_FILE "-" means none.  --tlsa HEX alone is DANE-EE "3 1 1 HEX".
  * MODE: ca (default), dane (default when --tlsa is given), dane-or-ca,
  * dane-and-ca, plain.  MAXBYTES defaults to 64 MiB.  --deadline-ms sets
- * an overall deadline (au_http_set_deadline).
+ * an overall deadline (struct au_endpoint deadline_ms).
  * On success prints "auth: <what authenticated the peer>" to stderr and
  * exits 0; on a transport error prints "httpget: <code>: <diag>" to stderr
  * and exits 11; usage 2.
@@ -192,12 +192,11 @@ main(int argc, char **argv)
 	ep.ca_file = strcmp(argv[at], "-") == 0 ? NULL : argv[at];
 	ep.tlsa = o.tlsa;
 	ep.ntlsa = o.ntlsa;
+	if (o.deadline_ms > 0)
+		ep.deadline_ms = au_monotonic_ms() + (int64_t)o.deadline_ms;
 	rc = au_http_open(&ep, &c, &d);
 	if (rc != 0)
 		return fail(rc, &d);
-	if (o.deadline_ms > 0)
-		au_http_set_deadline(c, au_monotonic_ms() +
-		    (int64_t)o.deadline_ms);
 	for (i = 0; i < o.count && rc == 0; i++) {
 		if (i > 0 && o.pause_ms > 0)
 			pause_ms(o.pause_ms);

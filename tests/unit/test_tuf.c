@@ -887,6 +887,7 @@ TEST(newer_chain_over_stored_chain)
 	struct au_target tg;
 	struct blob ts2, sn2same, ts3, sn3, tg2, sn3b;
 
+	memset(&tg, 0, sizeof(tg));
 	repo_make(&r);
 	t = trusted(&r.root);
 	REQUIRE(t != NULL);
