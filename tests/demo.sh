@@ -13,7 +13,7 @@ AIUPDATE=$B/aiupdate
 AIUREPO=$B/aiupdate-repo
 . tests/testbed/dns.sh
 . tests/testbed/https.sh
-. tests/testbed/assert.sh
+. tests/integration/lib.sh
 
 W=$(mktemp -d /tmp/aiu-demo.XXXXXX)
 cleanup() {

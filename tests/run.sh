@@ -43,6 +43,7 @@ if [ "$ONLY" != integration ]; then
 fi
 if [ "$ONLY" != unit ]; then
 	for t in tests/integration/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] && continue
 		[ -f "$t" ] || continue
 		run_suite "integration/$(basename "$t" .sh)" env AU_BUILD="$B" bash "$t"
 	done

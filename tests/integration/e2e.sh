@@ -7,7 +7,7 @@
 # file byte for byte as they were.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/testbed/assert.sh
+. tests/integration/lib.sh
 . tests/testbed/dns.sh
 . tests/testbed/https.sh
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: ISC
-# tests/testbed/assert.sh - assertions for the integration scripts.
+# tests/integration/lib.sh - assertions for the integration scripts.
 # Each script prints "ok - ..." / "not ok - ..." per assertion and ends with
 # the line "N passed, N failed" (it_done).  Source it from bash.
 
