@@ -10,19 +10,14 @@
 #include "client/http.h"
 #include "client/state.h"
 #include "client/store.h"
+#include "client/tufclient.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 #include "port/ban.h"
 
-#define NROLES 4
 #define URL_MAX 2048
 #define SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
 
-static const char *const role_names[NROLES] = { "root", "timestamp",
-	"snapshot", "targets" };
-static const size_t role_caps[NROLES] = { AU_ROOT_MAX_BYTES,
-	AU_TIMESTAMP_MAX_BYTES, AU_SNAPSHOT_MAX_BYTES, AU_TARGETS_MAX_BYTES };
-enum { R_ROOT, R_TIMESTAMP, R_SNAPSHOT, R_TARGETS };
 
 struct run {
 	const struct au_config *cfg;
@@ -34,11 +29,9 @@ struct run {
 	struct au_dns *dns;
 	struct au_service svc;
 	struct au_http *http;
-	struct au_trusted *trusted;
+	struct au_tuf_client *tuf;
 	struct au_store *store;
 	struct au_state *state;
-	uint8_t *fresh[NROLES];		/* newly verified bytes to persist */
-	size_t freshlen[NROLES];
 	int state_dirty;
 };
 
@@ -50,17 +43,6 @@ path_join(char *buf, size_t size, const char *a, const char *b)
 	if (n < 0 || (size_t)n >= size)
 		return AU_ETOOBIG;
 	return 0;
-}
-
-static int
-meta_path(const struct run *r, const char *role, char *buf, size_t size)
-{
-	char name[64];
-	int n = snprintf(name, sizeof(name), "metadata/%s.json", role);
-
-	if (n < 0 || (size_t)n >= sizeof(name))
-		return AU_EINTERNAL;
-	return path_join(buf, size, r->cfg->state_dir, name);
 }
 
 /* ---- opening the state directory ---- */
@@ -89,96 +71,6 @@ open_state(struct run *r)
 	if (path_join(path, sizeof(path), dir, "state.json") != 0)
 		return AU_EINTERNAL;
 	return au_state_load(path, r->state, r->diag);
-}
-
-/* ---- trusted metadata on disk (TUF 5.2) ---- */
-
-static int
-load_trusted_root(struct run *r)
-{
-	char path[AU_CONFIG_PATH_MAX + 32];
-	struct au_stat st;
-	uint8_t *buf = NULL;
-	size_t len;
-	int rc;
-
-	if (meta_path(r, "root", path, sizeof(path)) != 0)
-		return AU_EINTERNAL;
-	rc = au_stat(path, &st, r->diag);
-	if (rc != 0)
-		return rc;
-	if (st.type == AU_FT_NONE)	/* first run: the root baked in */
-		(void)snprintf(path, sizeof(path), "%s", r->cfg->trusted_root);
-	rc = au_file_read_all(path, AU_ROOT_MAX_BYTES, &buf, &len, r->diag);
-	if (rc == 0)
-		rc = au_trusted_new(buf, len, &r->trusted, r->diag);
-	free(buf);
-	if (rc != 0)
-		return au_diag_set(r->diag, AU_ETRUSTROOT, "trusted root %s: %s",
-		    path, r->diag->msg);
-	return 0;
-}
-
-/*
- * TUF 5.2: the copy of a role in the client's metadata directory.  Returns 0
- * when it is current (nothing to download); any error means a download is
- * needed.  A stored timestamp or snapshot that is expired or superseded is
- * still kept by the trusted set as the rollback reference for the new one.
- */
-static int
-load_local_role(struct run *r, int role)
-{
-	char path[AU_CONFIG_PATH_MAX + 32];
-	struct au_diag d;
-	uint8_t *buf = NULL;
-	size_t len;
-	int rc, unchanged;
-
-	if (meta_path(r, role_names[role], path, sizeof(path)) != 0)
-		return AU_EINTERNAL;
-	rc = au_file_read_all(path, role_caps[role], &buf, &len, &d);
-	if (rc != 0)
-		return rc;
-	if (role == R_TIMESTAMP)
-		rc = au_trusted_update_timestamp(r->trusted, buf, len, r->now,
-		    &unchanged, &d);
-	else if (role == R_SNAPSHOT)
-		rc = au_trusted_load_local_snapshot(r->trusted, buf, len,
-		    r->now, &d);
-	else
-		rc = au_trusted_update_targets(r->trusted, buf, len, r->now,
-		    &d);
-	free(buf);
-	if (rc != 0)
-		au_log(AU_LOG_INFO, "stored %s metadata is not current: %s",
-		    role_names[role], d.msg);
-	return rc;
-}
-
-static int
-load_trusted(struct run *r)
-{
-	return load_trusted_root(r);
-}
-
-static int
-persist_trusted(struct run *r)
-{
-	char path[AU_CONFIG_PATH_MAX + 32];
-	int rc, role;
-
-	/* Lowest layer first, so a crash leaves a chain that loads. */
-	for (role = R_ROOT; role <= R_TARGETS; role++) {
-		if (r->fresh[role] == NULL)
-			continue;
-		if (meta_path(r, role_names[role], path, sizeof(path)) != 0)
-			return AU_EINTERNAL;
-		rc = au_file_replace(path, r->fresh[role], r->freshlen[role],
-		    0644, r->diag);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
 }
 
 /* ---- discovery and transport ---- */
@@ -252,137 +144,52 @@ url_path(const struct run *r, const char *dir, const char *name, char *buf,
 	return 0;
 }
 
+/* au_tuf_fetch_fn over the run's HTTPS connection. */
 static int
-fetch_meta(struct run *r, const char *file, size_t cap, uint8_t **buf,
-    size_t *len)
+fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
+    size_t *len, struct au_diag *diag)
 {
+	struct run *r = arg;
 	char url[URL_MAX];
-	int rc;
 
 	if (url_path(r, "metadata", file, url, sizeof(url)) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "URL too long");
-	rc = au_http_get_mem(r->http, url, cap, buf, len, r->diag);
-	if (rc == AU_ETOOBIG)
-		return au_diag_set(r->diag, AU_EMETA_TOOBIG, "%s is larger "
-		    "than its cap of %zu bytes", file, cap);
-	return rc;
-}
-
-/* ---- the TUF refresh (5.3 - 5.6) ---- */
-
-static void
-keep_fresh(struct run *r, int role, uint8_t *buf, size_t len)
-{
-	free(r->fresh[role]);
-	r->fresh[role] = buf;
-	r->freshlen[role] = len;
-}
-
-static int
-refresh_root(struct run *r)
-{
-	char file[64];
-	uint8_t *buf;
-	size_t len;
-	int64_t v;
-	int i, rc;
-
-	for (i = 0; i < AU_ROOT_ROTATIONS_MAX; i++) {
-		v = au_trusted_root_version(r->trusted) + 1;
-		(void)snprintf(file, sizeof(file), "%lld.root.json",
-		    (long long)v);
-		rc = fetch_meta(r, file, AU_ROOT_MAX_BYTES, &buf, &len);
-		if (rc == AU_ENOTFOUND)
-			break;
-		if (rc != 0)
-			return rc;
-		rc = au_trusted_update_root(r->trusted, buf, len, r->diag);
-		if (rc != 0) {
-			free(buf);
-			return rc;
-		}
-		keep_fresh(r, R_ROOT, buf, len);
-	}
-	return au_trusted_check_root(r->trusted, r->now, r->diag);
-}
-
-static int
-role_file(struct run *r, int role, char *file, size_t size)
-{
-	int64_t v = role == R_SNAPSHOT ? au_trusted_snapshot_version(r->trusted)
-	    : au_trusted_targets_version(r->trusted);
-	int n;
-
-	if (au_trusted_consistent_snapshot(r->trusted) && v > 0)
-		n = snprintf(file, size, "%lld.%s.json", (long long)v,
-		    role_names[role]);
-	else
-		n = snprintf(file, size, "%s.json", role_names[role]);
-	return (n < 0 || (size_t)n >= size) ? AU_EINTERNAL : 0;
-}
-
-static int
-refresh_role(struct run *r, int role)
-{
-	char file[64];
-	uint8_t *buf = NULL;
-	size_t len;
-	int rc, unchanged = 0;
-
-	if (role == R_TIMESTAMP)
-		(void)snprintf(file, sizeof(file), "timestamp.json");
-	else if (role_file(r, role, file, sizeof(file)) != 0)
-		return AU_EINTERNAL;
-	rc = fetch_meta(r, file, role_caps[role], &buf, &len);
-	if (rc == AU_ENOTFOUND)
-		return au_diag_set(r->diag, AU_EMETA_MALFORMED, "%s is missing "
-		    "from the repository (HTTP 404)", file);
-	if (rc != 0)
-		return rc;
-	if (role == R_TIMESTAMP)
-		rc = au_trusted_update_timestamp(r->trusted, buf, len, r->now,
-		    &unchanged, r->diag);
-	else if (role == R_SNAPSHOT)
-		rc = au_trusted_update_snapshot(r->trusted, buf, len, r->now,
-		    r->diag);
-	else
-		rc = au_trusted_update_targets(r->trusted, buf, len, r->now,
-		    r->diag);
-	if (rc != 0 || unchanged) {
-		free(buf);
-		return rc;
-	}
-	keep_fresh(r, role, buf, len);
-	return 0;
+		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
+	return au_http_get_mem(r->http, url, cap, buf, len, diag);
 }
 
 static void
 report_roles(struct run *r)
 {
-	struct au_role_report *out[NROLES] = { &r->rep->root,
-	    &r->rep->timestamp, &r->rep->snapshot, &r->rep->targets };
-	int role;
+	static const char *const names[] = { "root", "timestamp", "snapshot",
+		"targets" };
+	struct au_role_report *out[] = { &r->rep->root, &r->rep->timestamp,
+		&r->rep->snapshot, &r->rep->targets };
+	size_t i;
 
-	for (role = 0; role < NROLES; role++)
-		if (au_trusted_role_info(r->trusted, role_names[role],
-		    &out[role]->version, &out[role]->expires) != 0)
-			out[role]->version = -1;
+	for (i = 0; i < 4; i++)
+		if (au_trusted_role_info(au_tuf_trusted(r->tuf), names[i],
+		    &out[i]->version, &out[i]->expires) != 0)
+			out[i]->version = -1;
+}
+
+static int
+open_metadata(struct run *r)
+{
+	char dir[AU_CONFIG_PATH_MAX + 32];
+
+	if (path_join(dir, sizeof(dir), r->cfg->state_dir, "metadata") != 0)
+		return au_diag_set(r->diag, AU_ECONFIG, "state_dir too long");
+	return au_tuf_open(dir, r->cfg->trusted_root, r->now, fetch_meta, r,
+	    AU_TUF_PERSIST_AT_END, &r->tuf, r->diag);
 }
 
 static int
 refresh(struct run *r)
 {
-	int rc, role;
+	int rc;
 
 	r->rep->phase = "metadata";
-	rc = refresh_root(r);
-	if (rc == 0) {
-		(void)load_local_role(r, R_TIMESTAMP);
-		rc = refresh_role(r, R_TIMESTAMP);
-	}
-	for (role = R_SNAPSHOT; rc == 0 && role <= R_TARGETS; role++)
-		if (load_local_role(r, role) != 0)
-			rc = refresh_role(r, role);
+	rc = au_tuf_refresh(r->tuf, r->diag);
 	report_roles(r);
 	return rc;
 }
@@ -444,23 +251,9 @@ static int
 target_url(struct run *r, const char *name, const struct au_target *tg,
     char *url, size_t size)
 {
-	char file[AU_TARGET_NAME_MAX + 160], hex[129];
-	const char *slash = strrchr(name, '/');
-	int n;
+	char file[AU_TARGET_NAME_MAX + 160];
 
-	if (!au_trusted_consistent_snapshot(r->trusted))
-		return url_path(r, "targets", name, url, size);
-	/* TUF 5.7.3: consistent snapshot names are DIR/HASH.BASENAME. */
-	if (tg->has_sha512)
-		hex_encode(tg->sha512, 64, hex);
-	else
-		hex_encode(tg->sha256, 32, hex);
-	if (slash != NULL)
-		n = snprintf(file, sizeof(file), "%.*s/%s.%s",
-		    (int)(slash - name), name, hex, slash + 1);
-	else
-		n = snprintf(file, sizeof(file), "%s.%s", hex, name);
-	if (n < 0 || (size_t)n >= sizeof(file))
+	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
 		return AU_ETOOBIG;
 	return url_path(r, "targets", file, url, size);
 }
@@ -648,7 +441,7 @@ process_targets(struct run *r)
 
 		memset(&tg, 0, sizeof(tg));
 		rep->phase = "metadata";
-		rc = au_trusted_find_target(r->trusted, tr->name, &tg, r->diag);
+		rc = au_tuf_find_target(r->tuf, tr->name, &tg, r->diag);
 		if (rc == AU_EMETA_NOTARGET) {
 			tr->status = AU_T_NOT_IN_REPO;
 			continue;
@@ -695,11 +488,11 @@ report_init(struct run *r, const struct au_config *cfg)
 static int
 run_steps(struct run *r)
 {
-	int rc;
+	int rc, prc;
 
 	rc = open_state(r);
 	if (rc == 0)
-		rc = load_trusted(r);
+		rc = open_metadata(r);
 	if (rc == 0)
 		rc = discover(r);
 	if (rc == 0)
@@ -709,10 +502,11 @@ run_steps(struct run *r)
 	if (rc != 0 && rc != AU_EHEALTH)
 		return rc;
 	/* Verified metadata and the install record are kept together. */
-	if (persist_trusted(r) != 0 && rc == 0)
-		rc = AU_EIO;
-	if (r->state_dirty && save_state(r) != 0 && rc == 0)
-		rc = AU_EIO;
+	prc = au_tuf_persist(r->tuf, r->diag);
+	if (prc == 0 && r->state_dirty)
+		prc = save_state(r);
+	if (prc != 0 && rc == 0)
+		rc = prc;
 	if (rc == 0) {
 		struct au_diag gd;
 
@@ -755,7 +549,7 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
     struct au_report *rep)
 {
 	struct run r;
-	int i, rc;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
@@ -771,11 +565,9 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 	rep->err = rc;
 	if (rc != AU_ELOCKED && r.lock != NULL)
 		write_last_run(cfg, rep);
-	for (i = 0; i < NROLES; i++)
-		free(r.fresh[i]);
 	au_http_close(r.http);
 	au_dns_free(r.dns);
-	au_trusted_free(r.trusted);
+	au_tuf_free(r.tuf);
 	au_store_free(r.store);
 	au_lock_release(r.lock);
 	free(r.state);

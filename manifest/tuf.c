@@ -6,6 +6,7 @@
  */
 #include "manifest/tuf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,9 +121,13 @@ static int
 root_version_check(const struct tuf_root *old, const struct tuf_root *nr,
     struct au_diag *diag)
 {
-	long long want = (long long)old->d.version + 1;
+	long long want;
 
-	if (nr->d.version == old->d.version + 1)
+	if (old->d.version == INT64_MAX)	/* no N+1 exists */
+		return au_diag_set(diag, AU_EMETA_VERSION,
+		    "root: trusted version is the largest integer");
+	want = (long long)old->d.version + 1;
+	if (nr->d.version == want)
 		return AU_OK;
 	return au_diag_set(diag, nr->d.version < want ? AU_EMETA_ROLLBACK :
 	    AU_EMETA_VERSION, "root: version %lld received, %lld expected",
@@ -256,7 +261,7 @@ snapshot_meta_ok(const struct tuf_doc *d, struct au_diag *diag)
 	return AU_OK;
 }
 
-/* 5.5.5: no role removed, no role version lower than in the trusted snapshot. */
+/* 5.5.5: no role removed, none with a lower version than the trusted snapshot's. */
 static int
 snapshot_rollback(const struct tuf_doc *od, const struct tuf_doc *nd,
     struct au_diag *diag)
@@ -489,7 +494,10 @@ au_trusted_role_info(const struct au_trusted *t, const char *role,
 	return AU_OK;
 }
 
-/* Versions bind the chain: the snapshot the timestamp names, the targets the snapshot names. */
+/*
+ * Versions bind the chain: the snapshot is the one the timestamp names, the
+ * targets the one the snapshot names.
+ */
 static int
 chain_versions(const struct au_trusted *t, struct au_diag *diag)
 {

@@ -154,6 +154,75 @@ expect "connection refused" 11 "connect to 127.0.0.1 port $P_MUTE" \
 expect "plain http refused towards a non-loopback address" 2 "loopback" \
 	--auth plain - $H 192.0.2.1 80 /hello.txt
 
+# A hostile HTTP server (plain http on loopback): one canned answer per path.
+evil_server() {
+	P_EVILHTTP=$(it_free_port $((P_MUTE + 1)) 15499) || { it_fail "free port for the hostile server"; return; }
+	cat > "$W/evil.py" <<'PY'
+import socketserver, sys, time
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        while True:
+            line = self.rfile.readline(4096)
+            if not line:
+                return
+            path = line.split(b" ")[1].decode()
+            while self.rfile.readline(4096) not in (b"\r\n", b""):
+                pass
+            w = self.wfile.write
+            if path == "/trunc":
+                w(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"); return
+            if path == "/smuggle":
+                w(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"); return
+            if path == "/fold":
+                w(b"HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 3\r\n\r\nabc"); return
+            if path == "/endless-head":
+                w(b"HTTP/1.1 200 OK\r\n")
+                for i in range(20000): w(b"X-Pad: yyyyyyyyyyyyyyyyyy\r\n")
+                return
+            if path == "/endless-body":
+                w(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                for i in range(100000): w(b"400\r\n" + b"z" * 1024 + b"\r\n")
+                return
+            if path == "/redirect":
+                w(b"HTTP/1.1 301 Moved\r\nLocation: http://elsewhere/\r\nContent-Length: 0\r\n\r\n"); continue
+            if path == "/close":
+                w(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbye\n"); return
+            if path == "/eof-body":
+                w(b"HTTP/1.1 200 OK\r\n\r\nuntil the end\n"); return
+            if path == "/interim":
+                w(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"); continue
+            if path == "/slow":
+                w(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                for i in range(1000):
+                    w(b"s"); self.wfile.flush(); time.sleep(0.05)
+                return
+            w(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+class S(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+	python3 "$W/evil.py" "$P_EVILHTTP" >"$W/evil.log" 2>&1 &
+	PIDS="$PIDS $!"
+	sleep 0.5
+	E="--auth plain - localhost $L $P_EVILHTTP"
+	expect "hostile: truncated body refused" 11 "truncated: connection closed after 10 of 100" $E /trunc
+	expect "hostile: Content-Length with Transfer-Encoding refused" 11 "both Transfer-Encoding and Content-Length" $E /smuggle
+	expect "hostile: obs-fold refused" 11 "obs-fold" $E /fold
+	expect "hostile: endless header refused at 16 KiB" 11 "header block over 16384" $E /endless-head
+	expect "hostile: endless chunked body stopped at MAXBYTES" 11 "larger than the cap of 50000" $E /endless-body 50000
+	it_check "  ... exactly MAXBYTES delivered" test "$(wc -c < "$W/out")" -eq 50000
+	expect "hostile: redirect not followed" 11 "HTTP 301 .*redirects are not followed" $E /redirect
+	get "$W/out" --count 2 $E /close
+	it_check "Connection: close honoured, next GET reconnects" \
+		sh -c "[ \"\$(cat '$W/out')\" = \"\$(printf 'bye\nbye')\" ]"
+	expect "body delimited by close (plain http)" 0 "auth: none" $E /eof-body
+	it_check "  ... body intact" grep -qx "until the end" "$W/out"
+	expect "1xx interim response skipped" 0 "auth: none" $E /interim
+	it_check "  ... final body delivered" test "$(cat "$W/out")" = abc
+	expect "slow drip stopped by the deadline" 11 "timed out" --deadline-ms 700 $E /slow
+}
+
 if command -v python3 >/dev/null 2>&1; then
 	# A listener that never answers: the deadline must end the handshake.
 	python3 -c 'import socket,sys,time
@@ -172,8 +241,9 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); time.sleep(30)' "$P_MUTE" 
 	it_check "plain http on loopback (HTTP/1.0, close-delimited or length)" cmp -s "$W/out" "$D/model.bin"
 	it_check "  ... auth reported as none" grep -qx "auth: none (plain http)" "$IT_OUT"
 	expect "plain http 404" 11 "404" --auth plain - localhost $L "$P_PLAIN" /nope
+	evil_server
 else
-	echo "# python3 missing: deadline and plain-http checks skipped"
+	echo "# python3 missing: deadline, plain-http and hostile-server checks skipped"
 fi
 
 it_done

@@ -14,6 +14,7 @@
 
 #include "keys/key.h"
 #include "manifest/json.h"
+#include "port/port.h"
 #include "tests/unit/harness.h"
 
 enum { R0, R1, TS, SN, TG, NR, NTS, X, NKEYS };
@@ -930,6 +931,69 @@ TEST(newer_chain_over_stored_chain)
 	repo_free(&r);
 }
 
+/* Read tests/vectors/tufjs/NAME under $AU_SRCDIR (default "."). */
+static struct blob
+vector(const char *name)
+{
+	const char *src = getenv("AU_SRCDIR");
+	char path[1024];
+	struct blob b = { NULL, 0 };
+
+	snprintf(path, sizeof(path), "%s/tests/vectors/tufjs/%s",
+	    src ? src : ".", name);
+	if (au_file_read_all(path, AU_TARGETS_MAX_BYTES, &b.p, &b.len, NULL))
+		fprintf(stderr, "  cannot read %s\n", path);
+	return b;
+}
+
+/* Metadata signed by tuf-js: canonical JSON and keyids agree with another client. */
+TEST(tufjs_interop)
+{
+	struct blob root = vector("root.json"), ts = vector("timestamp.json");
+	struct blob sn = vector("snapshot.json"), tgt = vector("targets.json");
+	struct blob ids = vector("keyids.txt");
+	struct au_trusted *t = NULL;
+	struct au_target tg;
+	struct au_diag d = { "", 0 };
+	char *line, *save = NULL, id[65];
+	json_t *o;
+	int nids = 0;
+
+	REQUIRE(root.p && ts.p && sn.p && tgt.p && ids.p);
+	REQUIRE(au_trusted_new(root.p, root.len, &t, &d) == AU_OK);
+	CHECK_EQ(au_trusted_update_timestamp(t, ts.p, ts.len, NOW, NULL, &d), AU_OK);
+	CHECK_EQ(au_trusted_update_snapshot(t, sn.p, sn.len, NOW, &d), AU_OK);
+	CHECK_EQ(au_trusted_update_targets(t, tgt.p, tgt.len, NOW, &d), AU_OK);
+	if (d.msg[0] != '\0')
+		fprintf(stderr, "  %s\n", d.msg);
+	REQUIRE(au_trusted_find_target(t, "models/plain.bin", &tg, &d) == AU_OK);
+	CHECK_EQ(tg.length, 16);
+	CHECK_EQ(tg.version, 9);
+	CHECK(tg.has_sha256 && tg.has_sha512);
+	CHECK_STR(tg.custom_json, "{\"b\xc3\xa9\":\"\xc3\xa9\\\\\",\"version\":9}");
+	au_target_clear(&tg);
+	/* signed and verified, but a name with a backslash is never looked up */
+	CHECK_EQ(au_trusted_find_target(t, "models/\xc3\xa9t\xc3\xa9 \"q\" \\ x.bin",
+	    &tg, NULL), AU_EMETA_MALFORMED);
+	for (line = strtok_r((char *)ids.p, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		REQUIRE(strlen(line) > 65);
+		o = json_loads(line + 65, 0, NULL);
+		line[64] = '\0';
+		CHECK_EQ(au_key_id(o, id, NULL), AU_OK);
+		CHECK_STR(id, line);
+		json_decref(o);
+		nids++;
+	}
+	CHECK_EQ(nids, 4);
+	au_trusted_free(t);
+	free(root.p);
+	free(ts.p);
+	free(sn.p);
+	free(tgt.p);
+	free(ids.p);
+}
+
 int
 main(void)
 {
@@ -956,5 +1020,6 @@ main(void)
 	RUN(target_lookup_errors);
 	RUN(time_parse_and_format);
 	RUN(newer_chain_over_stored_chain);
+	RUN(tufjs_interop);
 	return harness_done();
 }
