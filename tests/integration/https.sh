@@ -139,6 +139,10 @@ expect "dane-or-ca without TLSA falls back to CA" 0 "^auth: CA$" \
 	--auth dane-or-ca "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-or-ca with a matching TLSA and no CA bundle" 0 "^auth: DANE-EE$" \
 	--auth dane-or-ca --tlsa "$TLSA_SELF" - $H $L "$P_SELF" /hello.txt
+expect "dane-or-ca with a CA bundle: TLSA match wins over a failing CA check" 0 "^auth: DANE-EE$" \
+	--auth dane-or-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_SELF" /hello.txt
+expect "dane-or-ca with only unusable TLSA records falls back to CA" 0 "^auth: CA$" \
+	--auth dane-or-ca --tlsa "2 0 1 $TLSA_SELF" "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-and-ca: match and CA" 0 "^auth: DANE-EE\+CA$" \
 	--auth dane-and-ca --tlsa "$TLSA_GOOD" "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-and-ca: match but no CA refused" 11 "not correctly signed" \
