@@ -77,7 +77,7 @@ it_check "CA: 1 MiB file byte-identical" cmp -s "$W/out" "$D/model.bin"
 it_check "CA: auth reported as CA" grep -qx "auth: CA" "$IT_OUT"
 get "$W/out" "$CA" $H $L "$P_GOOD" /chunked/model.bin
 it_check "chunked: 1 MiB file byte-identical" cmp -s "$W/out" "$D/model.bin"
-it_check "chunked: nginx really sent chunked" \
+command -v curl >/dev/null 2>&1 && it_check "chunked: nginx really sent chunked" \
 	sh -c "curl -s -D - -o /dev/null --cacert '$CA' --resolve $H:$P_GOOD:$L https://$H:$P_GOOD/chunked/hello.txt | grep -qi '^transfer-encoding: chunked'"
 expect "wrong name refused" 11 "certificate for other.example, expected repo.example" \
 	"$CA" $H $L "$P_OTHER" /hello.txt
