@@ -34,7 +34,7 @@ TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(O)/tests/%)
 
 BINS := $(O)/aiupdate $(O)/aiupdate-repo
 
-.PHONY: all check unit integration asan fuzz bench demo deps install uninstall clean
+.PHONY: all check unit integration asan fuzz fuzz-build bench demo deps install uninstall clean
 all: $(BINS) $(UNIT_BIN) $(TOOLS_BIN)
 
 $(O)/%.o: %.c
@@ -80,6 +80,25 @@ integration: all
 asan:
 	$(MAKE) O=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# Fuzz targets: tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; seed
+# corpus in tests/fuzz/corpus/NAME/.  FUZZ_SECONDS per target (default 60).
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+
+build-fuzz/%: tests/fuzz/%.c
+	$(MAKE) O=build-fuzz CC=clang OPT="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  build-fuzz/libaiupdate.a build-fuzz/libaiupdate-sign.a
+	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate.a $(LIBS_CLIENT)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Runs each fuzz target for FUZZ_SECONDS from its seed corpus (a copy, so the
+# checked-in corpus only changes by hand); prints executions per second.
+fuzz: $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 # Installs the Debian packages the build, tests and demo need (as root).
 deps:

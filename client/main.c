@@ -10,6 +10,7 @@
 #include "client/config.h"
 #include "client/state.h"
 #include "client/store.h"
+#include "client/report.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -60,13 +61,6 @@ static const char usage_text[] =
 "   75  another aiupdate run holds the lock\n";
 
 static void
-fmt_time(int64_t t, char *buf, size_t size)
-{
-	if (t <= 0 || au_time_format(t, buf, size) != 0)
-		(void)snprintf(buf, size, "-");
-}
-
-static void
 print_error(const char *what, int err, const struct au_diag *d)
 {
 	fprintf(stderr, "aiupdate: %s: %s\n", what, au_strerror(err));
@@ -75,110 +69,6 @@ print_error(const char *what, int err, const struct au_diag *d)
 }
 
 /* ---- check / apply ---- */
-
-static void
-print_role(const char *name, const struct au_role_report *r, int64_t now)
-{
-	char t[32];
-
-	if (r->version < 0)
-		return;
-	fmt_time(r->expires, t, sizeof(t));
-	printf("  %-10s v%lld, expires %s (in %lld days)\n", name,
-	    (long long)r->version, t, (long long)((r->expires - now) / 86400));
-}
-
-static void
-print_target(const struct au_target_report *t)
-{
-	printf("  %s: %s", t->name, au_target_status_name(t->status));
-	if (t->installed_version >= 0)
-		printf(", installed v%lld", (long long)t->installed_version);
-	if (t->available_version >= 0 || t->available_hash[0])
-		printf(", available v%lld (%llu bytes, sha256 %.16s...)",
-		    (long long)t->available_version,
-		    (unsigned long long)t->length, t->available_hash);
-	if (t->status == AU_T_INSTALLED)
-		printf(", %llu bytes downloaded",
-		    (unsigned long long)t->downloaded);
-	printf("\n");
-	if (t->msg[0] != '\0')
-		printf("    %s\n", t->msg);
-}
-
-static void
-print_report(const struct au_report *rep, enum au_mode mode, int verbose)
-{
-	size_t i;
-
-	if (rep->host[0] != '\0')
-		printf("repository: https://%s:%u%s (address %s, TLS: %s)\n",
-		    rep->host, rep->port, rep->path, rep->addr,
-		    rep->tls_auth[0] ? rep->tls_auth : "not connected");
-	if (verbose || rep->err != 0) {
-		print_role("root", &rep->root, rep->now);
-		print_role("timestamp", &rep->timestamp, rep->now);
-		print_role("snapshot", &rep->snapshot, rep->now);
-		print_role("targets", &rep->targets, rep->now);
-	}
-	if (rep->err == 0 || rep->err == AU_EHEALTH ||
-	    au_err_class(rep->err) == -500)
-		for (i = 0; i < rep->n; i++)
-			print_target(&rep->t[i]);
-	if (rep->err != 0) {
-		fprintf(stderr, "aiupdate: %s failed: %s\n", rep->phase,
-		    au_strerror(rep->err));
-		if (rep->diag.msg[0] != '\0')
-			fprintf(stderr, "  %s\n", rep->diag.msg);
-	} else if (mode == AU_MODE_CHECK) {
-		printf("%d update%s available\n", rep->updates,
-		    rep->updates == 1 ? "" : "s");
-	}
-}
-
-static json_t *
-json_role(const struct au_role_report *r)
-{
-	if (r->version < 0)
-		return json_null();
-	return json_pack("{s:I,s:I}", "version", (json_int_t)r->version,
-	    "expires", (json_int_t)r->expires);
-}
-
-static json_t *
-json_report(const struct au_report *rep, int code)
-{
-	json_t *o, *ts = json_array();
-	size_t i;
-
-	for (i = 0; i < rep->n; i++) {
-		const struct au_target_report *t = &rep->t[i];
-
-		json_array_append_new(ts, json_pack("{s:s,s:s,s:I,s:s,s:I,"
-		    "s:s,s:I,s:I,s:s}", "name", t->name, "status",
-		    au_target_status_name(t->status), "installed_version",
-		    (json_int_t)t->installed_version, "installed_sha256",
-		    t->installed_hash, "available_version",
-		    (json_int_t)t->available_version, "available_sha256",
-		    t->available_hash, "length", (json_int_t)t->length,
-		    "downloaded", (json_int_t)t->downloaded, "message",
-		    t->msg));
-	}
-	o = json_pack("{s:i,s:I,s:s,s:i,s:s,s:s,s:{s:s,s:i,s:s,s:s,s:s},"
-	    "s:{s:o,s:o,s:o,s:o},s:o,s:i}",
-	    "exit", code, "time", (json_int_t)rep->now,
-	    "result", rep->err ? au_strerror(rep->err) : "ok",
-	    "error_code", rep->err, "phase", rep->err ? rep->phase : "",
-	    "message", rep->diag.msg,
-	    "repository", "host", rep->host, "port", (int)rep->port,
-	    "path", rep->path, "address", rep->addr, "tls_auth",
-	    rep->tls_auth,
-	    "metadata", "root", json_role(&rep->root), "timestamp",
-	    json_role(&rep->timestamp), "snapshot", json_role(&rep->snapshot),
-	    "targets", json_role(&rep->targets),
-	    "targets", ts, "updates_available", rep->updates);
-	return o;
-}
 
 static int
 exit_for_run(int rc, const struct au_report *rep, enum au_mode mode)
@@ -210,12 +100,12 @@ cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 	rc = au_update_run(cfg, mode, now, rep);
 	code = exit_for_run(rc, rep, mode);
 	if (o->json) {
-		j = json_report(rep, code);
+		j = au_report_json(rep, code);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
 		json_decref(j);
 	} else {
-		print_report(rep, mode, o->verbose);
+		au_report_print(rep, mode, o->verbose);
 	}
 	free(rep);
 	return code;
@@ -252,7 +142,7 @@ status_target(const struct au_config *cfg, struct au_state *st,
 	if (t == NULL || t->hash[0] == '\0' || au_stat(path, &sb, NULL) != 0 ||
 	    sb.type == AU_FT_NONE)
 		return json_pack("{s:s,s:b}", "name", name, "installed", 0);
-	fmt_time(t->installed_at, when, sizeof(when));
+	au_report_fmt_time(t->installed_at, when, sizeof(when));
 	return json_pack("{s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:s}", "name", name,
 	    "installed", 1, "version", (json_int_t)t->version, "sha256",
 	    t->hash, "path", path, "installed_at", when, "previous_version",
@@ -287,7 +177,7 @@ print_status(const json_t *j)
 	if (json_is_object(last)) {
 		char when[32];
 
-		fmt_time(json_integer_value(json_object_get(last, "time")),
+		au_report_fmt_time(json_integer_value(json_object_get(last, "time")),
 		    when, sizeof(when));
 		printf("last run: %s, %s%s%s\n", when,
 		    json_integer_value(json_object_get(last, "result")) == 0 ?
