@@ -574,6 +574,11 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 	return rc;
 }
 
+/*
+ * Back to the previous version by hand.  The version rolled back from is
+ * recorded as bad, like one that failed its health check, so the next timer
+ * run does not install it again; a newer signed version is installed as usual.
+ */
 static int
 rollback_one(struct run *r, const char *name)
 {
@@ -596,6 +601,44 @@ rollback_one(struct run *r, const char *name)
 	st->prev_version = v;
 	st->installed_at = r->now;
 	r->state_dirty = 1;
+	if (au_state_mark_bad(r->state, name, hash) != 0)
+		return au_diag_set(r->diag, AU_EINTERNAL, "%s: cannot record "
+		    "the rolled-back version", name);
+	return 0;
+}
+
+static int
+is_tracked(const struct au_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		if (strcmp(cfg->targets[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every tracked target that has a previous version (at least one must). */
+static int
+rollback_all(struct run *r)
+{
+	const struct au_config *cfg = r->cfg;
+	struct au_state_target *st;
+	size_t i, done = 0;
+	int rc;
+
+	for (i = 0; i < cfg->ntargets; i++) {
+		st = au_state_find(r->state, cfg->targets[i], 0);
+		if (st == NULL || st->prev_hash[0] == '\0')
+			continue;
+		rc = rollback_one(r, cfg->targets[i]);
+		if (rc != 0)
+			return rc;
+		done++;
+	}
+	if (done == 0)
+		return au_diag_set(r->diag, AU_EINSTALL, "no tracked target has "
+		    "a previous version to roll back to");
 	return 0;
 }
 
@@ -605,9 +648,11 @@ au_update_rollback(const struct au_config *cfg, const char *name,
 {
 	struct au_report *rep;
 	struct run r;
-	size_t i;
-	int rc = 0;
+	int rc = 0, src;
 
+	if (name != NULL && !is_tracked(cfg, name))
+		return au_diag_set(diag, AU_EUSAGE, "%s is not a tracked target "
+		    "(see [repository] targets in the config)", name);
 	memset(&r, 0, sizeof(r));
 	rep = calloc(1, sizeof(*rep));
 	r.state = calloc(1, sizeof(*r.state));
@@ -620,14 +665,11 @@ au_update_rollback(const struct au_config *cfg, const char *name,
 	r.rep = rep;
 	r.diag = diag;
 	rc = open_state(&r);
-	for (i = 0; rc == 0 && i < cfg->ntargets; i++)
-		if (name == NULL || strcmp(name, cfg->targets[i]) == 0)
-			rc = rollback_one(&r, cfg->targets[i]);
-	if (rc == 0 && name != NULL && au_state_find(r.state, name, 0) == NULL)
-		rc = au_diag_set(diag, AU_EUSAGE, "%s is not a tracked target",
-		    name);
-	if (r.state_dirty && save_state(&r) != 0 && rc == 0)
-		rc = AU_EIO;
+	if (rc == 0)
+		rc = name != NULL ? rollback_one(&r, name) : rollback_all(&r);
+	/* Links already switched are recorded even when a later one failed. */
+	if (r.state_dirty && (src = save_state(&r)) != 0 && rc == 0)
+		rc = src;
 out:
 	au_store_free(r.store);
 	au_lock_release(r.lock);
