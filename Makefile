@@ -3,7 +3,9 @@
 
 CC      ?= cc
 O       ?= build
-CSTD    := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+# 64-bit file offsets and (glibc >= 2.34, 32-bit targets) 64-bit time_t;
+# both are no-ops on 64-bit targets.
+CSTD    := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wwrite-strings -Wno-format-nonliteral
 OPT     ?= -O2 -g
@@ -11,6 +13,22 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -I. $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 BUILD_TIME := $(shell date +%s)
+
+# Cross builds (tests/cross/setup.sh installs the tool chain, tests/cross/run.sh
+# runs the tests under qemu-user-static): make CROSS=aarch64-linux-gnu or
+# CROSS=arm-linux-gnueabihf uses Debian's cross gcc, which finds the multiarch
+# -dev packages (/usr/lib/TRIPLE) by itself; output goes to build-TRIPLE.
+# CROSS_SYSROOT=DIR adds a tree of unpacked -dev packages (DIR/usr/include,
+# DIR/usr/lib/TRIPLE) for when multiarch cannot install them.
+ifneq ($(CROSS),)
+CC := $(CROSS)-gcc
+O  := build-$(CROSS)
+ifneq ($(CROSS_SYSROOT),)
+CFLAGS  += -isystem $(CROSS_SYSROOT)/usr/include/$(CROSS) -isystem $(CROSS_SYSROOT)/usr/include
+LDFLAGS += -L$(CROSS_SYSROOT)/usr/lib/$(CROSS) -Wl,-rpath-link,$(CROSS_SYSROOT)/usr/lib/$(CROSS) \
+           -Wl,-rpath-link,$(CROSS_SYSROOT)/lib/$(CROSS)
+endif
+endif
 
 LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -larchive -ljansson -linih
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
@@ -31,6 +49,10 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 TOOLS_SRC := $(wildcard tests/tools/*.c)
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(O)/tests/%)
+# The TUF conformance suite's client command (tests/conformance/README.md).
+TOOLS_BIN += $(O)/tests/aiupdate-tuf
+# aiupdate linked with the power-cut injecting port/fault.c (tests only).
+TOOLS_BIN += $(O)/tests/aiupdate-fault
 
 BINS := $(O)/aiupdate $(O)/aiupdate-repo
 
@@ -57,13 +79,23 @@ $(O)/aiupdate: $(O)/client/main.o $(O)/libaiupdate.a
 $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
 
-$(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
+$(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
 
 $(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
+
+# Dynamically linked, clock through libc: faketime must work on it.
+$(O)/tests/aiupdate-tuf: tests/conformance/aiupdate-tuf.c $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
+
+# port/fault.c defines every port/ symbol, so posix.o is not pulled from the archive.
+$(O)/tests/aiupdate-fault: $(O)/client/main.o $(O)/port/fault.o $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
 
 # The README's test command: unit tests, then integration tests on real local
 # servers (NSD, nginx).  Prints "N passed, N failed" last.
@@ -100,15 +132,56 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
+# Benchmarks (issue 7): bench/run.sh on local NSD + nginx, ratios side by
+# side; never part of check.  bench/*.c are its reference tools.
+BENCH_BIN := $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
+
+$(O)/bench/%: bench/%.c $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
+
+bench: $(BINS) $(BENCH_BIN)
+	AU_BUILD=$(O) bash bench/run.sh
+
 # Installs the Debian packages the build, tests and demo need (as root).
 deps:
 	sh tests/testbed/deps.sh
 
 # The main job: a self-contained end-to-end run on local servers.
 demo: deps all
-	AU_BUILD=$(O) sh tests/demo.sh
+	AU_BUILD=$(O) bash tests/demo.sh
+
+# make install PREFIX=/usr DESTDIR=/path/to/image-root: both commands, their
+# man pages, the systemd units (ExecStart names BINDIR) and an example config
+# (SYSCONFDIR/aiupdate/aiupdate.conf.example; an image provides aiupdate.conf
+# and root.json).  make uninstall removes exactly those files.
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+MANDIR         ?= $(PREFIX)/share/man
+SYSCONFDIR     ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALLED := $(BINDIR)/aiupdate $(BINDIR)/aiupdate-repo $(MANDIR)/man8/aiupdate.8 \
+             $(MANDIR)/man1/aiupdate-repo.1 $(MANDIR)/man5/aiupdate.conf.5 \
+             $(SYSTEMDUNITDIR)/aiupdate.service $(SYSTEMDUNITDIR)/aiupdate.timer \
+             $(SYSCONFDIR)/aiupdate/aiupdate.conf.example
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/aiupdate
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/aiupdate.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/aiupdate-repo.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/aiupdate.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/aiupdate.service > $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate.service
+	install -m 0644 dist/aiupdate.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 dist/aiupdate.conf $(DESTDIR)$(SYSCONFDIR)/aiupdate/aiupdate.conf.example
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/aiupdate 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "client/cli.h"
+#include "client/clock.h"
 #include "client/config.h"
+#include "client/events.h"
+#include "client/progress.h"
 #include "client/state.h"
 #include "client/store.h"
 #include "client/report.h"
@@ -26,6 +29,8 @@ struct opts {
 	const char *rollback_name;
 	int json;
 	int verbose;
+	const char *from;	/* --from DIR: a repository copy */
+	int syslog;		/* --syslog */
 };
 
 static const char usage_text[] =
@@ -41,7 +46,12 @@ static const char usage_text[] =
 "  --rollback    switch NAME (default: every tracked target) back to its\n"
 "                previous installed version\n"
 "  -c, --config  config file (default " AU_CONFIG_DEFAULT ")\n"
+"  --from DIR    with --check or --apply: read the repository from a copy\n"
+"                (DIR/metadata, DIR/targets; aiupdate-repo export) instead\n"
+"                of DNS and HTTPS; the same verification, no downgrade\n"
 "  --json        machine-readable output for --check, --apply, --status\n"
+"  --syslog      log events to syslog as well (default when stderr is not\n"
+"                a terminal)\n"
 "  -v            more detail (repeat for debug logs)\n"
 "\n"
 "exit status:\n"
@@ -70,6 +80,50 @@ print_error(const char *what, int err, const struct au_diag *d)
 
 /* ---- check / apply ---- */
 
+/* The progress bar (client/progress.h), redrawn in place on stderr. */
+static struct au_progress progress;
+static int progress_shown;
+
+static void
+progress_cb(void *arg, const char *target, uint64_t done, uint64_t total)
+{
+	char line[AU_PROGRESS_LINE_MAX];
+	int64_t ms = au_monotonic_ms();
+
+	(void)arg;
+	if (!progress_shown) {	/* a new transfer */
+		au_progress_begin(&progress, target, total, ms);
+		progress_shown = 1;
+	}
+	if (au_progress_update(&progress, done, ms, line, sizeof(line)))
+		fprintf(stderr, "\r%s\033[K", line);
+	if (done >= total) {
+		fputc('\n', stderr);
+		progress_shown = 0;
+	}
+}
+
+static void
+progress_end(void)
+{
+	if (progress_shown)
+		fputc('\n', stderr);
+	progress_shown = 0;
+}
+
+/* --from, and a progress bar only on a terminal and without --json. */
+static void
+set_run_hooks(const struct opts *o)
+{
+	struct au_update_hooks h;
+
+	memset(&h, 0, sizeof(h));
+	h.from_dir = o->from;
+	if (!o->json && au_log_stderr_is_tty())
+		h.progress = progress_cb;
+	au_update_set_hooks(&h);
+}
+
 static int
 exit_for_run(int rc, const struct au_report *rep, enum au_mode mode)
 {
@@ -84,20 +138,29 @@ static int
 cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 {
 	struct au_report *rep;
-	int64_t now = au_now();
+	struct au_diag cd = { "", 0 };
+	int64_t now = au_now(), floor;
 	int rc, code;
 	json_t *j;
 
-	if (now < (int64_t)AU_BUILD_TIME) {
-		fprintf(stderr, "aiupdate: the clock reads %lld, earlier than "
-		    "this binary's build time %lld: refusing to judge expiry\n",
-		    (long long)now, (long long)AU_BUILD_TIME);
-		return AU_EXIT_CLOCK;
+	/* The clock policy (client/clock.h): dates are judged at
+	 * max(clock, time floor); the floor starts at the build time. */
+	rc = au_clock_floor_load(cfg->state_dir, (int64_t)AU_BUILD_TIME, &floor,
+	    &cd);
+	if (rc != 0) {
+		print_error("time floor", rc, &cd);
+		return au_exit_status(rc);
 	}
 	rep = calloc(1, sizeof(*rep));
 	if (rep == NULL)
 		return AU_EXIT_INTERNAL;
-	rc = au_update_run(cfg, mode, now, rep);
+	set_run_hooks(o);
+	rc = au_update_run(cfg, mode, au_clock_effective(now, floor), rep);
+	rep->clock = now;
+	rep->floor = floor;
+	rep->warn_days = cfg->warn_days;
+	progress_end();
+	au_events_log(rep, mode);
 	code = exit_for_run(rc, rep, mode);
 	if (o->json) {
 		j = au_report_json(rep, code);
@@ -227,6 +290,21 @@ cmd_status(const struct au_config *cfg, const struct opts *o)
 	return AU_EXIT_OK;
 }
 
+/* The --json form of a command that has no report of its own. */
+static int
+json_result(int err, const struct au_diag *d)
+{
+	int code = au_exit_status(err);
+	json_t *j;
+
+	j = json_pack("{s:i,s:s,s:s}", "exit", code, "result",
+	    err ? au_strerror(err) : "ok", "message", err ? d->msg : "");
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("\n");
+	json_decref(j);
+	return code;
+}
+
 static int
 cmd_rollback(const struct au_config *cfg, const struct opts *o)
 {
@@ -234,12 +312,14 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 	int rc;
 
 	rc = au_update_rollback(cfg, o->rollback_name, &d);
+	if (o->json)
+		return json_result(rc, &d);
 	if (rc != 0) {
 		print_error("rollback", rc, &d);
 		return au_exit_status(rc);
 	}
 	printf("rolled back %s\n", o->rollback_name ? o->rollback_name :
-	    "every tracked target");
+	    "every tracked target that has a previous version");
 	return AU_EXIT_OK;
 }
 
@@ -267,6 +347,8 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "syslog", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum cmd c = CMD_NONE;
@@ -285,6 +367,8 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		case 'v': o->verbose++; break;
 		case 'V': printf("aiupdate %s\n", AU_VERSION); exit(0);
 		case 'h': printf("%s", usage_text); exit(0);
+		case 'F': o->from = optarg; break;
+		case 'L': o->syslog = 1; break;
 		default: return usage_error("unknown option");
 		}
 		if (next != CMD_NONE && c != CMD_NONE)
@@ -300,6 +384,8 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 	if (c == CMD_NONE)
 		return usage_error("give one of --check, --apply, --status, "
 		    "--rollback");
+	if (o->from != NULL && c != CMD_CHECK && c != CMD_APPLY)
+		return usage_error("--from goes with --check or --apply");
 	*cmd = c;
 	return 0;
 }
@@ -318,7 +404,12 @@ main(int argc, char **argv)
 		return rc;
 	au_log_set_level(o.verbose > 1 ? AU_LOG_DEBUG : o.verbose ?
 	    AU_LOG_INFO : AU_LOG_WARN);
-	if (au_config_load(o.config, &cfg, &d) != 0) {
+	if (o.syslog || !au_log_stderr_is_tty())
+		au_log_set_syslog(1);
+	rc = au_config_load(o.config, &cfg, &d);
+	if (rc != 0 && o.json)
+		return json_result(rc, &d);
+	if (rc != 0) {
 		fprintf(stderr, "aiupdate: %s\n", d.msg);
 		return AU_EXIT_USAGE;
 	}

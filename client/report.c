@@ -32,15 +32,20 @@ static void
 print_target(const struct au_target_report *t)
 {
 	printf("  %s: %s", t->name, au_target_status_name(t->status));
+	if (t->status == AU_T_INSTALLED) {
+		printf(" v%lld", (long long)t->available_version);
+		if (t->installed_version >= 0)
+			printf(" (was v%lld)", (long long)t->installed_version);
+		printf(", %llu bytes downloaded\n",
+		    (unsigned long long)t->downloaded);
+		return;
+	}
 	if (t->installed_version >= 0)
 		printf(", installed v%lld", (long long)t->installed_version);
 	if (t->available_version >= 0 || t->available_hash[0])
 		printf(", available v%lld (%llu bytes, sha256 %.16s...)",
 		    (long long)t->available_version,
 		    (unsigned long long)t->length, t->available_hash);
-	if (t->status == AU_T_INSTALLED)
-		printf(", %llu bytes downloaded",
-		    (unsigned long long)t->downloaded);
 	printf("\n");
 	if (t->msg[0] != '\0')
 		printf("    %s\n", t->msg);
@@ -51,10 +56,13 @@ au_report_print(const struct au_report *rep, enum au_mode mode, int verbose)
 {
 	size_t i;
 
+	au_report_print_net(rep, verbose);
 	if (rep->host[0] != '\0')
 		printf("repository: https://%s:%u%s (address %s, TLS: %s)\n",
 		    rep->host, rep->port, rep->path, rep->addr,
 		    rep->tls_auth[0] ? rep->tls_auth : "not connected");
+	if (verbose && rep->root.version >= 0)
+		printf("metadata:\n");
 	if (verbose || rep->err != 0) {
 		print_role("root", &rep->root, rep->now);
 		print_role("timestamp", &rep->timestamp, rep->now);
@@ -65,6 +73,7 @@ au_report_print(const struct au_report *rep, enum au_mode mode, int verbose)
 	    au_err_class(rep->err) == -500)
 		for (i = 0; i < rep->n; i++)
 			print_target(&rep->t[i]);
+	au_report_print_warnings(rep);
 	if (rep->err != 0) {
 		fprintf(stderr, "aiupdate: %s failed: %s\n", rep->phase,
 		    au_strerror(rep->err));
@@ -117,6 +126,7 @@ au_report_json(const struct au_report *rep, int code)
 	    json_role(&rep->timestamp), "snapshot", json_role(&rep->snapshot),
 	    "targets", json_role(&rep->targets),
 	    "targets", ts, "updates_available", rep->updates);
+	au_report_json_net(rep, o);
 	return o;
 }
 

@@ -6,8 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/cli.h"
+#include "client/clock.h"
 #include "client/dns.h"
+#include "client/fleet.h"
 #include "client/http.h"
+#include "client/localrepo.h"
+#include "client/metrics.h"
+#include "client/preflight.h"
 #include "client/state.h"
 #include "client/store.h"
 #include "client/tufclient.h"
@@ -35,6 +41,16 @@ struct run {
 	int state_dirty;
 };
 
+static struct au_update_hooks hooks;	/* au_update_set_hooks() */
+
+void
+au_update_set_hooks(const struct au_update_hooks *h)
+{
+	static const struct au_update_hooks none;
+
+	hooks = h != NULL ? *h : none;
+}
+
 static int
 path_join(char *buf, size_t size, const char *a, const char *b)
 {
@@ -57,14 +73,13 @@ open_state(struct run *r)
 	rc = au_mkdir_p(dir, 0755, r->diag);
 	if (rc == 0 && path_join(path, sizeof(path), dir, "metadata") == 0)
 		rc = au_mkdir(path, 0755, r->diag);
-	if (rc != 0)
-		return au_diag_set(r->diag, AU_EIO, "state directory %s is not "
-		    "writable: %s", dir, r->diag->msg);
-	if (path_join(path, sizeof(path), dir, "lock") != 0)
-		return AU_EINTERNAL;
-	rc = au_lock_take(path, &r->lock, r->diag);
-	if (rc != 0)
+	if (rc == 0 && path_join(path, sizeof(path), dir, "lock") == 0)
+		rc = au_lock_take(path, &r->lock, r->diag);
+	if (rc == AU_ELOCKED || rc == AU_ENOSPC)
 		return rc;
+	/* A state directory that cannot be used is a deployment mistake. */
+	if (rc != 0)
+		return au_preflight_state_dir(dir, r->diag);
 	rc = au_store_open(dir, &r->store, r->diag);
 	if (rc != 0)
 		return rc;
@@ -79,14 +94,21 @@ static int
 discover(struct run *r)
 {
 	struct au_report *rep = r->rep;
-	struct au_endpoint ep;
 	int rc;
 
-	rep->phase = "discovery";
-	rc = au_dns_new(r->cfg->trust_anchor, r->cfg->resolver, &r->dns,
-	    r->diag);
-	if (rc == 0)
-		rc = au_dns_discover(r->dns, r->cfg->domain, &r->svc, r->diag);
+	if (hooks.from_dir != NULL) {	/* a repository copy: no DNS, no TLS */
+		rep->phase = "source";
+		(void)snprintf(rep->path, sizeof(rep->path), "%s",
+		    hooks.from_dir);
+		return au_local_check(hooks.from_dir, r->diag);
+	}
+	/* client/discover.c: DNS (dates judged at r->now, the time floor
+	 * when the clock is behind it), then each host in turn until one
+	 * resolves, connects and authenticates. */
+	rc = au_discover_connect(r->cfg, r->now, &r->dns, &r->svc, &r->http,
+	    &rep->net, r->diag);
+	rep->phase = au_err_class(rc) == AU_EDNS_BOGUS ? "discovery" :
+	    "transport";
 	if (rc != 0)
 		return rc;
 	(void)snprintf(rep->host, sizeof(rep->host), "%s", r->svc.host);
@@ -94,20 +116,8 @@ discover(struct run *r)
 	rep->port = r->svc.port;
 	if (r->svc.naddrs > 0)
 		au_addr_format(&r->svc.addrs[0], rep->addr, sizeof(rep->addr));
-	rep->phase = "transport";
-	memset(&ep, 0, sizeof(ep));
-	ep.host = r->svc.host;
-	ep.addrs = r->svc.addrs;
-	ep.naddrs = r->svc.naddrs;
-	ep.port = r->svc.port;
-	ep.auth = AU_TLS_DANE_OR_CA;
-	ep.ca_file = r->cfg->ca_file;
-	ep.tlsa = r->svc.tlsa;
-	ep.ntlsa = r->svc.ntlsa;
-	rc = au_http_open(&ep, &r->http, r->diag);
-	if (rc == 0)
-		rep->tls_auth = au_http_auth_used(r->http);
-	return rc;
+	rep->tls_auth = au_http_auth_used(r->http);
+	return 0;
 }
 
 /* Percent-encode everything but RFC 3986 unreserved characters and '/'. */
@@ -152,6 +162,9 @@ fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
 	struct run *r = arg;
 	char url[URL_MAX];
 
+	if (hooks.from_dir != NULL)
+		return au_local_fetch_meta((void *)hooks.from_dir, file, cap,
+		    buf, len, diag);
 	if (url_path(r, "metadata", file, url, sizeof(url)) != 0)
 		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
 	return au_http_get_mem(r->http, url, cap, buf, len, diag);
@@ -179,6 +192,8 @@ open_metadata(struct run *r)
 
 	if (path_join(dir, sizeof(dir), r->cfg->state_dir, "metadata") != 0)
 		return au_diag_set(r->diag, AU_ECONFIG, "state_dir too long");
+	if (au_preflight_trusted_root(r->cfg->trusted_root, dir, r->diag) != 0)
+		return AU_ETRUSTROOT;
 	return au_tuf_open(dir, r->cfg->trusted_root, r->now, fetch_meta, r,
 	    AU_TUF_PERSIST_AT_END, &r->tuf, r->diag);
 }
@@ -237,14 +252,35 @@ compare_target(struct run *r, struct au_target_report *tr,
 struct sink_ctx {
 	struct au_stage *stage;
 	struct au_diag *diag;
+	const char *name;	/* for progress reports */
+	uint64_t done, total;
 };
 
 static int
 sink_stage(void *arg, const uint8_t *buf, size_t len)
 {
 	struct sink_ctx *c = arg;
+	int rc = au_stage_write(c->stage, buf, len, c->diag);
 
-	return au_stage_write(c->stage, buf, len, c->diag);
+	c->done += len;
+	if (rc == 0 && hooks.progress != NULL)
+		hooks.progress(hooks.progress_arg, c->name, c->done, c->total);
+	return rc;
+}
+
+/* The artifact's bytes from the repository copy or over HTTPS. */
+static int
+get_artifact(struct run *r, const char *name, const struct au_target *tg,
+    struct sink_ctx *sc, uint64_t *got)
+{
+	char file[AU_TARGET_NAME_MAX + 160];
+
+	if (hooks.from_dir == NULL)
+		return AU_EINTERNAL;
+	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
+		return au_diag_set(r->diag, AU_EINTERNAL, "name too long");
+	return au_local_get(hooks.from_dir, file, tg->length, sink_stage, sc,
+	    got, r->diag);
 }
 
 static int
@@ -282,7 +318,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
     const struct au_target *tg)
 {
 	struct au_stage_expect ex;
-	struct sink_ctx sc = { NULL, r->diag };
+	struct sink_ctx sc = { NULL, r->diag, tr->name, 0, tg->length };
 	char url[URL_MAX], hash[65];
 	uint64_t got = 0;
 	int rc;
@@ -304,8 +340,11 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	if (rc != 0)
 		return rc;
 	/* The cap is the signed length: byte length+1 ends the transfer. */
-	rc = au_http_get(r->http, url, tg->length, sink_stage, &sc, &got,
-	    r->diag);
+	if (hooks.from_dir != NULL)
+		rc = get_artifact(r, tr->name, tg, &sc, &got);
+	else
+		rc = au_http_get(r->http, url, tg->length, sink_stage, &sc,
+		    &got, r->diag);
 	tr->downloaded = got;
 	if (rc == AU_ETOOBIG)
 		rc = au_diag_set(r->diag, AU_EART_LENGTH, "%s: the server sent "
@@ -428,13 +467,54 @@ install_target(struct run *r, struct au_target_report *tr,
 	return 0;
 }
 
+/* Device targeting and staged rollout (client/fleet.h): a target meant for
+ * other devices becomes AU_T_NOT_FOR_DEVICE.  Malformed custom refuses. */
+static int
+fleet_filter(struct run *r, struct au_target_report *tr,
+    const struct au_target *tg)
+{
+	char id[AU_FLEET_ID_MAX + 1];
+	struct au_device dev;
+	enum au_fleet_verdict v = AU_FLEET_OK;
+	int rc;
+
+	rc = au_fleet_device_id(r->cfg->device_id, NULL, id, sizeof(id),
+	    r->diag);
+	dev.device_class = r->cfg->device_class;
+	dev.device_tags = r->cfg->device_tags;
+	dev.device_id = id;
+	if (rc == 0)
+		rc = au_fleet_decide(tg->custom_json, tr->name, &dev, &v,
+		    r->diag);
+	if (rc != 0 || v == AU_FLEET_OK)
+		return rc;
+	tr->status = AU_T_NOT_FOR_DEVICE;
+	(void)snprintf(tr->msg, sizeof(tr->msg), "%s: not downloaded",
+	    au_fleet_verdict_name(v));
+	return 0;
+}
+
+/* A tracked target that the signed targets do not list: reported at the end. */
+static void
+note_missing(struct run *r, struct au_target_report *tr, int *missing)
+{
+	tr->status = AU_T_NOT_IN_REPO;
+	(void)snprintf(tr->msg, sizeof(tr->msg), "not listed in the signed "
+	    "targets metadata (check [repository] targets)");
+	if ((*missing)++ == 0)
+		(void)au_diag_set(r->diag, AU_EMETA_NOTARGET, "tracked target "
+		    "%s is not in the signed targets metadata", tr->name);
+}
+
 static int
 process_targets(struct run *r)
 {
 	struct au_report *rep = r->rep;
+	struct au_diag first_diag, missing_diag;
+	const char *first_phase = NULL;
 	struct au_target tg;
 	size_t i;
-	int rc = 0, first = 0;
+	int rc = 0, first = 0, missing = 0;
 
 	for (i = 0; i < rep->n; i++) {
 		struct au_target_report *tr = &rep->t[i];
@@ -443,24 +523,41 @@ process_targets(struct run *r)
 		rep->phase = "metadata";
 		rc = au_tuf_find_target(r->tuf, tr->name, &tg, r->diag);
 		if (rc == AU_EMETA_NOTARGET) {
-			tr->status = AU_T_NOT_IN_REPO;
+			note_missing(r, tr, &missing);
+			if (missing == 1)
+				missing_diag = *r->diag;
 			continue;
 		}
 		if (rc != 0)
 			return rc;
 		compare_target(r, tr, &tg);
-		if (tr->status == AU_T_AVAILABLE) {
+		if (tr->status == AU_T_AVAILABLE)
+			rc = fleet_filter(r, tr, &tg);	/* before any download */
+		if (rc == 0 && tr->status == AU_T_AVAILABLE) {
 			rep->updates++;
 			if (r->mode == AU_MODE_APPLY)
 				rc = install_target(r, tr, &tg);
 		}
 		au_target_clear(&tg);
-		if (rc != 0 && first == 0)
-			first = rc;
 		if (rc != 0 && rc != AU_EHEALTH)
 			return rc;
+		if (rc != 0 && first == 0) {	/* go on with the others */
+			first = rc;
+			first_phase = rep->phase;
+			first_diag = *r->diag;
+		}
 	}
-	return first;
+	if (first != 0) {
+		rep->phase = first_phase;
+		*r->diag = first_diag;
+		return first;
+	}
+	if (missing > 0) {
+		rep->phase = "metadata";
+		*r->diag = missing_diag;
+		return AU_EMETA_NOTARGET;
+	}
+	return 0;
 }
 
 /* ---- the run ---- */
@@ -485,6 +582,16 @@ report_init(struct run *r, const struct au_config *cfg)
 	rep->snapshot.version = rep->targets.version = -1;
 }
 
+/* Move the time floor up to r->now; a failure is only a warning. */
+static void
+note_floor(struct run *r)
+{
+	struct au_diag cd;
+
+	if (au_clock_floor_advance(r->cfg->state_dir, r->now, &cd) != 0)
+		au_log(AU_LOG_WARN, "time floor not recorded: %s", cd.msg);
+}
+
 static int
 run_steps(struct run *r)
 {
@@ -499,10 +606,18 @@ run_steps(struct run *r)
 		rc = refresh(r);
 	if (rc == 0)
 		rc = process_targets(r);
-	if (rc != 0 && rc != AU_EHEALTH)
+	/*
+	 * Verified metadata and the install record are kept together: after a
+	 * clean run, a rollback, a target missing from the repository, or when
+	 * some target was switched before another one was refused.  A run that
+	 * was refused and changed nothing leaves both as they were.
+	 */
+	if (rc != 0 && rc != AU_EHEALTH && rc != AU_EMETA_NOTARGET &&
+	    !r->state_dirty)
 		return rc;
-	/* Verified metadata and the install record are kept together. */
 	prc = au_tuf_persist(r->tuf, r->diag);
+	if (prc == 0)	/* fresh metadata verified at r->now: client/clock.h */
+		note_floor(r);
 	if (prc == 0 && r->state_dirty)
 		prc = save_state(r);
 	if (prc != 0 && rc == 0)
@@ -544,6 +659,23 @@ write_last_run(const struct au_config *cfg, const struct au_report *rep)
 		au_log(AU_LOG_WARN, "cannot record the run: %s", d.msg);
 }
 
+/* node_exporter textfile (client/metrics.h); a failure is only a warning.
+ * DNSSEC expiry: 0 (unknown) until the report carries it. */
+static void
+write_metrics(const struct run *r)
+{
+	const struct au_report *rep = r->rep;
+	struct au_diag d;
+	int code = au_exit_status(rep->err);
+
+	if (rep->err == 0 && r->mode == AU_MODE_CHECK && rep->updates > 0)
+		code = AU_EXIT_UPDATES;
+	if (au_metrics_write(r->cfg->metrics_file, rep, r->state, code, 0,
+	    &d) != 0)
+		au_log(AU_LOG_WARN, "event=metrics file=%s error=\"%s\"",
+		    r->cfg->metrics_file, d.msg);
+}
+
 int
 au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
     struct au_report *rep)
@@ -563,8 +695,12 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 		return rep->err = AU_ENOMEM;
 	rc = run_steps(&r);
 	rep->err = rc;
+	if (rc == 0)	/* e.g. the 404 that ends root rotation is no news */
+		rep->diag.msg[0] = '\0';
 	if (rc != AU_ELOCKED && r.lock != NULL)
 		write_last_run(cfg, rep);
+	if (rc != AU_ELOCKED && cfg->metrics_file[0] != '\0')
+		write_metrics(&r);
 	au_http_close(r.http);
 	au_dns_free(r.dns);
 	au_tuf_free(r.tuf);
@@ -690,6 +826,7 @@ au_target_status_name(enum au_target_status s)
 	case AU_T_BAD: return "known-bad";
 	case AU_T_FAILED: return "failed";
 	case AU_T_ROLLED_BACK: return "rolled-back";
+	case AU_T_NOT_FOR_DEVICE: return "not-for-this-device";
 	default: return "unknown";
 	}
 }

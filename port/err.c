@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "port/ban.h"
 
@@ -65,17 +66,23 @@ au_err_class(int err)
 	return -((-err) / 100 * 100);
 }
 
+/*
+ * Format through a local buffer: callers may wrap the previous message, as
+ * in au_diag_set(d, rc, "loading %s: %s", path, d->msg).
+ */
 static void
 vset(struct au_diag *diag, int sys, const char *fmt, va_list ap)
 {
+	char tmp[AU_DIAG_MAX];
 	int n;
 
 	if (diag == NULL)
 		return;
-	diag->sys = sys;
-	n = vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	if (n < 0)
-		diag->msg[0] = '\0';
+		tmp[0] = '\0';
+	memcpy(diag->msg, tmp, sizeof(tmp));
+	diag->sys = sys;
 }
 
 int

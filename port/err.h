@@ -100,7 +100,8 @@ int au_err_class(int err);
 /*
  * Format a message into diag (NULL is fine) and return err, so callers can
  * write `return au_diag_set(diag, AU_EIO, "open %s", path);`.
- * The message is truncated at AU_DIAG_MAX - 1 bytes.
+ * The message is truncated at AU_DIAG_MAX - 1 bytes.  The arguments may
+ * include diag->msg itself, to wrap the previous message.
  */
 int au_diag_set(struct au_diag *diag, int err, const char *fmt, ...)
     AU_PRINTF(3, 4);

@@ -175,6 +175,13 @@ it_check "v1 active again after the failed health check" cmp -s "$W/model-v1.bin
 it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
 it_grep "reported as known bad" "known-bad"
 
+# ---- a tracked target the repository does not list ----
+sed 's#^targets = .*#targets = models/model.bin models/typo.bin#' "$C" > "$W/typo.conf"
+it_exit "a tracked target missing from the signed targets is an error" 12 $AIUPDATE -c "$W/typo.conf" --check
+it_grep "message names the missing target" "models/typo.bin is not in the signed targets"
+it_exit "--json on a configuration error still prints JSON" 2 $AIUPDATE -c "$W/nope.conf" --check --json
+it_check "that JSON parses and carries the exit status" python3 -c "import json; assert json.load(open('$IT_OUT'))['exit'] == 2"
+
 # ---- configuration ----
 it_exit "missing config file" 2 $AIUPDATE -c "$W/nope.conf" --check
 it_grep "message names the file" "nope.conf"
