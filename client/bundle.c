@@ -376,6 +376,8 @@ extract_entry(struct xctx *x, struct archive_entry *e, struct au_diag *diag)
 
 	if ((why = type_bad(e)) != NULL)
 		return unsafe(x, diag, raw, why);
+	if (archive_entry_perm(e) & 07000)
+		return unsafe(x, diag, raw, "setuid, setgid or sticky bit");
 	r = normalise(raw, is_dir, name, &why);
 	if (r != 0)
 		return r > 0 ? 0 : unsafe(x, diag, raw, why);
@@ -538,6 +540,7 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
     struct au_diag *diag)
 {
 	struct xctx *x;
+	const char *why;
 	int rc;
 
 	x = calloc(1, sizeof(*x));
@@ -555,6 +558,10 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	rc = enable_filter(x, f, diag);
 	if (rc == 0)
 		rc = au_file_open_read(archive_path, &x->in, diag);
+	if (rc == 0 && (why = au_bundle_pax_check(archive_path, f, max_bytes +
+	    AU_BUNDLE_STREAM_SLACK + max_entries * AU_BUNDLE_ENTRY_OVERHEAD))
+	    != NULL)
+		rc = unsafe(x, diag, NULL, why);
 	if (rc == 0)
 		rc = run(x, f, diag);
 	if (rc == 0)

@@ -8,9 +8,9 @@
  * metadata; only the tar format and exactly the filter its name announces are
  * enabled; only regular files and directories are extracted, by this module's
  * own code through port/port.h (never archive_write_disk), into an empty
- * staging directory.  No owners, ACLs, xattrs, times or special bits: files
- * get 0644, or 0755 when the archive gave them any execute bit (setuid,
- * setgid and sticky bits are dropped, never refused); directories 0755.
+ * staging directory.  No owners, ACLs, xattrs or times: files get 0644, or
+ * 0755 when the archive gave them any execute bit; directories 0755; an
+ * entry with a setuid, setgid or sticky bit refuses the whole bundle.
  */
 #ifndef AU_BUNDLE_H
 #define AU_BUNDLE_H
@@ -55,7 +55,9 @@ int au_bundle_kind(const char *name);
  * max_entries entries or max_bytes content bytes (counted while writing, so a
  * decompression bomb stops at the budget) or a decompressed stream larger
  * than the content (see AU_BUNDLE_STREAM_SLACK); not a tar archive, the wrong
- * compression, a truncated or corrupt stream.
+ * compression, a truncated or corrupt stream; a pax header whose path=
+ * differs from the ustar name (au_bundle_pax_check); a setuid, setgid or
+ * sticky bit on any entry.
  * Missing parent directories are created.  Every file and every directory
  * (dest included) is fsynced before success.
  * Other errors: AU_EIO, AU_ENOSPC (writing), AU_ENOMEM, AU_EINTERNAL (the
@@ -66,5 +68,16 @@ int au_bundle_kind(const char *name);
 AU_NODISCARD int au_bundle_extract(const char *archive_path,
     enum au_bundle_filter f, const char *dest, uint64_t max_bytes,
     uint64_t max_entries, struct au_diag *diag);
+
+/*
+ * The header pre-pass of au_bundle_extract() (client/bundle_pax.c): walk at
+ * most max_stream bytes of the decompressed tar stream and return why it is
+ * refused ("pax header path= differs from the ustar name" when a pax path
+ * that a ustar header could hold - ASCII, at most 100 bytes - differs from
+ * the name in the ustar header it extends; a pax header over 64 KiB), or
+ * NULL.  Damage it cannot parse is left to the extraction pass.
+ */
+const char *au_bundle_pax_check(const char *archive_path,
+    enum au_bundle_filter f, uint64_t max_stream);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/fleet.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -87,6 +88,62 @@ add_targets(struct parse_ctx *c, const char *val)
 	return 1;
 }
 
+/* [fleet] device_class, device_tags, device_id (client/fleet.h). */
+static int
+set_fleet(struct parse_ctx *c, const char *name, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+
+	if (strcmp(name, "device_class") == 0) {
+		if (val[0] != '\0' && au_fleet_name_check(val, strlen(val)) != 0)
+			return fail(c, "device_class '%s' is not a name (1-64 of "
+			    "A-Z a-z 0-9 . _ -)%s", val, "");
+		return set_str(c, cfg->device_class, sizeof(cfg->device_class),
+		    name, val);
+	}
+	if (strcmp(name, "device_tags") == 0) {
+		if (au_fleet_list_check(val, NULL) != 0)
+			return fail(c, "device_tags '%s': at most 32 names of "
+			    "A-Z a-z 0-9 . _ - separated by spaces or commas%s",
+			    val, "");
+		return set_str(c, cfg->device_tags, sizeof(cfg->device_tags),
+		    name, val);
+	}
+	if (strcmp(name, "device_id") == 0) {
+		char id[AU_FLEET_ID_MAX + 1];
+
+		if (au_fleet_device_id(val, NULL, id, sizeof(id), NULL) != 0)
+			return fail(c, "device_id is over %s bytes or has a "
+			    "control character%s", "128", "");
+		return set_str(c, cfg->device_id, sizeof(cfg->device_id), name,
+		    val);
+	}
+	return fail(c, "unknown key '%s' in [%s]", name, "fleet");
+}
+
+/* [tls] auth (enum au_tls_auth) and [discovery] rfc5011 (AU_RFC5011_*). */
+static int
+set_enum(struct parse_ctx *c, const char *name, const char *val)
+{
+	static const char *const auth[] = { "ca", "dane", "dane-or-ca",
+		"dane-and-ca", NULL };	/* in enum au_tls_auth order */
+	static const char *const tri[] = { "no", "yes", "auto", NULL };
+	const char *const *v = strcmp(name, "auth") == 0 ? auth : tri;
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strcmp(val, v[i]) == 0)
+			break;
+	if (v[i] == NULL)
+		return fail(c, "'%s' must be %s", name, v == auth ?
+		    "dane, ca, dane-or-ca or dane-and-ca" : "yes, no or auto");
+	if (v == auth)
+		c->cfg->tls_auth = i;
+	else
+		c->cfg->rfc5011 = i;
+	return 1;
+}
+
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 
 static int
@@ -106,6 +163,10 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 	if (KEY("tls", "ca_file"))
 		return set_str(c, cfg->ca_file, sizeof(cfg->ca_file), name,
 		    val);
+	if (KEY("tls", "auth") || KEY("discovery", "rfc5011"))
+		return set_enum(c, name, val);
+	if (KEY("report", "warn_days"))
+		return set_int(c, &cfg->warn_days, name, val, 0, 3650);
 	if (KEY("repository", "trusted_root"))
 		return set_str(c, cfg->trusted_root, sizeof(cfg->trusted_root),
 		    name, val);
@@ -119,6 +180,11 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 		    name, val);
 	if (KEY("install", "health_timeout"))
 		return set_int(c, &cfg->health_timeout, name, val, 1, 86400);
+	if (KEY("install", "metrics_file"))
+		return set_str(c, cfg->metrics_file, sizeof(cfg->metrics_file),
+		    name, val);
+	if (strcmp(section, "fleet") == 0)
+		return set_fleet(c, name, val);
 	return fail(c, "unknown key '%s' in [%s]", name, section);
 }
 
@@ -154,6 +220,9 @@ set_defaults(struct au_config *cfg)
 	(void)snprintf(cfg->ca_file, sizeof(cfg->ca_file), "%s",
 	    "/etc/ssl/certs/ca-certificates.crt");
 	cfg->health_timeout = 60;
+	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/http.h) */
+	cfg->rfc5011 = AU_RFC5011_AUTO;
+	cfg->warn_days = 7;
 }
 
 int

@@ -13,13 +13,21 @@
 #define AU_CONFIG_MAX_TARGETS 32	/* names in [repository] targets */
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
 
+/* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
+enum { AU_RFC5011_NO = 0, AU_RFC5011_YES, AU_RFC5011_AUTO /* root anchor only */ };
+
 struct au_config {
 	/* [discovery] */
 	char domain[256];		/* required */
 	char trust_anchor[AU_CONFIG_PATH_MAX];	/* default /usr/share/dns/root.key */
 	char resolver[128];		/* "" = full recursion, else "ADDR@PORT" */
+	int rfc5011;			/* AU_RFC5011_*: no | yes | auto (default) */
 	/* [tls] */
 	char ca_file[AU_CONFIG_PATH_MAX];	/* default Debian's CA bundle */
+	int tls_auth;			/* enum au_tls_auth (client/http.h): auth =
+					   dane | ca | dane-or-ca (default) | dane-and-ca */
+	int warn_days;			/* [report] warn_days: WARN for what expires
+					   within this many days; default 7, 0..3650 */
 	/* [repository] */
 	char trusted_root[AU_CONFIG_PATH_MAX];	/* required */
 	char *targets[AU_CONFIG_MAX_TARGETS];	/* required, owned */
@@ -28,6 +36,11 @@ struct au_config {
 	char state_dir[AU_CONFIG_PATH_MAX];	/* required */
 	char health_check[AU_CONFIG_PATH_MAX];	/* "" = none */
 	int health_timeout;		/* seconds, default 60, 1..86400 */
+	char metrics_file[AU_CONFIG_PATH_MAX];	/* "" = none (client/metrics.h) */
+	/* [fleet] (client/fleet.h) */
+	char device_class[65];		/* one name or "" (AU_FLEET_NAME_MAX) */
+	char device_tags[1024];		/* names, space/comma separated, or "" */
+	char device_id[129];		/* "" = /etc/machine-id (AU_FLEET_ID_MAX) */
 };
 
 /*

@@ -19,7 +19,8 @@
 #include "port/ban.h"
 
 #define IN_BUF_SIZE (AU_HTTP_HEADER_MAX + 16384)	/* head + one TLS record */
-#define REQ_MAX (AU_HTTP_PATH_MAX + AU_HTTP_HOST_MAX + 160)
+#define REQ_MAX (AU_HTTP_PATH_MAX + AU_HTTP_HOST_MAX + AU_HTTP_VALIDATOR_MAX + 220)
+#define EXTRA_MAX (AU_HTTP_VALIDATOR_MAX + 64)	/* Range + If-Range lines */
 #define STALE 1		/* internal: a reused connection closed before answering */
 
 struct au_http {
@@ -234,7 +235,8 @@ check_path(const char *path, struct au_diag *diag)
 }
 
 static int
-send_request(struct au_http *c, const char *path, struct au_diag *diag)
+send_request(struct au_http *c, const char *path, const char *extra,
+    struct au_diag *diag)
 {
 	char req[REQ_MAX], port[8] = "";
 	int n;
@@ -242,8 +244,8 @@ send_request(struct au_http *c, const char *path, struct au_diag *diag)
 	if (c->port != (c->tls != NULL ? 443 : 80))
 		(void)snprintf(port, sizeof(port), ":%u", c->port);
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s%s\r\n"
-	    "User-Agent: aiupdate/0.1\r\nAccept-Encoding: identity\r\n\r\n",
-	    path, c->host, port);
+	    "User-Agent: aiupdate/0.1\r\nAccept-Encoding: identity\r\n%s\r\n",
+	    path, c->host, port, extra);
 	if (n < 0 || (size_t)n >= sizeof(req))
 		return au_diag_set(diag, AU_EINTERNAL, "request too long");
 	return io_write(c, (const uint8_t *)req, (size_t)n, diag);
@@ -291,8 +293,8 @@ read_head(struct au_http *c, struct au_http_head *h, int reused,
  * idempotent, RFC 9110 section 9.2.2).
  */
 static int
-exchange(struct au_http *c, const char *path, struct au_http_head *h,
-    struct au_diag *diag)
+exchange(struct au_http *c, const char *path, const char *extra,
+    struct au_http_head *h, struct au_diag *diag)
 {
 	int attempt, reused, rc = AU_EINTERNAL;
 
@@ -303,7 +305,7 @@ exchange(struct au_http *c, const char *path, struct au_http_head *h,
 			if (rc != 0)
 				return rc;
 		}
-		rc = send_request(c, path, diag);
+		rc = send_request(c, path, extra, diag);
 		if (rc == 0)
 			rc = read_head(c, h, reused, diag);
 		if (rc == 0)
@@ -486,9 +488,107 @@ au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
 
 	rc = check_path(path, diag);
 	if (rc == 0)
-		rc = exchange(c, path, &h, diag);
+		rc = exchange(c, path, "", &h, diag);
 	if (rc == 0)
 		rc = handle_response(c, &h, &b, diag);
+	if (rc != 0 || h.close || c->pos != c->len)
+		disconnect(c, rc == 0);
+	if (got != NULL)
+		*got = b.got;
+	return rc;
+}
+
+/* ---- resumable GET (RFC 9110 sections 13.1.5 and 14) ---- */
+
+/* A validator fit to be sent back: printable ASCII, within its maximum. */
+static int
+validator_ok(const char *v)
+{
+	size_t i, n = v != NULL ? strlen(v) : 0;
+
+	if (n == 0 || n > AU_HTTP_VALIDATOR_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A 206 continues exactly the bytes held, up to the end of the artifact. */
+static int
+range_fits(const struct au_http_head *h, uint64_t offset, uint64_t total)
+{
+	return h->has_range && h->range_first == offset &&
+	    h->range_total == total && h->range_last + 1 == total &&
+	    (h->framing != AU_HTTP_FRAME_LENGTH ||
+	    h->length == total - offset);
+}
+
+static int
+resume_refused(struct au_http *c, struct au_http_head *h, struct body *b,
+    struct au_http_resume *r, struct au_diag *diag)
+{
+	r->range_refused = 1;
+	drain(c, h, b->path);
+	return au_diag_set(diag, AU_EHTTP, "HTTP %d for %s on %s does not "
+	    "continue the %llu bytes held (Content-Range %llu-%llu/%llu)",
+	    h->status, b->path, c->host, (unsigned long long)r->offset,
+	    (unsigned long long)h->range_first,
+	    (unsigned long long)h->range_last,
+	    (unsigned long long)h->range_total);
+}
+
+static int
+handle_resume(struct au_http *c, struct au_http_head *h, struct body *b,
+    struct au_http_resume *r, au_http_start_fn start,
+    struct au_diag *diag)
+{
+	int rc;
+
+	if (r->offset > 0 && (h->status == 416 ||
+	    (h->status == 206 && !range_fits(h, r->offset, b->max))))
+		return resume_refused(c, h, b, r, diag);
+	if (h->status != 200 && !(h->status == 206 && r->offset > 0))
+		return handle_response(c, h, b, diag);
+	if (h->status == 200 && h->framing == AU_HTTP_FRAME_LENGTH &&
+	    h->length > b->max)
+		return handle_response(c, h, b, diag);
+	r->resumed = h->status == 206;
+	if (r->resumed)
+		b->max -= r->offset;
+	(void)snprintf(r->validator_out, sizeof(r->validator_out), "%s",
+	    h->etag[0] ? h->etag : h->last_modified);
+	rc = start(b->arg, r);
+	if (rc != 0)
+		return au_diag_set(diag, rc, "download of %s stopped by its "
+		    "consumer: %s", b->path, au_strerror(rc));
+	return read_body(c, h, b, diag);
+}
+
+int
+au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
+    struct au_http_resume *r, au_http_start_fn start, au_http_sink sink,
+    void *arg, uint64_t *got, struct au_diag *diag)
+{
+	struct body b = { sink, arg, total, 0, path };
+	struct au_http_head h;
+	char extra[EXTRA_MAX] = "";
+	int rc;
+
+	r->resumed = 0;
+	r->range_refused = 0;
+	r->validator_out[0] = '\0';
+	if (r->offset > total || (r->offset > 0 && !validator_ok(r->validator)))
+		r->offset = 0;	/* nothing usable held: a plain GET */
+	if (r->offset > 0)
+		(void)snprintf(extra, sizeof(extra), "Range: bytes=%llu-\r\n"
+		    "If-Range: %s\r\n", (unsigned long long)r->offset,
+		    r->validator);
+	rc = check_path(path, diag);
+	if (rc == 0)
+		rc = exchange(c, path, extra, &h, diag);
+	if (rc == 0)
+		rc = handle_resume(c, &h, &b, r, start, diag);
 	if (rc != 0 || h.close || c->pos != c->len)
 		disconnect(c, rc == 0);
 	if (got != NULL)
@@ -653,4 +753,10 @@ au_http_auth_used(const struct au_http *c)
 	if (c->tls == NULL)
 		return "none (plain http)";
 	return au_tls_auth_used(c->tls);
+}
+
+void
+au_http_peer(const struct au_http *c, struct au_tls_peer *out)
+{
+	au_tls_peer_info(c != NULL ? c->tls : NULL, out);
 }

@@ -31,6 +31,7 @@
 #define AU_HTTP_CHUNK_LINE_MAX 4096	/* chunk-size line incl. extensions */
 #define AU_HTTP_DRAIN_MAX 65536		/* body of an error response read to keep the connection */
 #define AU_HTTP_INTERIM_MAX 8		/* 1xx responses skipped before the final one */
+#define AU_HTTP_VALIDATOR_MAX 200	/* bytes of an ETag or Last-Modified kept */
 
 struct au_addr;		/* port/port.h */
 struct au_tlsa;		/* client/dns.h: { uint8_t usage, selector, mtype; uint8_t data[64]; size_t len; } */
@@ -47,10 +48,14 @@ struct au_tlsa;		/* client/dns.h: { uint8_t usage, selector, mtype; uint8_t data
  * AU_TLS_NONE_PLAIN_HTTP  plain http without TLS; refused unless every
  *                      address is loopback (127.0.0.0/8, ::1).  Only for the
  *                      TUF conformance entry point.
- * Usable TLSA records: usage 3 (DANE-EE), selector 0 (full certificate) or
- * 1 (SubjectPublicKeyInfo), matching type 0 (exact), 1 (SHA-256) or
- * 2 (SHA-512).  DANE-TA (usage 2) and the PKIX usages 0/1 are not
- * implemented yet and count as unusable (RFC 6698 section 4.1).
+ * Usable TLSA records: usage 3 (DANE-EE) or 2 (DANE-TA: the record matches
+ * a CA certificate the server sent in its chain, the chain verifies up to
+ * it and the host name is checked, RFC 7671 section 5.2), selector 0 (full
+ * certificate) or 1 (SubjectPublicKeyInfo), matching type 0 (exact),
+ * 1 (SHA-256) or 2 (SHA-512).  The PKIX usages 0/1 count as unusable
+ * (RFC 7671 section 4.1).  "DANE-EE" in the modes below reads "DANE".
+ * DANE without any usable record is AU_ETLS.  Certificate dates are judged
+ * at verify_time when it is set.
  */
 enum au_tls_auth {
 	AU_TLS_CA = 0,
@@ -73,6 +78,9 @@ struct au_endpoint {
 	int64_t deadline_ms;		/* overall limit on the au_monotonic_ms()
 					   clock, from au_http_open() on; 0 = none
 					   (see au_http_set_deadline) */
+	int64_t verify_time;		/* seconds since the epoch at which
+					   certificate dates are judged (the run's
+					   time, client/clock.h); 0 = the clock */
 };
 
 struct au_http;		/* opaque: one connection */
@@ -82,7 +90,7 @@ struct au_http;		/* opaque: one connection */
  * with the first address that works).  On success *out owns a new
  * connection; release with au_http_close().
  * Errors: AU_EUSAGE (bad host name, no or too many addresses/TLSA records,
- * plain http to a non-loopback address, DANE without usable TLSA),
+ * plain http to a non-loopback address),
  * AU_ECONFIG (CA bundle unreadable or without a certificate),
  * AU_ECONNECT, AU_ETIMEOUT, AU_ETLS (diag: mbedTLS text and verify flags,
  * e.g. "certificate for other.name, expected repo.x"), AU_ENOMEM.
@@ -123,6 +131,38 @@ AU_NODISCARD int au_http_get(struct au_http *c, const char *path,
     uint64_t max_bytes, au_http_sink sink, void *arg, uint64_t *got,
     struct au_diag *diag);
 
+/* A resumable GET: what is held, and what the response turned out to be. */
+struct au_http_resume {
+	uint64_t offset;	/* in: body bytes already held (0: plain GET) */
+	const char *validator;	/* in: If-Range value kept from the response
+				   that gave those bytes; needed when offset > 0 */
+	int resumed;		/* out: 1 = 206 continuing at offset, 0 = full 200 */
+	int range_refused;	/* out: a 206 not continuing at offset, or 416 */
+	/* out: this response's strong ETag, else its Last-Modified, else "" */
+	char validator_out[AU_HTTP_VALIDATOR_MAX + 1];
+};
+
+/* Called once, before the first body byte reaches the sink; non-zero aborts. */
+typedef int (*au_http_start_fn)(void *arg, const struct au_http_resume *r);
+
+/*
+ * As au_http_get(), resuming a download of total bytes: when r->offset > 0
+ * (and r->validator is printable ASCII of at most AU_HTTP_VALIDATOR_MAX
+ * bytes; otherwise a plain GET is made) the request carries
+ * "Range: bytes=OFFSET-" and "If-Range: VALIDATOR".  A 206 is accepted only
+ * when its Content-Range is "bytes OFFSET-(total-1)/total" (and its length
+ * matches); a 200 means the whole body follows (the resource changed, or
+ * the server ignores ranges).  start(arg, r) is called with r->resumed and
+ * r->validator_out set, before any body byte; then at most total - offset
+ * (206) or total (200) bytes go to sink, as au_http_get() caps them.
+ * A 206 that does not continue at offset, or a 416, sets r->range_refused
+ * and fails with AU_EHTTP: the caller starts over with offset 0.
+ * Errors: those of au_http_get(), and start's own code.
+ */
+AU_NODISCARD int au_http_get_resume(struct au_http *c, const char *path,
+    uint64_t total, struct au_http_resume *r, au_http_start_fn start,
+    au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag);
+
 /*
  * As au_http_get(), collecting the whole body into a new malloc'd buffer
  * (NUL-terminated for convenience; *len excludes the NUL).  The caller
@@ -137,6 +177,11 @@ AU_NODISCARD int au_http_get_mem(struct au_http *c, const char *path,
  * Static string; never NULL.
  */
 const char *au_http_auth_used(const struct au_http *c);
+
+/* The TLS peer of the last handshake (client/tls.h), for reports; zeroed
+ * for plain http or before any handshake. */
+struct au_tls_peer;
+void au_http_peer(const struct au_http *c, struct au_tls_peer *out);
 
 /* ---- response parser: pure functions over bytes (RFC 9112) ---- */
 
@@ -153,6 +198,13 @@ struct au_http_head {
 	uint64_t length;		/* body bytes when framing is LENGTH */
 	int close;			/* the server closes after this response */
 	size_t head_len;		/* bytes of status line + headers + CRLF */
+	/* Validators (RFC 9110 8.8): the strong ETag with its quotes ("" when
+	 * absent, weak or over AU_HTTP_VALIDATOR_MAX), Last-Modified as sent. */
+	char etag[AU_HTTP_VALIDATOR_MAX + 1];
+	char last_modified[AU_HTTP_VALIDATOR_MAX + 1];
+	/* Content-Range: bytes FIRST-LAST/TOTAL (RFC 9110 14.4), when has_range */
+	int has_range;
+	uint64_t range_first, range_last, range_total;
 };
 
 /*
@@ -164,7 +216,10 @@ struct au_http_head {
  * obs-fold and control bytes refused; Content-Length digits only (a list
  * or repeats of one value are accepted, different values refused);
  * Transfer-Encoding must be exactly "chunked" and never with
- * Content-Length; Connection: close (and HTTP/1.0) sets close.
+ * Content-Length; Connection: close (and HTTP/1.0) sets close; one
+ * Content-Range of the form "bytes F-L/T" with F <= L < T (has_range set)
+ * or "bytes * /T" (a 416's unsatisfied-range; only range_total set);
+ * ETag (strong only) and Last-Modified kept when they fit.
  * Errors: AU_EHTTP (malformed, or no end within AU_HTTP_HEADER_MAX bytes).
  */
 AU_NODISCARD int au_http_parse_head(const uint8_t *buf, size_t len,

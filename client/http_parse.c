@@ -19,6 +19,8 @@ struct fields {
 	uint64_t len;
 	int te;			/* Transfer-Encoding fields seen */
 	int close;
+	int ranges;		/* Content-Range fields seen */
+	struct au_http_head *h;	/* validators and Content-Range go here */
 };
 
 static int
@@ -193,10 +195,76 @@ parse_connection(const uint8_t *v, size_t n, struct fields *f)
 	}
 }
 
+/* Keep a validator (RFC 9110 8.8) when it fits; a weak ETag is not kept. */
+static void
+keep_value(char *dst, const uint8_t *v, size_t n, int is_etag)
+{
+	if (n == 0 || n > AU_HTTP_VALIDATOR_MAX ||
+	    (is_etag && (n < 2 || v[0] != '"' || v[n - 1] != '"')))
+		return;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+/* Digits of v[*i..n) up to the byte stop; 1 on success. */
+static int
+range_num(const uint8_t *v, size_t n, size_t *i, uint8_t stop, uint64_t *out)
+{
+	size_t digits = 0;
+	uint64_t x = 0;
+
+	for (; *i < n && is_digit(v[*i]); (*i)++) {
+		if (++digits > 19)
+			return 0;
+		x = x * 10 + (uint64_t)(v[*i] - '0');
+	}
+	if (digits == 0 || (stop != 0 && (*i >= n || v[*i] != stop)))
+		return 0;
+	if (stop != 0)
+		(*i)++;
+	*out = x;
+	return 1;
+}
+
+/* Content-Range = "bytes" SP first "-" last "/" complete-length (RFC 9110 14.4) */
+static int
+parse_range(const uint8_t *v, size_t n, struct fields *f,
+    struct au_diag *diag)
+{
+	struct au_http_head *h = f->h;
+	size_t i = 6;
+
+	if (++f->ranges > 1 || n < 6 || memcmp(v, "bytes ", 6) != 0)
+		return bad(diag, "Content-Range", v, n);
+	if (n > 8 && v[6] == '*' && v[7] == '/') {	/* unsatisfied-range (416) */
+		i = 8;
+		if (!range_num(v, n, &i, 0, &h->range_total) || i != n)
+			return bad(diag, "Content-Range", v, n);
+		return 0;
+	}
+	if (!range_num(v, n, &i, '-', &h->range_first) ||
+	    !range_num(v, n, &i, '/', &h->range_last) ||
+	    !range_num(v, n, &i, 0, &h->range_total) || i != n ||
+	    h->range_last < h->range_first || h->range_last >= h->range_total)
+		return bad(diag, "Content-Range", v, n);
+	h->has_range = 1;
+	return 0;
+}
+
 static int
 apply_field(const uint8_t *name, size_t nlen, const uint8_t *v, size_t vlen,
     struct fields *f, struct au_diag *diag)
 {
+	if (word_is(name, nlen, "etag")) {
+		keep_value(f->h->etag, v, vlen, 1);
+		return 0;
+	}
+	if (word_is(name, nlen, "last-modified")) {
+		keep_value(f->h->last_modified, v, vlen, 0);
+		return 0;
+	}
+	if (word_is(name, nlen, "content-range"))
+		return parse_range(v, vlen, f, diag);
 	if (word_is(name, nlen, "content-length"))
 		return parse_length(v, vlen, f, diag);
 	if (word_is(name, nlen, "transfer-encoding")) {
@@ -268,6 +336,7 @@ parse_block(const uint8_t *buf, size_t end, struct au_http_head *h,
 	int rc;
 
 	memset(&f, 0, sizeof(f));
+	f.h = h;
 	rc = line_end(buf, 0, end, &eol, diag);
 	if (rc == 0)
 		rc = parse_status(buf, eol, h, diag);

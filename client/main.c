@@ -263,6 +263,12 @@ cmd_status(const struct au_config *cfg, const struct opts *o)
 	size_t i;
 	int rc;
 
+	struct au_stat sd;
+
+	if (au_stat(cfg->state_dir, &sd, NULL) == 0 && sd.type == AU_FT_NONE)
+		fprintf(stderr, "aiupdate: warning: state directory %s does not "
+		    "exist: nothing was ever installed with this config (%s)\n",
+		    cfg->state_dir, o->config);
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return AU_EXIT_INTERNAL;
@@ -393,7 +399,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { AU_CONFIG_DEFAULT, NULL, 0, 0 };
+	struct opts o = { .config = AU_CONFIG_DEFAULT };
 	struct au_config cfg;
 	struct au_diag d = { "", 0 };
 	enum cmd cmd = CMD_NONE;

@@ -25,4 +25,20 @@ void au_report_print(const struct au_report *rep, enum au_mode mode,
  * reference, owned by the caller (json_decref). */
 json_t *au_report_json(const struct au_report *rep, int exit_code);
 
+/*
+ * client/report_net.c, the field-support diagnosis (README "Field
+ * support"; schema in docs/json-schema.md):
+ * au_report_print_net: the clock line when the clock is behind the floor;
+ * with verbose also the resolver, trust anchor, each DNS query (state,
+ * records, days until its RRSIG expires), each host tried and the TLS peer.
+ * au_report_print_warnings: a "WARN what name expires T (in N days)" line
+ * for each RRSIG, certificate and metadata role expiring within
+ * rep->warn_days.
+ * au_report_json_net: adds "clock", "dns", "hosts", "tls", "warn_days" and
+ * "warnings" to the --json object o.
+ */
+void au_report_print_net(const struct au_report *rep, int verbose);
+void au_report_print_warnings(const struct au_report *rep);
+void au_report_json_net(const struct au_report *rep, json_t *o);
+
 #endif

@@ -17,13 +17,18 @@
 
 struct au_store {
 	char dir[AU_STORE_MAX_DIR + 1];
-	char store[PMAX], tmp[PMAX], targets[PMAX];
+	char store[PMAX], tmp[PMAX], targets[PMAX], partial[PMAX];
+	uint64_t max_bytes, max_entries;	/* bundle budget of the next commit */
 };
 
 struct au_stage {
 	struct au_store *s;
 	struct au_file *f;
 	char path[PMAX];
+	char val[PMAX];		/* resumable: partial/<hash>.val, else "" */
+	char validator[AU_STORE_VALIDATOR_MAX + 1];
+	uint64_t offset;	/* bytes found at resume */
+	uint64_t unsynced;	/* resumable: bytes written since the last fsync */
 	struct au_stage_expect ex;
 	uint64_t got;
 	crypto_hash_sha256_state h256;
@@ -160,6 +165,8 @@ make_dirs(struct au_store *s, struct au_diag *diag)
 	if (rc == 0)
 		rc = au_mkdir(s->targets, 0755, diag);
 	if (rc == 0)
+		rc = au_mkdir(s->partial, 0700, diag);
+	if (rc == 0)
 		rc = au_remove_tree(s->tmp, diag);
 	if (rc == 0)
 		rc = au_mkdir(s->tmp, 0700, diag);
@@ -183,11 +190,15 @@ au_store_open(const char *state_dir, struct au_store **out,
 	if (s == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
 	memcpy(s->dir, state_dir, strlen(state_dir) + 1);
+	s->max_bytes = AU_BUNDLE_MAX_BYTES;
+	s->max_entries = AU_BUNDLE_MAX_ENTRIES;
 	rc = pjoin(s->store, s->dir, "store", diag);
 	if (rc == 0)
 		rc = pjoin(s->tmp, s->dir, "tmp", diag);
 	if (rc == 0)
 		rc = pjoin(s->targets, s->dir, "targets", diag);
+	if (rc == 0)
+		rc = pjoin(s->partial, s->dir, "partial", diag);
 	if (rc == 0)
 		rc = make_dirs(s, diag);
 	if (rc != 0) {
@@ -202,6 +213,16 @@ void
 au_store_free(struct au_store *s)
 {
 	free(s);
+}
+
+void
+au_store_set_budget(struct au_store *s, uint64_t max_bytes,
+    uint64_t max_entries)
+{
+	s->max_bytes = max_bytes > 0 && max_bytes < AU_BUNDLE_MAX_BYTES ?
+	    max_bytes : AU_BUNDLE_MAX_BYTES;
+	s->max_entries = max_entries > 0 && max_entries < AU_BUNDLE_MAX_ENTRIES ?
+	    max_entries : AU_BUNDLE_MAX_ENTRIES;
 }
 
 const char *
@@ -285,6 +306,14 @@ au_stage_write(struct au_stage *st, const void *buf, size_t len,
 	rc = au_file_write(st->f, buf, len, diag);
 	if (rc != 0)
 		return rc;
+	/* A resumable download keeps its progress across a power cut. */
+	st->unsynced += len;
+	if (st->val[0] != '\0' && st->unsynced >= AU_STAGE_SYNC_BYTES) {
+		rc = au_file_sync(st->f, diag);
+		if (rc != 0)
+			return rc;
+		st->unsynced = 0;
+	}
 	st->got += len;
 	crypto_hash_sha256_update(&st->h256, buf, len);
 	if (st->ex.has_sha512)
@@ -299,7 +328,167 @@ au_stage_abort(struct au_stage *st)
 		return;
 	(void)au_file_close(st->f);
 	best_effort(au_unlink(st->path, NULL));
+	if (st->val[0] != '\0')
+		best_effort(au_unlink(st->val, NULL));
 	free(st);
+}
+
+void
+au_stage_suspend(struct au_stage *st)
+{
+	if (st == NULL)
+		return;
+	if (st->val[0] == '\0') {
+		au_stage_abort(st);
+		return;
+	}
+	if (au_file_sync(st->f, NULL) != 0)
+		au_log(AU_LOG_DEBUG, "cannot sync %s", st->path);
+	(void)au_file_close(st->f);
+	free(st);
+}
+
+uint64_t
+au_stage_offset(const struct au_stage *st)
+{
+	return st->offset;
+}
+
+const char *
+au_stage_validator(const struct au_stage *st)
+{
+	return st->validator;
+}
+
+/* Re-hash the bytes already in the partial file (local, so cheap enough). */
+static int
+rehash(struct au_stage *st, struct au_diag *diag)
+{
+	struct au_file *f = NULL;
+	uint8_t *buf;
+	size_t got = 0;
+	int rc;
+
+	buf = malloc(65536);
+	if (buf == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = au_file_open_read(st->path, &f, diag);
+	while (rc == 0) {
+		rc = au_file_read(f, buf, 65536, &got, diag);
+		if (rc != 0 || got == 0)
+			break;
+		if (got > st->ex.length - st->got) {
+			rc = AU_EART_LENGTH;	/* longer than signed: start over */
+			break;
+		}
+		st->got += got;
+		crypto_hash_sha256_update(&st->h256, buf, got);
+		crypto_hash_sha512_update(&st->h512, buf, got);
+	}
+	(void)au_file_close(f);
+	free(buf);
+	return rc;
+}
+
+/* The kept validator, or "" when there is none usable. */
+static void
+read_validator(struct au_stage *st)
+{
+	uint8_t *v = NULL;
+	size_t n = 0, i;
+
+	st->validator[0] = '\0';
+	if (au_file_read_all(st->val, AU_STORE_VALIDATOR_MAX, &v, &n,
+	    NULL) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (v[i] < 0x20 || v[i] >= 0x7f)
+			n = 0;
+	memcpy(st->validator, v, n);
+	st->validator[n] = '\0';
+	free(v);
+}
+
+int
+au_stage_restart(struct au_stage *st, const char *validator,
+    struct au_diag *diag)
+{
+	size_t n = strlen(validator);
+	int rc;
+
+	if (st->val[0] == '\0' || n > AU_STORE_VALIDATOR_MAX)
+		return au_diag_set(diag, AU_EINTERNAL, "not a resumable stage");
+	(void)au_file_close(st->f);
+	st->f = NULL;
+	st->got = st->offset = st->unsynced = 0;
+	crypto_hash_sha256_init(&st->h256);
+	crypto_hash_sha512_init(&st->h512);
+	rc = au_unlink(st->val, diag);
+	if (rc == 0)
+		rc = au_unlink(st->path, diag);
+	if (rc == 0)
+		rc = au_file_create(st->path, 0644, &st->f, diag);
+	/* The validator is durable (with the new file's name) before any byte. */
+	if (rc == 0 && n > 0)
+		rc = au_file_replace(st->val, validator, n, 0600, diag);
+	else if (rc == 0)
+		rc = au_dir_sync(st->s->partial, diag);
+	if (rc == 0)
+		memcpy(st->validator, validator, n + 1);
+	return rc;
+}
+
+/* Open partial/<hash>.part (created when missing) and take in its bytes. */
+static int
+resume_open(struct au_stage *st, struct au_diag *diag)
+{
+	struct au_stat sb;
+	char leaf[80];
+	int rc;
+
+	to_hex(st->ex.sha256, 32, leaf);
+	memcpy(leaf + 64, ".part", 6);
+	rc = pjoin(st->path, st->s->partial, leaf, diag);
+	memcpy(leaf + 64, ".val", 5);
+	if (rc == 0)
+		rc = pjoin(st->val, st->s->partial, leaf, diag);
+	if (rc == 0)
+		rc = au_stat(st->path, &sb, diag);
+	if (rc != 0)
+		return rc;
+	read_validator(st);
+	if (sb.type != AU_FT_FILE || st->validator[0] == '\0' ||
+	    rehash(st, diag) != 0)
+		return au_stage_restart(st, "", diag);
+	st->offset = st->got;
+	return au_file_open_append(st->path, &st->f, diag);
+}
+
+int
+au_stage_resume(struct au_store *s, const struct au_stage_expect *expect,
+    struct au_stage **out, struct au_diag *diag)
+{
+	struct au_stage *st;
+	int rc;
+
+	if (!expect->has_sha256)
+		return au_stage_begin(s, expect, out, diag);
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	st->s = s;
+	st->ex = *expect;
+	crypto_hash_sha256_init(&st->h256);
+	crypto_hash_sha512_init(&st->h512);
+	rc = resume_open(st, diag);
+	if (rc == 0)
+		rc = check_space(s, expect->length - st->offset, diag);
+	if (rc != 0) {
+		au_stage_abort(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
 }
 
 static int
@@ -349,7 +538,7 @@ fill_dir(struct au_stage *st, const char *target, const char *dir,
 
 	if (kind >= 0)
 		return au_bundle_extract(st->path, (enum au_bundle_filter)kind,
-		    dir, AU_BUNDLE_MAX_BYTES, AU_BUNDLE_MAX_ENTRIES, diag);
+		    dir, st->s->max_bytes, st->s->max_entries, diag);
 	rc = pjoin(path, dir, base ? base + 1 : target, diag);
 	if (rc == 0)
 		rc = au_rename(st->path, path, diag);
@@ -746,6 +935,10 @@ au_store_gc(struct au_store *s, struct au_diag *diag)
 		rc = au_remove_tree(s->tmp, diag);
 	if (rc == 0)
 		rc = au_mkdir(s->tmp, 0700, diag);
+	if (rc == 0)
+		rc = au_remove_tree(s->partial, diag);
+	if (rc == 0)
+		rc = au_mkdir(s->partial, 0700, diag);
 	free(g.keep);
 	return rc;
 }

@@ -14,6 +14,13 @@
  *                                   of the target name>, a bundle as its
  *                                   extracted tree
  *   state_dir/tmp/                  staging; emptied at au_store_open()
+ *   state_dir/partial/<sha256>.part a download in progress, kept across runs
+ *                                   and power cuts (fsynced every
+ *                                   AU_STAGE_SYNC_BYTES) so the next run
+ *                                   resumes it
+ *   state_dir/partial/<sha256>.val  the HTTP validator (ETag or
+ *                                   Last-Modified) of the response that gave
+ *                                   those bytes, for If-Range
  *   state_dir/targets/<name>/current   relative symlink to ../../store/<hash>
  *                                   (one more "../" per '/' in the target
  *                                   name: models/eng.traineddata ->
@@ -51,6 +58,9 @@
 #define AU_STORE_PATH_MAX 4096	/* any path this module builds */
 #define AU_HEALTH_MAX_CMD 1024	/* bytes of the health command line */
 #define AU_HEALTH_MAX_ARGS 32	/* words of the health command line */
+#define AU_STORE_VALIDATOR_MAX 200	/* bytes of a kept HTTP validator */
+#define AU_STAGE_SYNC_BYTES (1u << 20)	/* a resumable download is fsynced
+					   every this many bytes */
 
 struct au_store;		/* opaque; owned by the caller of au_store_open() */
 
@@ -64,6 +74,14 @@ struct au_store;		/* opaque; owned by the caller of au_store_open() */
 AU_NODISCARD int au_store_open(const char *state_dir, struct au_store **out,
     struct au_diag *diag);
 void au_store_free(struct au_store *s);	/* NULL is fine */
+/*
+ * The byte and entry budget (client/bundle.h) of the bundles committed from
+ * now on; 0, or a value over AU_BUNDLE_MAX_BYTES / AU_BUNDLE_MAX_ENTRIES,
+ * means that maximum (the default).
+ */
+void au_store_set_budget(struct au_store *s, uint64_t max_bytes,
+    uint64_t max_entries);
+
 /* The state_dir given to au_store_open(); owned by s. */
 const char *au_store_dir(const struct au_store *s);
 
@@ -104,7 +122,7 @@ AU_NODISCARD int au_stage_write(struct au_stage *st, const void *buf,
  * diag shows expected and received hex), fsync, then install into
  * store/<sha256hex>/: a raw file as store/<hash>/<basename of target_name>;
  * a bundle (au_bundle_kind(target_name) >= 0) through au_bundle_extract()
- * with AU_BUNDLE_MAX_BYTES and AU_BUNDLE_MAX_ENTRIES into a directory in
+ * with the budget of au_store_set_budget() into a directory in
  * tmp/ that is then renamed into place.  When store/<hash> already exists
  * the staged bytes are dropped and this succeeds (idempotent).  On success
  * hash_hex receives the SHA-256 in hex (NUL-terminated).
@@ -117,6 +135,40 @@ AU_NODISCARD int au_stage_commit(struct au_stage *st, const char *target_name,
 
 /* Drop a download: remove the staging file and free st.  NULL is fine. */
 void au_stage_abort(struct au_stage *st);
+
+/*
+ * Start or resume the download of an artifact with a signed SHA-256
+ * (without one this is au_stage_begin): its bytes accumulate in
+ * partial/<sha256hex>.part, fsynced every AU_STAGE_SYNC_BYTES, so a run cut
+ * short leaves them for the next.  Bytes already there (with a kept
+ * validator) are re-hashed and kept: au_stage_offset() says how many and
+ * au_stage_validator() gives the validator to send in If-Range.  A partial
+ * file without a validator, or longer than expect->length, is dropped.
+ * Free space is checked for the bytes still missing.  The final hash check
+ * of au_stage_commit() covers the whole file.
+ * Errors: those of au_stage_begin().
+ */
+AU_NODISCARD int au_stage_resume(struct au_store *s,
+    const struct au_stage_expect *expect, struct au_stage **out,
+    struct au_diag *diag);
+uint64_t au_stage_offset(const struct au_stage *st);	/* bytes at resume */
+const char *au_stage_validator(const struct au_stage *st);	/* "" if none */
+
+/*
+ * Drop the bytes held and start from byte 0, keeping validator ("" for
+ * none; at most AU_STORE_VALIDATOR_MAX bytes) durably BEFORE any new byte
+ * is written.  Only for a stage from au_stage_resume().
+ * Errors: AU_EINTERNAL (not resumable, validator too long), AU_EIO, AU_ENOSPC.
+ */
+AU_NODISCARD int au_stage_restart(struct au_stage *st, const char *validator,
+    struct au_diag *diag);
+
+/*
+ * Keep a resumable stage's bytes for a later run (after a transport
+ * failure): fsync, close, free st.  A stage that is not resumable is
+ * aborted.  NULL is fine.
+ */
+void au_stage_suspend(struct au_stage *st);
 
 /*
  * 1 when store/<hash_hex> is present (and therefore complete: it appears
@@ -175,7 +227,7 @@ AU_NODISCARD int au_store_get(struct au_store *s, const char *name,
 
 /*
  * Remove every store/<dir> that no target's current or previous points at,
- * leftover NAME.tmp links under targets/, and everything in tmp/.  Call it
+ * leftover NAME.tmp links under targets/, everything in tmp/ and partial/.  Call it
  * only with no stage open and after the switch of a committed artifact.
  * Errors: AU_EINSTALL (a pointer not of our form), AU_EIO, AU_ENOMEM.
  */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * client/tls.c - TLS 1.2 client over mbedTLS 2.28: CA chain + host name
- * checks, and DANE-EE (RFC 7671 section 5.1) in a verify callback.
+ * checks, DANE-EE (RFC 7671 section 5.1) and DANE-TA (section 5.2) in a
+ * verify callback, and certificate dates judged at the run's time.
  */
 #include "client/tls.h"
 
@@ -41,16 +42,18 @@ struct au_tls {
 	/* state of the last handshake, written by verify_cb */
 	uint32_t deferred;	/* flags of chain certificates above the leaf */
 	int leaf_seen;
-	int dane_ok;
+	int dane_ok;		/* 0, or 3 (DANE-EE) / 2 (DANE-TA) matched */
 	char peer[PEER_NAME_MAX];
 	char spki_hex[65];
+	int64_t verify_time;	/* 0: mbedTLS's own clock */
+	int64_t leaf_not_after, chain_not_after;
 	const char *used;
 };
 
 int
 au_tls_tlsa_usable(const struct au_tlsa *t)
 {
-	if (t->usage != 3 || t->selector > 1 || t->mtype > 2)
+	if ((t->usage != 2 && t->usage != 3) || t->selector > 1 || t->mtype > 2)
 		return 0;
 	if (t->mtype == 1)
 		return t->len == 32;
@@ -59,7 +62,47 @@ au_tls_tlsa_usable(const struct au_tlsa *t)
 	return t->len > 0 && t->len <= sizeof(t->data);
 }
 
-/* DANE-EE replaces the CA check (RFC 7671 section 5.1). */
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static int64_t
+days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t
+x509_epoch(const mbedtls_x509_time *x)
+{
+	return days_from_civil(x->year, x->mon, x->day) * 86400 +
+	    x->hour * 3600 + x->min * 60 + x->sec;
+}
+
+/*
+ * Judge the validity period at the run's time (the clock, or the time
+ * floor when the clock reads earlier: see client/clock.h) instead of
+ * mbedTLS's own reading of the clock.
+ */
+static void
+judge_dates(const struct au_tls *t, const mbedtls_x509_crt *crt,
+    uint32_t *flags)
+{
+	if (t->verify_time <= 0)
+		return;
+	*flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED |
+	    MBEDTLS_X509_BADCERT_FUTURE);
+	if (x509_epoch(&crt->valid_to) < t->verify_time)
+		*flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+	if (x509_epoch(&crt->valid_from) > t->verify_time)
+		*flags |= MBEDTLS_X509_BADCERT_FUTURE;
+}
+
+/* DANE replaces the CA check (RFC 7671 sections 5.1 and 5.2). */
 static int
 dane_decides(const struct au_tls *t)
 {
@@ -146,23 +189,90 @@ tlsa_match(const struct au_tlsa *r, const mbedtls_x509_crt *crt)
 	return n == r->len && memcmp(cmp, r->data, n) == 0;
 }
 
+/* DANE-EE: a usage-3 record matches the leaf itself. */
 static int
-dane_match(const struct au_tls *t, const mbedtls_x509_crt *crt)
+dane_ee(const struct au_tls *t, const mbedtls_x509_crt *leaf)
 {
 	size_t i;
 
 	for (i = 0; i < t->ntlsa; i++)
-		if (tlsa_match(&t->tlsa[i], crt))
+		if (t->tlsa[i].usage == 3 && tlsa_match(&t->tlsa[i], leaf))
 			return 1;
 	return 0;
 }
 
+static int
+ta_dates_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	(void)depth;
+	judge_dates(arg, crt, flags);
+	return 0;
+}
+
+/* The chain from leaf verifies up to ta (a copy), name and dates included. */
+static int
+chain_to(struct au_tls *t, mbedtls_x509_crt *leaf, const mbedtls_x509_crt *ta)
+{
+	mbedtls_x509_crt anchor;
+	uint32_t fl = 0;
+	int ret;
+
+	mbedtls_x509_crt_init(&anchor);
+	ret = mbedtls_x509_crt_parse_der(&anchor, ta->raw.p, ta->raw.len);
+	if (ret == 0)
+		ret = mbedtls_x509_crt_verify_with_profile(leaf, &anchor, NULL,
+		    &mbedtls_x509_crt_profile_default, t->host, &fl,
+		    ta_dates_cb, t);
+	mbedtls_x509_crt_free(&anchor);
+	return ret == 0 && fl == 0;
+}
+
+/*
+ * DANE-TA (RFC 7671 section 5.2): a usage-2 record matches a certificate
+ * the server sent above its leaf, and the leaf chains up to it with the
+ * host name checked.  Only certificates in the server's chain can serve.
+ */
+static int
+dane_ta(struct au_tls *t, mbedtls_x509_crt *leaf)
+{
+	const mbedtls_x509_crt *c;
+	size_t i;
+
+	for (c = leaf->next; c != NULL && c->raw.p != NULL; c = c->next)
+		for (i = 0; i < t->ntlsa; i++)
+			if (t->tlsa[i].usage == 2 && tlsa_match(&t->tlsa[i], c) &&
+			    chain_to(t, leaf, c))
+				return 1;
+	return 0;
+}
+
+static int
+dane_match(struct au_tls *t, mbedtls_x509_crt *leaf)
+{
+	if (dane_ee(t, leaf))
+		return 3;
+	return dane_ta(t, leaf) ? 2 : 0;
+}
+
+static void
+note_dates(struct au_tls *t, const mbedtls_x509_crt *crt, int depth)
+{
+	int64_t na = x509_epoch(&crt->valid_to);
+
+	if (depth == 0)
+		t->leaf_not_after = na;
+	if (t->chain_not_after == 0 || na < t->chain_not_after)
+		t->chain_not_after = na;
+}
+
 /*
  * Called for each certificate of the chain, the top first and the leaf
- * (depth 0) last.  When DANE-EE decides, the flags of the upper
+ * (depth 0) last.  When DANE decides, the flags of the upper
  * certificates are held back until the leaf is seen: a match clears all
- * (no CA, name or date check: RFC 7671 section 5.1), no match restores
- * them and adds BADCERT_OTHER so the handshake fails whatever the CA says.
+ * (DANE-EE: no CA, name or date check, RFC 7671 section 5.1; DANE-TA: the
+ * chain, name and dates were checked up to the matched TA), no match
+ * restores them and adds BADCERT_OTHER so the handshake fails whatever the
+ * CA says.
  */
 static int
 verify_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
@@ -170,6 +280,8 @@ verify_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 	struct au_tls *t = arg;
 	int decides = dane_decides(t);
 
+	judge_dates(t, crt, flags);
+	note_dates(t, crt, depth);
 	if (depth > 0) {
 		if (decides) {
 			t->deferred |= *flags;
@@ -249,10 +361,10 @@ copy_tlsa(struct au_tls *t, const struct au_endpoint *ep,
 			t->tlsa[t->ntlsa++] = ep->tlsa[i];
 	if ((t->auth == AU_TLS_DANE || t->auth == AU_TLS_DANE_AND_CA) &&
 	    t->ntlsa == 0)
-		return au_diag_set(diag, AU_EUSAGE,
-		    "DANE required for %s but none of its %zu TLSA records is "
-		    "usable (only DANE-EE 3 0|1 0|1|2 is supported)",
-		    ep->host, ep->ntlsa);
+		return au_diag_set(diag, AU_ETLS,
+		    "DANE required for %s but none of its %zu secure TLSA "
+		    "records is usable (DANE-EE 3 or DANE-TA 2, selector 0|1, "
+		    "matching 0|1|2)", ep->host, ep->ntlsa);
 	return 0;
 }
 
@@ -307,11 +419,10 @@ au_tls_new(const struct au_endpoint *ep, struct au_tls **out,
 	mbedtls_ctr_drbg_init(&t->drbg);
 	memcpy(t->host, ep->host, strlen(ep->host) + 1);
 	t->auth = ep->auth;
+	t->verify_time = ep->verify_time;
 	t->used = "";
 	rc = copy_tlsa(t, ep, diag);
-	if (rc == 0 && t->auth != AU_TLS_DANE &&
-	    !(t->auth == AU_TLS_DANE_OR_CA && t->ntlsa > 0 &&
-	    ep->ca_file == NULL))
+	if (rc == 0 && !dane_decides(t))	/* DANE alone needs no CA bundle */
 		rc = load_ca(t, ep->ca_file, diag);
 	if (rc == 0)
 		rc = configure(t, diag);
@@ -362,10 +473,11 @@ verify_error(struct au_tls *t, uint32_t flags, int ret, struct au_diag *diag)
 
 	if (dane_needed(t) && t->leaf_seen && !t->dane_ok)
 		return au_diag_sys(diag, AU_ETLS, ret,
-		    "DANE-EE: none of the %zu usable TLSA records of %s matches "
-		    "the server certificate (for %s; its SPKI SHA-256 is %s)",
+		    "DANE: none of the %zu usable TLSA records of %s matches "
+		    "the server's certificate chain (leaf for %s; its SPKI "
+		    "SHA-256 is %s; TLSA 3 1 1 %s would match it)",
 		    t->ntlsa, t->host, t->peer[0] ? t->peer : "(no name)",
-		    t->spki_hex);
+		    t->spki_hex, t->spki_hex);
 	flags_text(flags, info, sizeof(info));
 	return au_diag_sys(diag, AU_ETLS, ret,
 	    "certificate for %s, expected %s: %s (verify flags 0x%05x)",
@@ -399,9 +511,11 @@ check_result(struct au_tls *t, struct au_diag *diag)
 		return verify_error(t, flags,
 		    MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, diag);
 	if (t->auth == AU_TLS_DANE_AND_CA)
-		t->used = "DANE-EE+CA";
+		t->used = t->dane_ok == 3 ? "DANE-EE+CA" : "DANE-TA+CA";
+	else if (dane_decides(t))
+		t->used = t->dane_ok == 3 ? "DANE-EE" : "DANE-TA";
 	else
-		t->used = dane_decides(t) ? "DANE-EE" : "CA";
+		t->used = "CA";
 	return 0;
 }
 
@@ -416,6 +530,7 @@ au_tls_handshake(struct au_tls *t, void *io, au_tls_send_fn send,
 	t->dane_ok = 0;
 	t->peer[0] = '\0';
 	t->spki_hex[0] = '\0';
+	t->leaf_not_after = t->chain_not_after = 0;
 	t->used = "";
 	ret = mbedtls_ssl_session_reset(&t->ssl);
 	if (ret == 0)	/* always: without it mbedTLS checks no name */
@@ -485,4 +600,24 @@ const char *
 au_tls_auth_used(const struct au_tls *t)
 {
 	return t->used;
+}
+
+void
+au_tls_peer_info(const struct au_tls *t, struct au_tls_peer *out)
+{
+	const char *v, *c;
+
+	memset(out, 0, sizeof(*out));
+	if (t == NULL || t->used[0] == '\0')
+		return;
+	v = mbedtls_ssl_get_version(&t->ssl);
+	c = mbedtls_ssl_get_ciphersuite(&t->ssl);
+	(void)snprintf(out->version, sizeof(out->version), "%s", v ? v : "");
+	(void)snprintf(out->cipher, sizeof(out->cipher), "%s", c ? c : "");
+	(void)snprintf(out->name, sizeof(out->name), "%s", t->peer);
+	(void)snprintf(out->spki_sha256, sizeof(out->spki_sha256), "%s",
+	    t->spki_hex);
+	out->leaf_not_after = t->leaf_not_after;
+	out->chain_not_after = t->chain_not_after;
+	out->auth = t->used;
 }

@@ -19,14 +19,16 @@ struct au_tls;		/* opaque: mbedTLS config + one session, reusable */
 typedef int (*au_tls_send_fn)(void *io, const unsigned char *buf, size_t len);
 typedef int (*au_tls_recv_fn)(void *io, unsigned char *buf, size_t len);
 
-/* 1 if the record is one this client can use: DANE-EE 3 0|1 0|1|2. */
+/* 1 if the record is one this client can use: DANE-EE (usage 3) or
+ * DANE-TA (usage 2), selector 0|1, matching type 0|1|2 (RFC 7671 s5). */
 int au_tls_tlsa_usable(const struct au_tlsa *t);
 
 /*
  * Set up a TLS client for ep (host, auth, ca_file, tlsa are copied; the CA
  * bundle is read and parsed now, through port/).  The DRBG is seeded from
  * au_random().  On success *out owns it; release with au_tls_free().
- * Errors: AU_EUSAGE (DANE without a usable TLSA record, too many records),
+ * Errors: AU_ETLS (DANE required but no usable TLSA record), AU_EUSAGE
+ * (too many records),
  * AU_ECONFIG (CA bundle unreadable or without a certificate), AU_ETLS
  * (mbedTLS set-up), AU_ENOMEM.
  */
@@ -60,7 +62,22 @@ AU_NODISCARD int au_tls_write(struct au_tls *t, const uint8_t *buf,
 /* Send close_notify (best effort) on the current session. */
 void au_tls_close_notify(struct au_tls *t);
 
-/* "CA", "DANE-EE", "DANE-EE+CA" after a handshake, else "". */
+/* "CA", "DANE-EE", "DANE-TA", "DANE-EE+CA", "DANE-TA+CA" after a
+ * handshake, else "". */
 const char *au_tls_auth_used(const struct au_tls *t);
+
+/* What the last successful handshake saw, for the field-support report. */
+struct au_tls_peer {
+	char version[16];		/* "TLSv1.2" */
+	char cipher[64];		/* IANA/mbedTLS suite name */
+	char name[160];			/* leaf's DNS names (or CN), comma-separated */
+	char spki_sha256[65];		/* leaf's SubjectPublicKeyInfo SHA-256, hex */
+	int64_t leaf_not_after;		/* leaf notAfter, seconds since the epoch */
+	int64_t chain_not_after;	/* earliest notAfter over the chain checked */
+	const char *auth;		/* au_tls_auth_used(); "" when none */
+};
+
+/* Fill *out (zeroed, auth NULL, when there was no successful handshake). */
+void au_tls_peer_info(const struct au_tls *t, struct au_tls_peer *out);
 
 #endif

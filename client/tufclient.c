@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* client/tufclient.c - the TUF 1.0 client workflow over a metadata directory. */
+/*
+ * client/tufclient.c - the TUF 1.0 client workflow over a metadata directory:
+ * root rotation, timestamp, snapshot, targets (5.3-5.6) and the delegated
+ * targets walk (5.6.7, after python-tuf's ngclient Updater).
+ */
 #include "client/tufclient.h"
+#include "client/tufclient_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,24 +14,11 @@
 #include "port/port.h"
 #include "port/ban.h"
 
-#define NROLES 4
-enum { R_ROOT, R_TIMESTAMP, R_SNAPSHOT, R_TARGETS };
 
 static const char *const role_names[NROLES] = { "root", "timestamp",
 	"snapshot", "targets" };
 static const size_t role_caps[NROLES] = { AU_ROOT_MAX_BYTES,
 	AU_TIMESTAMP_MAX_BYTES, AU_SNAPSHOT_MAX_BYTES, AU_TARGETS_MAX_BYTES };
-
-struct au_tuf_client {
-	struct au_trusted *trusted;
-	char metadir[AU_TUF_PATH_MAX];
-	int64_t now;
-	au_tuf_fetch_fn fetch;
-	void *arg;
-	enum au_tuf_persist mode;
-	uint8_t *fresh[NROLES];		/* verified bytes not yet stored */
-	size_t freshlen[NROLES];
-};
 
 static int
 meta_path(const struct au_tuf_client *c, const char *role, char *buf,
@@ -102,6 +94,9 @@ au_tuf_free(struct au_tuf_client *c)
 		return;
 	for (i = 0; i < NROLES; i++)
 		free(c->fresh[i]);
+	while (c->ndfresh > 0)
+		free(c->dfresh[--c->ndfresh].buf);
+	free(c->dfresh);
 	au_trusted_free(c->trusted);
 	free(c);
 }
@@ -110,6 +105,18 @@ const struct au_trusted *
 au_tuf_trusted(const struct au_tuf_client *c)
 {
 	return c->trusted;
+}
+
+int
+tuf_store_file(struct au_tuf_client *c, const char *file, const uint8_t *buf,
+    size_t len, struct au_diag *diag)
+{
+	char path[AU_TUF_PATH_MAX + AU_TUF_FILE_MAX + 2];
+	int n = snprintf(path, sizeof(path), "%s/%s", c->metadir, file);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return au_diag_set(diag, AU_EIO, "path too long");
+	return au_file_replace(path, buf, len, 0644, diag);
 }
 
 static int
@@ -141,19 +148,27 @@ au_tuf_persist(struct au_tuf_client *c, struct au_diag *diag)
 {
 	int role, rc;
 
+	size_t i;
+
+	if (c->mode == AU_TUF_PERSIST_EACH)
+		return 0;
 	/* Root first: a crash in between leaves a chain that loads. */
 	for (role = R_ROOT; role < NROLES; role++) {
-		if (c->fresh[role] == NULL || c->mode == AU_TUF_PERSIST_EACH)
+		if (c->fresh[role] == NULL)
 			continue;
 		rc = store_role(c, role, diag);
 		if (rc != 0)
 			return rc;
 	}
+	for (i = 0; i < c->ndfresh; i++)
+		if ((rc = tuf_store_file(c, c->dfresh[i].file, c->dfresh[i].buf,
+		    c->dfresh[i].len, diag)) != 0)
+			return rc;
 	return 0;
 }
 
-static int
-fetch(struct au_tuf_client *c, const char *file, size_t cap, uint8_t **buf,
+int
+tuf_fetch(struct au_tuf_client *c, const char *file, size_t cap, uint8_t **buf,
     size_t *len, struct au_diag *diag)
 {
 	int rc = c->fetch(c->arg, file, cap, buf, len, diag);
@@ -176,7 +191,7 @@ refresh_root(struct au_tuf_client *c, struct au_diag *diag)
 	for (i = 0; i < AU_TUF_ROOT_ROTATIONS_MAX; i++) {
 		(void)snprintf(file, sizeof(file), "%lld.root.json",
 		    (long long)au_trusted_root_version(c->trusted) + 1);
-		rc = fetch(c, file, AU_ROOT_MAX_BYTES, &buf, &len, diag);
+		rc = tuf_fetch(c, file, AU_ROOT_MAX_BYTES, &buf, &len, diag);
 		if (rc == AU_ENOTFOUND)
 			break;
 		if (rc != 0)
@@ -268,7 +283,7 @@ load_remote(struct au_tuf_client *c, int role, struct au_diag *diag)
 
 	if (remote_file(c, role, file, sizeof(file)) != 0)
 		return AU_EINTERNAL;
-	rc = fetch(c, file, role_caps[role], &buf, &len, diag);
+	rc = tuf_fetch(c, file, role_caps[role], &buf, &len, diag);
 	if (rc == AU_ENOTFOUND)
 		return au_diag_set(diag, AU_EMETA_MALFORMED, "%s is missing "
 		    "from the repository", file);
@@ -304,12 +319,6 @@ au_tuf_refresh(struct au_tuf_client *c, struct au_diag *diag)
 	return rc;
 }
 
-int
-au_tuf_find_target(struct au_tuf_client *c, const char *name,
-    struct au_target *out, struct au_diag *diag)
-{
-	return au_trusted_find_target(c->trusted, name, out, diag);
-}
 
 static void
 hex_encode(const uint8_t *in, size_t n, char *out)

@@ -8,7 +8,9 @@
  * decides what to fetch and what to store.
  *
  * The metadata directory holds root.json, timestamp.json, snapshot.json and
- * targets.json, unversioned, byte for byte as received.
+ * targets.json, and one ROLE.json per delegated targets role fetched (ROLE
+ * percent-encoded as au_tuf_role_file does), unversioned, byte for byte as
+ * received.
  */
 #ifndef AU_TUFCLIENT_H
 #define AU_TUFCLIENT_H
@@ -21,6 +23,8 @@
 
 #define AU_TUF_ROOT_ROTATIONS_MAX 32	/* N+1.root.json taken in one run */
 #define AU_TUF_PATH_MAX 4096
+#define AU_TUF_MAX_VISITS 32		/* targets roles visited per lookup (python-tuf) */
+#define AU_TUF_FILE_MAX 255		/* bytes of a metadata file name */
 
 /*
  * Fetch FILE (e.g. "2.root.json", "timestamp.json") from the repository's
@@ -65,8 +69,20 @@ AU_NODISCARD int au_tuf_refresh(struct au_tuf_client *c,
 const struct au_trusted *au_tuf_trusted(const struct au_tuf_client *c);
 
 /*
- * Look up a target after a successful refresh (see au_trusted_find_target
- * for the errors).  On success *out is filled; release with au_target_clear.
+ * Look up a target after a successful refresh: TUF 5.6.7, python-tuf's
+ * pre-order depth-first walk from the top-level targets through the
+ * delegations whose paths or path_hash_prefixes cover name (a terminating
+ * one ends the search below it and abandons the roles not yet visited), at
+ * most AU_TUF_MAX_VISITS roles, each role visited once (cycles are
+ * harmless).  Each delegated role is read from the metadata directory when
+ * still current, else fetched as ROLE.json (VERSION.ROLE.json with
+ * consistent snapshots; cap: the snapshot's length or AU_TARGETS_MAX_BYTES),
+ * verified with au_trusted_update_delegated against the delegator that led
+ * to it, and stored like the top-level roles.  The first role that lists
+ * name wins.  Errors: as au_trusted_find_target and
+ * au_trusted_update_delegated (a delegated role that fails verification
+ * fails the lookup), transport errors, AU_EMETA_NOTARGET when no visited
+ * role lists name.  On success *out is filled; release with au_target_clear.
  */
 AU_NODISCARD int au_tuf_find_target(struct au_tuf_client *c,
     const char *name, struct au_target *out, struct au_diag *diag);
@@ -79,6 +95,15 @@ AU_NODISCARD int au_tuf_find_target(struct au_tuf_client *c,
  */
 AU_NODISCARD int au_tuf_target_file(const struct au_tuf_client *c,
     const char *name, const struct au_target *tg, char *buf, size_t size);
+
+/*
+ * The metadata file name of a delegated role: its name percent-encoded as
+ * Python's urllib.parse.quote(name, safe="") (every byte but A-Z a-z 0-9
+ * '-' '.' '_' '~' as %XX), then ".json"; version > 0 puts "VERSION." first.
+ * AU_ETOOBIG if it does not fit in size or exceeds AU_TUF_FILE_MAX bytes.
+ */
+AU_NODISCARD int au_tuf_role_file(const char *role, int64_t version,
+    char *buf, size_t size);
 
 /*
  * AU_TUF_PERSIST_AT_END: write the metadata verified in this session,

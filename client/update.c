@@ -9,6 +9,9 @@
 #include "client/cli.h"
 #include "client/clock.h"
 #include "client/dns.h"
+#include "client/download.h"
+#include "client/budget.h"
+#include "client/bundle.h"
 #include "client/fleet.h"
 #include "client/http.h"
 #include "client/localrepo.h"
@@ -120,10 +123,15 @@ discover(struct run *r)
 	return 0;
 }
 
-/* Percent-encode everything but RFC 3986 unreserved characters and '/'. */
+/*
+ * BASE/DIR/NAME with NAME percent-encoded: everything but RFC 3986 unreserved
+ * characters and '/', and '%' too unless keep_pct (metadata file names come
+ * from client/tufclient already encoded, e.g. delegated role "a/b" is
+ * "a%2Fb.json").
+ */
 static int
-url_path(const struct run *r, const char *dir, const char *name, char *buf,
-    size_t size)
+url_path(const struct run *r, const char *dir, const char *name, int keep_pct,
+    char *buf, size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char *base = r->svc.path;
@@ -142,7 +150,8 @@ url_path(const struct run *r, const char *dir, const char *name, char *buf,
 		if (n + 4 >= size)
 			return AU_ETOOBIG;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL) {
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL ||
+		    (keep_pct && c == '%')) {
 			buf[n++] = (char)c;
 		} else {
 			buf[n++] = '%';
@@ -165,7 +174,7 @@ fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
 	if (hooks.from_dir != NULL)
 		return au_local_fetch_meta((void *)hooks.from_dir, file, cap,
 		    buf, len, diag);
-	if (url_path(r, "metadata", file, url, sizeof(url)) != 0)
+	if (url_path(r, "metadata", file, 1, url, sizeof(url)) != 0)
 		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
 	return au_http_get_mem(r->http, url, cap, buf, len, diag);
 }
@@ -291,7 +300,7 @@ target_url(struct run *r, const char *name, const struct au_target *tg,
 
 	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
 		return AU_ETOOBIG;
-	return url_path(r, "targets", file, url, size);
+	return url_path(r, "targets", file, 0, url, size);
 }
 
 static int
@@ -320,12 +329,18 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	struct au_stage_expect ex;
 	struct sink_ctx sc = { NULL, r->diag, tr->name, 0, tg->length };
 	char url[URL_MAX], hash[65];
-	uint64_t got = 0;
+	uint64_t got = 0, bb = AU_BUNDLE_MAX_BYTES, be = AU_BUNDLE_MAX_ENTRIES;
 	int rc;
 
 	if (au_store_has(r->store, tr->available_hash))
 		return 0;	/* same content already present: not fetched */
-	rc = check_space(r, tg->length);
+	/* Bundle budget and declared size from signed custom (budget.h). */
+	rc = au_budget_from_custom(tg->custom_json, &bb, &be, r->diag);
+	if (rc != 0)
+		return rc;
+	au_store_set_budget(r->store, bb, be);
+	rc = check_space(r, tg->length + (au_bundle_kind(tr->name) >= 0 &&
+	    bb < AU_BUNDLE_MAX_BYTES ? bb : 0));
 	if (rc != 0)
 		return rc;
 	if (target_url(r, tr->name, tg, url, sizeof(url)) != 0)
@@ -336,6 +351,12 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	ex.has_sha512 = tg->has_sha512;
 	memcpy(ex.sha256, tg->sha256, 32);
 	memcpy(ex.sha512, tg->sha512, 64);
+	if (hooks.from_dir == NULL) {	/* resumable, see client/download.h */
+		rc = au_download(r->http, r->store, url, &ex, tr->name,
+		    hooks.progress, hooks.progress_arg, hash, &got, r->diag);
+		tr->downloaded = got;
+		return rc;
+	}
 	rc = au_stage_begin(r->store, &ex, &sc.stage, r->diag);
 	if (rc != 0)
 		return rc;

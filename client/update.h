@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "client/config.h"
+#include "client/discover.h"
 #include "port/err.h"
 
 #define AU_ROOT_ROTATIONS_MAX 32	/* N+1.root.json taken in one run */
@@ -36,6 +37,9 @@ enum au_target_status {
 	AU_T_BAD,		/* this version failed its health check before */
 	AU_T_FAILED,		/* download, verification or install failed */
 	AU_T_ROLLED_BACK,	/* health check failed, previous restored */
+	AU_T_NOT_FOR_DEVICE,	/* signed custom targets other devices, or the
+				 * staged rollout has not reached this one
+				 * (client/fleet.h); never downloaded */
 };
 
 struct au_target_report {
@@ -70,6 +74,11 @@ struct au_report {
 	const char *phase;		/* where the run stopped: "discovery", ... */
 	int err;			/* the run's result, 0 or AU_E* */
 	struct au_diag diag;		/* the run's error detail */
+	struct au_net_report net;	/* DNS queries, hosts tried, TLS peer */
+	int64_t clock;			/* the clock's reading (now is max(clock,
+					   floor): client/clock.h); set by the caller */
+	int64_t floor;			/* the time floor before the run */
+	int warn_days;			/* WARN horizon of the report, days */
 };
 
 /*
@@ -90,6 +99,22 @@ AU_NODISCARD int au_update_run(const struct au_config *cfg, enum au_mode mode,
  */
 AU_NODISCARD int au_update_rollback(const struct au_config *cfg,
     const char *name, struct au_diag *diag);
+
+/* Progress of one artifact transfer: bytes so far of the signed total. */
+typedef void (*au_progress_fn)(void *arg, const char *target, uint64_t done,
+    uint64_t total);
+
+/* Per-process options of the following runs (set by the command line). */
+struct au_update_hooks {
+	const char *from_dir;	/* NULL: discover and fetch over HTTPS; else a
+				 * repository copy (client/localrepo.h):
+				 * no DNS, no TLS, the same verification */
+	au_progress_fn progress;	/* NULL: no progress reports */
+	void *progress_arg;
+};
+
+/* Copy *h (its strings and arg are borrowed: keep them alive); NULL resets. */
+void au_update_set_hooks(const struct au_update_hooks *h);
 
 /* Text for a target status ("up-to-date", "update-available", ...). */
 const char *au_target_status_name(enum au_target_status s);

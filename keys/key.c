@@ -5,17 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/ecp.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
 #include <sodium.h>
 
 #include "manifest/json.h"
 #include "port/ban.h"
 
+#define SPKI_DER_MAX 2200	/* DER SubjectPublicKeyInfo of an 8192-bit RSA key */
+
 struct au_key {
 	enum au_key_type type;
 	char keytype[AU_KEY_NAME_MAX + 1];
 	char scheme[AU_KEY_NAME_MAX + 1];
-	uint8_t *pub;		/* raw public key (type-specific encoding) */
+	uint8_t *pub;		/* Ed25519: raw 32 bytes; ECDSA/RSA: DER SPKI */
 	size_t publen;
+	mbedtls_pk_context *pk;	/* ECDSA/RSA: the parsed key; else NULL */
 };
 
 static int
@@ -81,6 +87,83 @@ parse_ed25519(struct au_key *k, const char *pubhex, struct au_diag *diag)
 	return AU_OK;
 }
 
+/* Parse a PEM public key of mbedTLS type want into k->pk, DER into k->pub. */
+static int
+parse_pem(struct au_key *k, const char *pem, mbedtls_pk_type_t want,
+    struct au_diag *diag)
+{
+	uint8_t der[SPKI_DER_MAX];
+	int n;
+
+	if ((k->pk = calloc(1, sizeof(*k->pk))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "key: out of memory");
+	mbedtls_pk_init(k->pk);
+	/* PEM input: the length includes the terminating NUL (mbedTLS rule). */
+	n = mbedtls_pk_parse_public_key(k->pk, (const unsigned char *)pem,
+	    strlen(pem) + 1);
+	if (n != 0 || mbedtls_pk_get_type(k->pk) != want)
+		return au_diag_sys(diag, AU_EMETA_MALFORMED, n,
+		    "%s key: keyval.public is not a PEM %s public key", k->keytype,
+		    want == MBEDTLS_PK_RSA ? "RSA" : "EC");
+	n = mbedtls_pk_write_pubkey_der(k->pk, der, sizeof(der));
+	if (n <= 0)
+		return au_diag_sys(diag, AU_EMETA_MALFORMED, n,
+		    "%s key: cannot re-encode the public key", k->keytype);
+	if ((k->pub = malloc((size_t)n)) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "key: out of memory");
+	memcpy(k->pub, der + sizeof(der) - (size_t)n, (size_t)n);	/* written at the end */
+	k->publen = (size_t)n;
+	return AU_OK;
+}
+
+static int
+parse_ecdsa(struct au_key *k, const char *pem, struct au_diag *diag)
+{
+	int rc = parse_pem(k, pem, MBEDTLS_PK_ECKEY, diag);
+
+	if (rc != AU_OK)
+		return rc;
+	if (mbedtls_pk_ec(*k->pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "%s key: not a P-256 (secp256r1) key", k->keytype);
+	k->type = AU_KEY_ECDSA_P256;
+	return AU_OK;
+}
+
+static int
+parse_rsa(struct au_key *k, const char *pem, struct au_diag *diag)
+{
+	size_t bits;
+	int rc = parse_pem(k, pem, MBEDTLS_PK_RSA, diag);
+
+	if (rc != AU_OK)
+		return rc;
+	bits = mbedtls_pk_get_bitlen(k->pk);
+	if (bits < AU_KEY_RSA_MIN_BITS || bits > AU_KEY_RSA_MAX_BITS)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "rsa key: %zu bits, %d to %d accepted", bits,
+		    AU_KEY_RSA_MIN_BITS, AU_KEY_RSA_MAX_BITS);
+	k->type = AU_KEY_RSA_PSS;
+	return AU_OK;
+}
+
+/* Dispatch on keytype/scheme; unknown pairs stay AU_KEY_UNSUPPORTED. */
+static int
+parse_public(struct au_key *k, const char *pub, struct au_diag *diag)
+{
+	if (strcmp(k->keytype, "ed25519") == 0 &&
+	    strcmp(k->scheme, "ed25519") == 0)
+		return parse_ed25519(k, pub, diag);
+	if ((strcmp(k->keytype, "ecdsa") == 0 ||
+	    strcmp(k->keytype, "ecdsa-sha2-nistp256") == 0) &&
+	    strcmp(k->scheme, "ecdsa-sha2-nistp256") == 0)
+		return parse_ecdsa(k, pub, diag);
+	if (strcmp(k->keytype, "rsa") == 0 &&
+	    strcmp(k->scheme, "rsassa-pss-sha256") == 0)
+		return parse_rsa(k, pub, diag);
+	return AU_OK;
+}
+
 int
 au_key_parse(const json_t *keyobj, struct au_key **out, struct au_diag *diag)
 {
@@ -105,9 +188,11 @@ au_key_parse(const json_t *keyobj, struct au_key **out, struct au_diag *diag)
 		goto out;
 	}
 	k->type = AU_KEY_UNSUPPORTED;
-	if (strcmp(k->keytype, "ed25519") == 0 &&
-	    strcmp(k->scheme, "ed25519") == 0)
-		rc = parse_ed25519(k, json_string_value(pub), diag);
+	if (memchr(json_string_value(pub), 0, json_string_length(pub)) != NULL)
+		rc = au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "key (%s): keyval.public holds a NUL byte", k->keytype);
+	else
+		rc = parse_public(k, json_string_value(pub), diag);
 out:
 	if (rc != AU_OK) {
 		au_key_free(k);
@@ -122,6 +207,10 @@ au_key_free(struct au_key *k)
 {
 	if (k == NULL)
 		return;
+	if (k->pk != NULL) {
+		mbedtls_pk_free(k->pk);
+		free(k->pk);
+	}
 	free(k->pub);
 	free(k);
 }
@@ -161,6 +250,64 @@ au_key_id(const json_t *keyobj, char out[65], struct au_diag *diag)
 	return AU_OK;
 }
 
+/* One DER INTEGER at p[0..end): minimal, positive, <= 33 bytes. 0 = bad. */
+static size_t
+der_int(const uint8_t *p, size_t avail)
+{
+	size_t n;
+
+	if (avail < 3 || p[0] != 0x02 || p[1] == 0 || p[1] > 33 ||
+	    (size_t)p[1] + 2 > avail)
+		return 0;
+	n = p[1];
+	if (p[2] & 0x80)		/* negative */
+		return 0;
+	if (n > 1 && p[2] == 0 && !(p[3] & 0x80))	/* superfluous 0x00 */
+		return 0;
+	return n + 2;
+}
+
+int
+au_ecdsa_der_strict(const uint8_t *sig, size_t len)
+{
+	size_t a, b;
+
+	/* Short-form lengths only: the content is at most 70 bytes. */
+	if (sig == NULL || len < 8 || len > AU_KEY_ECDSA_SIG_MAX ||
+	    sig[0] != 0x30 || sig[1] >= 0x80 || (size_t)sig[1] + 2 != len)
+		return 0;
+	if ((a = der_int(sig + 2, len - 2)) == 0)
+		return 0;
+	if ((b = der_int(sig + 2 + a, len - 2 - a)) == 0)
+		return 0;
+	return 2 + a + b == len;
+}
+
+static int
+verify_pk(const struct au_key *k, const uint8_t *msg, size_t len,
+    const uint8_t *sig, size_t siglen)
+{
+	mbedtls_pk_rsassa_pss_options pss;
+	uint8_t h[crypto_hash_sha256_BYTES];
+	int rc;
+
+	crypto_hash_sha256(h, msg != NULL ? msg : (const uint8_t *)"", len);
+	if (k->type == AU_KEY_ECDSA_P256) {
+		if (!au_ecdsa_der_strict(sig, siglen))
+			return AU_EMETA_SIG;
+		rc = mbedtls_pk_verify(k->pk, MBEDTLS_MD_SHA256, h, sizeof(h),
+		    sig, siglen);
+	} else {
+		if (siglen != mbedtls_pk_get_len(k->pk))
+			return AU_EMETA_SIG;
+		pss.mgf1_hash_id = MBEDTLS_MD_SHA256;
+		pss.expected_salt_len = AU_KEY_RSA_PSS_SALT;
+		rc = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &pss, k->pk,
+		    MBEDTLS_MD_SHA256, h, sizeof(h), sig, siglen);
+	}
+	return rc == 0 ? AU_OK : AU_EMETA_SIG;
+}
+
 int
 au_key_verify(const struct au_key *k, const uint8_t *msg, size_t len,
     const uint8_t *sig, size_t siglen)
@@ -174,6 +321,9 @@ au_key_verify(const struct au_key *k, const uint8_t *msg, size_t len,
 		if (crypto_sign_verify_detached(sig, msg, len, k->pub) != 0)
 			return AU_EMETA_SIG;
 		return AU_OK;
+	case AU_KEY_ECDSA_P256:
+	case AU_KEY_RSA_PSS:
+		return verify_pk(k, msg, len, sig, siglen);
 	case AU_KEY_UNSUPPORTED:
 	default:
 		return AU_EMETA_SIG;

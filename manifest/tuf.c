@@ -6,6 +6,7 @@
  */
 #include "manifest/tuf.h"
 
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@ struct au_trusted {
 	struct tuf_doc *timestamp;	/* NULL until loaded */
 	struct tuf_metafile snap_meta;	/* timestamp's snapshot.json entry */
 	struct tuf_doc *snapshot;
-	struct tuf_doc *targets;
+	struct tuf_targets *targets;
+	struct tuf_targets **dele;	/* delegated roles loaded, in order */
+	size_t ndele, dcap;
 };
 
 static void
@@ -90,10 +93,18 @@ au_trusted_new(const uint8_t *root, size_t len, struct au_trusted **out,
 }
 
 static void
+drop_delegated(struct au_trusted *t)
+{
+	while (t->ndele > 0)
+		tuf_targets_free(t->dele[--t->ndele]);
+}
+
+static void
 drop_from(struct au_trusted *t, enum tuf_role role)
 {
+	drop_delegated(t);
 	if (role <= R_TARGETS) {
-		doc_free(t->targets);
+		tuf_targets_free(t->targets);
 		t->targets = NULL;
 	}
 	if (role <= R_SNAPSHOT) {
@@ -113,6 +124,7 @@ au_trusted_free(struct au_trusted *t)
 	if (t == NULL)
 		return;
 	drop_from(t, R_TIMESTAMP);
+	free(t->dele);
 	tuf_root_free(t->root);
 	free(t);
 }
@@ -340,6 +352,7 @@ update_snapshot(struct au_trusted *t, const uint8_t *buf, size_t len,
 	if (t->targets != NULL && !json_equal(targets_entry(t->snapshot),
 	    targets_entry(nd)))
 		drop_from(t, R_TARGETS);
+	drop_delegated(t);	/* their snapshot entries may have changed */
 	doc_free(t->snapshot);
 	t->snapshot = nd;	/* the rollback reference from here on */
 	return snapshot_final(t, now, diag);
@@ -405,6 +418,7 @@ au_trusted_update_targets(struct au_trusted *t, const uint8_t *buf,
     size_t len, int64_t now, struct au_diag *diag)
 {
 	struct tuf_doc *nd = NULL;
+	struct tuf_targets *tg = NULL;
 	struct tuf_metafile mf;
 	int rc;
 
@@ -429,12 +443,13 @@ au_trusted_update_targets(struct au_trusted *t, const uint8_t *buf,
 		rc = expired(nd, now, "targets", diag);
 	if (rc == AU_OK)
 		rc = targets_entries_ok(nd, diag);
-	if (rc != AU_OK) {
-		doc_free(nd);
+	if (rc == AU_OK)
+		rc = tuf_targets_new(nd, "targets", &tg, diag);
+	doc_free(nd);	/* emptied by tuf_targets_new on success */
+	if (rc != AU_OK)
 		return rc;
-	}
-	doc_free(t->targets);
-	t->targets = nd;
+	drop_from(t, R_TARGETS);
+	t->targets = tg;
 	return AU_OK;
 }
 
@@ -483,8 +498,8 @@ au_trusted_role_info(const struct au_trusted *t, const char *role,
 		d = t->timestamp;
 	else if (strcmp(role, "snapshot") == 0)
 		d = t->snapshot;
-	else if (strcmp(role, "targets") == 0)
-		d = t->targets;
+	else if (strcmp(role, "targets") == 0 && t->targets != NULL)
+		d = &t->targets->d;
 	if (d == NULL)
 		return AU_EMETA_NOTARGET;
 	if (version != NULL)
@@ -510,10 +525,10 @@ chain_versions(const struct au_trusted *t, struct au_diag *diag)
 		    "trusted snapshot is v%lld, the timestamp names v%lld",
 		    (long long)t->snapshot->version,
 		    (long long)t->snap_meta.version);
-	if (t->targets->version != au_trusted_targets_version(t))
+	if (t->targets->d.version != au_trusted_targets_version(t))
 		return au_diag_set(diag, AU_EMETA_VERSION,
 		    "trusted targets is v%lld, the snapshot names v%lld",
-		    (long long)t->targets->version,
+		    (long long)t->targets->d.version,
 		    (long long)au_trusted_targets_version(t));
 	return AU_OK;
 }
@@ -531,7 +546,7 @@ au_trusted_check_chain(const struct au_trusted *t, int64_t now,
 	if (rc == AU_OK)
 		rc = expired(t->snapshot, now, "snapshot", diag);
 	if (rc == AU_OK)
-		rc = expired(t->targets, now, "targets", diag);
+		rc = expired(&t->targets->d, now, "targets", diag);
 	return rc;
 }
 
@@ -579,23 +594,20 @@ target_custom(const json_t *custom, const char *name, struct au_target *tg,
 	return au_json_canonical(custom, &tg->custom_json, &clen, diag);
 }
 
-int
-au_trusted_find_target(const struct au_trusted *t, const char *name,
+/* Look name up in one verified targets role (chain already checked). */
+static int
+lookup_in(const struct tuf_targets *role, const char *name,
     struct au_target *out, struct au_diag *diag)
 {
 	struct au_target tg;
 	const json_t *v;
 	int rc;
 
-	if ((rc = au_target_name_check(name, diag)) != AU_OK)
-		return rc;
-	if ((rc = chain_versions(t, diag)) != AU_OK)
-		return rc;
-	v = json_object_get(json_object_get(t->targets->signed_, "targets"), name);
+	v = json_object_get(json_object_get(role->d.signed_, "targets"), name);
 	if (v == NULL)
 		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "target \"%s\" is not in targets v%lld", name,
-		    (long long)t->targets->version);
+		    "target \"%s\" is not in %.128s v%lld", name, role->name,
+		    (long long)role->d.version);
 	memset(&tg, 0, sizeof(tg));
 	tg.version = -1;
 	tg.length = (uint64_t)json_integer_value(json_object_get(v, "length"));
@@ -610,6 +622,19 @@ au_trusted_find_target(const struct au_trusted *t, const char *name,
 	return AU_OK;
 }
 
+int
+au_trusted_find_target(const struct au_trusted *t, const char *name,
+    struct au_target *out, struct au_diag *diag)
+{
+	int rc;
+
+	if ((rc = au_target_name_check(name, diag)) != AU_OK)
+		return rc;
+	if ((rc = chain_versions(t, diag)) != AU_OK)
+		return rc;
+	return lookup_in(t->targets, name, out, diag);
+}
+
 void
 au_target_clear(struct au_target *tg)
 {
@@ -617,4 +642,189 @@ au_target_clear(struct au_target *tg)
 		return;
 	free(tg->custom_json);
 	memset(tg, 0, sizeof(*tg));
+}
+
+/* ---- delegated targets ---- */
+
+static const struct tuf_targets *
+find_role(const struct au_trusted *t, const char *role)
+{
+	size_t i;
+
+	if (role == NULL)
+		return NULL;
+	if (strcmp(role, "targets") == 0)
+		return t->targets;
+	for (i = 0; i < t->ndele; i++)
+		if (strcmp(t->dele[i]->name, role) == 0)
+			return t->dele[i];
+	return NULL;
+}
+
+int
+au_trusted_has_role(const struct au_trusted *t, const char *role)
+{
+	return find_role(t, role) != NULL;
+}
+
+/* The snapshot's "ROLE.json" entry, or NULL. */
+static const json_t *
+role_entry(const struct au_trusted *t, const char *role)
+{
+	char file[AU_TUF_ROLE_NAME_MAX + 8];
+	int n;
+
+	if (t->snapshot == NULL || role == NULL)
+		return NULL;
+	n = snprintf(file, sizeof(file), "%s.json", role);
+	if (n < 0 || (size_t)n >= sizeof(file))
+		return NULL;
+	return json_object_get(json_object_get(t->snapshot->signed_, "meta"), file);
+}
+
+int64_t
+au_trusted_role_meta(const struct au_trusted *t, const char *role,
+    int64_t *length)
+{
+	const json_t *e = role_entry(t, role), *len;
+
+	len = json_object_get(e, "length");
+	if (length != NULL)
+		*length = json_is_integer(len) ? json_integer_value(len) : -1;
+	return e != NULL && json_is_integer(json_object_get(e, "version")) ?
+	    json_integer_value(json_object_get(e, "version")) : -1;
+}
+
+/* What a delegated role needs before its bytes are read. */
+static int
+delegated_pre(const struct au_trusted *t, const char *role,
+    const char *delegator, int64_t now, const struct tuf_delegation **dl,
+    struct tuf_metafile *mf, struct au_diag *diag)
+{
+	const struct tuf_targets *parent;
+	const json_t *e;
+	int rc;
+
+	if (t->snapshot == NULL || t->targets == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "delegated role loaded before snapshot and targets");
+	if ((rc = snapshot_final(t, now, diag)) != AU_OK ||
+	    (rc = chain_versions(t, diag)) != AU_OK)
+		return rc;
+	if ((parent = find_role(t, delegator)) == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "delegator \"%.128s\" is not loaded", delegator);
+	if ((*dl = tuf_targets_delegation(parent, role)) == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "\"%.128s\" does not delegate to \"%.128s\"", delegator, role);
+	if ((e = role_entry(t, role)) == NULL)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "snapshot v%lld does not list \"%.128s.json\"",
+		    (long long)t->snapshot->version, role);
+	return tuf_metafile_parse(e, role, mf, diag);
+}
+
+static int
+delegated_keep(struct au_trusted *t, struct tuf_targets *tg,
+    struct au_diag *diag)
+{
+	struct tuf_targets **nd;
+	size_t cap;
+
+	if (t->ndele >= AU_TUF_MAX_LOADED_ROLES)
+		return au_diag_set(diag, AU_EMETA_TOOBIG,
+		    "more than %d delegated roles loaded", AU_TUF_MAX_LOADED_ROLES);
+	if (t->ndele == t->dcap) {
+		cap = t->dcap ? 2 * t->dcap : 8;
+		if ((nd = realloc(t->dele, cap * sizeof(*nd))) == NULL)
+			return au_diag_set(diag, AU_ENOMEM, "out of memory");
+		t->dele = nd;
+		t->dcap = cap;
+	}
+	t->dele[t->ndele++] = tg;
+	return AU_OK;
+}
+
+int
+au_trusted_update_delegated(struct au_trusted *t, const char *role,
+    const char *delegator, const uint8_t *buf, size_t len, int64_t now,
+    struct au_diag *diag)
+{
+	const struct tuf_delegation *dl = NULL;
+	const struct tuf_targets *parent;
+	struct tuf_targets *tg = NULL;
+	struct tuf_doc *nd = NULL;
+	struct tuf_metafile mf;
+	char by[AU_TUF_ROLE_NAME_MAX + 32];
+	int rc;
+
+	if (find_role(t, role) != NULL)
+		return AU_OK;
+	if ((rc = delegated_pre(t, role, delegator, now, &dl, &mf, diag)) != AU_OK)
+		return rc;
+	if (len > AU_TARGETS_MAX_BYTES)
+		return au_diag_set(diag, AU_EMETA_TOOBIG,
+		    "%.128s: %zu bytes exceed the cap of %d", role, len,
+		    AU_TARGETS_MAX_BYTES);
+	if ((rc = tuf_metafile_check(&mf, role, buf, len, diag)) != AU_OK)
+		return rc;
+	if ((nd = calloc(1, sizeof(*nd))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	parent = find_role(t, delegator);
+	(void)snprintf(by, sizeof(by), "keys delegated by %s", parent->name);
+	rc = tuf_doc_load(buf, len, AU_TARGETS_MAX_BYTES, R_TARGETS, nd, diag);
+	if (rc == AU_OK)
+		rc = tuf_verify_keys(&parent->kr, &dl->rk, nd, role, by, diag);
+	if (rc == AU_OK && nd->version != mf.version)
+		rc = au_diag_set(diag, AU_EMETA_VERSION,
+		    "%.128s: version %lld, the snapshot names %lld", role,
+		    (long long)nd->version, (long long)mf.version);
+	if (rc == AU_OK)
+		rc = expired(nd, now, role, diag);
+	if (rc == AU_OK)
+		rc = targets_entries_ok(nd, diag);
+	if (rc == AU_OK)
+		rc = tuf_targets_new(nd, role, &tg, diag);
+	doc_free(nd);
+	if (rc == AU_OK && (rc = delegated_keep(t, tg, diag)) != AU_OK)
+		tuf_targets_free(tg);
+	return rc;
+}
+
+int
+au_trusted_role_target(const struct au_trusted *t, const char *role,
+    const char *name, struct au_target *out, struct au_diag *diag)
+{
+	const struct tuf_targets *tg;
+	int rc;
+
+	if ((rc = au_target_name_check(name, diag)) != AU_OK)
+		return rc;
+	if ((rc = chain_versions(t, diag)) != AU_OK)
+		return rc;
+	if ((tg = find_role(t, role)) == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "targets role \"%.128s\" is not loaded", role ? role : "");
+	return lookup_in(tg, name, out, diag);
+}
+
+int
+au_trusted_role_delegations(const struct au_trusted *t, const char *role,
+    const char *name, struct au_delegation *out, size_t max, size_t *n)
+{
+	const struct tuf_targets *tg = find_role(t, role);
+	size_t i, k = 0;
+
+	if (tg == NULL)
+		return AU_EMETA_NOTARGET;
+	for (i = 0; i < tg->ndeleg && k < max; i++) {
+		if (!tuf_delegation_matches(&tg->deleg[i], name))
+			continue;
+		out[k].name = tg->deleg[i].name;
+		out[k].terminating = tg->deleg[i].terminating;
+		if (out[k++].terminating)
+			break;
+	}
+	*n = k;
+	return AU_OK;
 }

@@ -47,6 +47,10 @@
 #define AU_TUF_KEYID_MAX 128		/* bytes of one keyid string */
 #define AU_TUF_SIG_MAX_BYTES 1024	/* decoded bytes of one signature */
 #define AU_TIME_STR_SIZE 21		/* "YYYY-MM-DDTHH:MM:SSZ" and NUL */
+#define AU_TUF_ROLE_NAME_MAX 200	/* bytes of a delegated role name */
+#define AU_TUF_MAX_DELEGATIONS 256	/* entries in one delegations.roles */
+#define AU_TUF_MAX_PATHS 1024		/* paths or path_hash_prefixes of one */
+#define AU_TUF_MAX_LOADED_ROLES 1024	/* delegated roles held by one set */
 
 struct au_trusted;	/* opaque; owned by the caller of au_trusted_new() */
 
@@ -165,7 +169,7 @@ int64_t au_trusted_targets_version(const struct au_trusted *t);
 AU_NODISCARD int au_trusted_role_info(const struct au_trusted *t,
     const char *role, int64_t *version, int64_t *expires);
 
-/* A target as signed in the top-level targets (delegations come later). */
+/* A target as signed in a targets role (top-level or delegated). */
 struct au_target {
 	uint64_t length;		/* bytes */
 	int has_sha256, has_sha512;
@@ -175,7 +179,9 @@ struct au_target {
 };
 
 /*
- * Look up a target name in the trusted targets.  The name is validated first
+ * Look up a target name in the trusted top-level targets only (delegations
+ * are walked by client/tufclient.c with au_trusted_role_target and
+ * au_trusted_role_delegations).  The name is validated first
  * (au_target_name_check: AU_EMETA_MALFORMED).  Not found, or no chain
  * loaded: AU_EMETA_NOTARGET; chain versions not matching (see
  * au_trusted_check_chain; expiry is not checked here): AU_EMETA_VERSION.  Neither sha256 nor sha512 listed:
@@ -187,6 +193,73 @@ AU_NODISCARD int au_trusted_find_target(const struct au_trusted *t,
     const char *name, struct au_target *out, struct au_diag *diag);
 
 void au_target_clear(struct au_target *tg);	/* frees custom_json, zeroes; NULL is fine */
+
+/* ---- delegated targets (TUF 1.0 sections 4.5 and 5.6.7) ---- */
+
+/*
+ * 5.6 for a delegated targets role `role`, delegated by `delegator` ("targets"
+ * or a delegated role already loaded).  At most AU_TARGETS_MAX_BYTES.  Needs
+ * the snapshot to pass its final checks and the top-level targets loaded at
+ * the version the snapshot names (AU_EINTERNAL when nothing is loaded,
+ * AU_EMETA_VERSION, AU_EMETA_EXPIRED); the delegator loaded (AU_EINTERNAL) and
+ * listing role in its delegations (AU_EMETA_NOTARGET); the snapshot
+ * listing "ROLE.json" (AU_EMETA_MALFORMED).  Checks, as for targets:
+ * length/hashes against that entry (AU_EMETA_HASH), the threshold of the
+ * delegation's keys from the delegator's delegations.keys (AU_EMETA_SIG),
+ * _type "targets", version == the snapshot's (AU_EMETA_VERSION), not expired
+ * (AU_EMETA_EXPIRED), entries and delegations well formed
+ * (AU_EMETA_MALFORMED).  More than AU_TUF_MAX_LOADED_ROLES: AU_EMETA_TOOBIG.
+ * A role already loaded is not replaced (AU_OK: python-tuf loads each once
+ * per refresh).  Every delegated role is dropped when the snapshot or the
+ * top-level targets change.
+ */
+AU_NODISCARD int au_trusted_update_delegated(struct au_trusted *t,
+    const char *role, const char *delegator, const uint8_t *buf, size_t len,
+    int64_t now, struct au_diag *diag);
+
+/* 1 if the targets role `role` ("targets" or delegated) is loaded, else 0. */
+int au_trusted_has_role(const struct au_trusted *t, const char *role);
+
+/*
+ * The snapshot's METAFILES entry for "ROLE.json": its version (-1 when not
+ * listed or no snapshot) and, in *length, its length or -1 (length may be
+ * NULL).
+ */
+int64_t au_trusted_role_meta(const struct au_trusted *t, const char *role,
+    int64_t *length);
+
+/*
+ * Look up name in the loaded targets role `role` only.  Errors as
+ * au_trusted_find_target; AU_EMETA_NOTARGET also when role is not loaded.
+ */
+AU_NODISCARD int au_trusted_role_target(const struct au_trusted *t,
+    const char *role, const char *name, struct au_target *out,
+    struct au_diag *diag);
+
+/* A delegation that covers a target name; name borrowed from the delegator. */
+struct au_delegation {
+	const char *name;
+	int terminating;
+};
+
+/*
+ * The delegations of loaded role `role` whose paths or path_hash_prefixes
+ * cover name, in listed order, ending with the first terminating one
+ * (TUF 5.6.7.2).  Writes at most max entries to out and their number to
+ * *n; the names stay valid until the next update of the set.  Errors:
+ * AU_EMETA_NOTARGET (role not loaded).
+ */
+AU_NODISCARD int au_trusted_role_delegations(const struct au_trusted *t,
+    const char *role, const char *name, struct au_delegation *out,
+    size_t max, size_t *n);
+
+/*
+ * The TUF path pattern match of python-tuf: pattern and name have the same
+ * number of '/'-separated parts, and each name part matches its pattern
+ * part as Python's fnmatch.fnmatchcase does ('*' any run within the part,
+ * '?' one byte, '[seq]' and '[!seq]' sets, no escapes).  1 or 0.
+ */
+int au_tuf_path_match(const char *pattern, const char *name);
 
 /*
  * Validate a target name (shared with the publisher): non-empty, at most

@@ -28,20 +28,43 @@ struct tuf_doc {
 	size_t canon_len;
 };
 
-/* A role's delegation in root: keyids (borrowed from the root doc), threshold. */
+/* A role's keys: keyids (borrowed from the delegator's doc), threshold. */
 struct tuf_role_keys {
-	const char **keyids;
+	const char **keyids;	/* owned array of borrowed strings */
 	size_t nkeyids;
 	int64_t threshold;
+};
+
+/* The "keys" object of a root or of a targets role's "delegations". */
+struct tuf_keyring {
+	size_t nkeys;
+	const char **keyids;	/* borrowed from the doc */
+	struct au_key **keys;	/* owned, parallel to keyids */
 };
 
 struct tuf_root {
 	struct tuf_doc d;
 	int consistent_snapshot;
-	size_t nkeys;
-	const char **keyids;	/* borrowed from d.doc */
-	struct au_key **keys;	/* owned, parallel to keyids */
+	struct tuf_keyring kr;
 	struct tuf_role_keys roles[R_COUNT];
+};
+
+/* One entry of delegations.roles (TUF 1.0 section 4.5); strings borrowed. */
+struct tuf_delegation {
+	const char *name;
+	struct tuf_role_keys rk;
+	const json_t *paths;	/* array of strings, or NULL */
+	const json_t *prefixes;	/* path_hash_prefixes, or NULL */
+	int terminating;
+};
+
+/* A verified targets role, top-level ("targets") or delegated. */
+struct tuf_targets {
+	struct tuf_doc d;
+	char *name;		/* owned copy of the role name */
+	struct tuf_keyring kr;	/* delegations.keys */
+	size_t ndeleg;
+	struct tuf_delegation *deleg;	/* owned array */
 };
 
 /* A METAFILES entry (TUF 1.0 section 4.4/4.5): version, optional length/hashes. */
@@ -68,6 +91,38 @@ void tuf_root_free(struct tuf_root *r);
 /* Threshold of `role` keys of root r over d: 0 or AU_EMETA_SIG. */
 int tuf_verify_role(const struct tuf_root *r, enum tuf_role role,
     const struct tuf_doc *d, const char *what, struct au_diag *diag);
+
+/*
+ * Threshold of rk's keys (looked up in kr; unknown keyids and unsupported
+ * keys count nothing; one public key counts once) over d: 0 or AU_EMETA_SIG.
+ * by names the delegator for the message.
+ */
+int tuf_verify_keys(const struct tuf_keyring *kr,
+    const struct tuf_role_keys *rk, const struct tuf_doc *d, const char *what,
+    const char *by, struct au_diag *diag);
+
+/* Parse a "keys" object (at most AU_TUF_MAX_KEYS) into kr. */
+int tuf_keyring_parse(const json_t *keys, struct tuf_keyring *kr,
+    const char *what, struct au_diag *diag);
+void tuf_keyring_free(struct tuf_keyring *kr);
+
+/*
+ * Parse keyids and threshold of def into rk: keyids an array of at most
+ * AU_TUF_MAX_ROLE_KEYS distinct strings, threshold an integer from 1 to
+ * the number of keyids.  AU_EMETA_MALFORMED otherwise.
+ */
+int tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
+    const char *what, const char *name, struct au_diag *diag);
+
+/* manifest/tuf_deleg.c: parse a verified targets document into *out. */
+int tuf_targets_new(struct tuf_doc *d, const char *name,
+    struct tuf_targets **out, struct au_diag *diag);
+void tuf_targets_free(struct tuf_targets *tg);
+/* The delegation entry for child in tg, or NULL. */
+const struct tuf_delegation *tuf_targets_delegation(
+    const struct tuf_targets *tg, const char *child);
+/* 1 if delegation dl covers target name (paths or path_hash_prefixes). */
+int tuf_delegation_matches(const struct tuf_delegation *dl, const char *name);
 
 /* 1 when the keys and threshold of role are the same in a and b. */
 int tuf_role_same(const struct tuf_root *a, const struct tuf_root *b,

@@ -6,6 +6,7 @@
  */
 #include "manifest/tuf_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,31 +152,80 @@ tuf_doc_clear(struct tuf_doc *d)
 
 /* ---- root ---- */
 
-static int
-parse_keys(struct tuf_root *r, struct au_diag *diag)
+int
+tuf_keyring_parse(const json_t *keys, struct tuf_keyring *kr,
+    const char *what, struct au_diag *diag)
 {
-	json_t *keys = json_object_get(r->d.signed_, "keys"), *kobj;
+	json_t *kobj;
 	const char *kid;
 	size_t n;
 	int rc;
 
 	if (!json_is_object(keys) || json_object_size(keys) > AU_TUF_MAX_KEYS)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "root: \"keys\" is not an object of at most %d keys",
+		    "%s: \"keys\" is not an object of at most %d keys", what,
 		    AU_TUF_MAX_KEYS);
 	n = json_object_size(keys);
-	r->keyids = calloc(n ? n : 1, sizeof(*r->keyids));
-	r->keys = calloc(n ? n : 1, sizeof(*r->keys));
-	if (r->keyids == NULL || r->keys == NULL)
-		return au_diag_set(diag, AU_ENOMEM, "root: out of memory");
-	json_object_foreach(keys, kid, kobj) {
+	kr->keyids = calloc(n ? n : 1, sizeof(*kr->keyids));
+	kr->keys = calloc(n ? n : 1, sizeof(*kr->keys));
+	if (kr->keyids == NULL || kr->keys == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "%s: out of memory", what);
+	json_object_foreach((json_t *)keys, kid, kobj) {
 		if (strlen(kid) > AU_TUF_KEYID_MAX)
 			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "root: keyid longer than %d bytes", AU_TUF_KEYID_MAX);
-		rc = au_key_parse(kobj, &r->keys[r->nkeys], diag);
+			    "%s: keyid longer than %d bytes", what, AU_TUF_KEYID_MAX);
+		rc = au_key_parse(kobj, &kr->keys[kr->nkeys], diag);
 		if (rc != AU_OK)
-			return prefix(diag, rc, "root");
-		r->keyids[r->nkeys++] = kid;
+			return prefix(diag, rc, what);
+		kr->keyids[kr->nkeys++] = kid;
+	}
+	return AU_OK;
+}
+
+void
+tuf_keyring_free(struct tuf_keyring *kr)
+{
+	size_t i;
+
+	for (i = 0; i < kr->nkeys; i++)
+		au_key_free(kr->keys[i]);
+	free(kr->keys);
+	free(kr->keyids);
+	memset(kr, 0, sizeof(*kr));
+}
+
+int
+tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
+    const char *what, const char *name, struct au_diag *diag)
+{
+	json_t *ids = json_object_get(def, "keyids");
+	json_t *thr = json_object_get(def, "threshold");
+	size_t i, j, n = json_array_size(ids);
+
+	if (!json_is_array(ids) || n > AU_TUF_MAX_ROLE_KEYS)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "%s: role \"%.128s\" missing or its keyids not an array of at most %d",
+		    what, name, AU_TUF_MAX_ROLE_KEYS);
+	if (!json_is_integer(thr) || json_integer_value(thr) < 1 ||
+	    json_integer_value(thr) > (json_int_t)n)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "%s: role \"%.128s\": threshold must be an integer from 1 to %zu "
+		    "(the number of its keyids)", what, name, n);
+	rk->threshold = json_integer_value(thr);
+	if ((rk->keyids = calloc(n, sizeof(*rk->keyids))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "%s: out of memory", what);
+	for (i = 0; i < n; i++) {
+		rk->keyids[i] = json_string_value(json_array_get(ids, i));
+		if (rk->keyids[i] == NULL)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "%s: role \"%.128s\": keyid %zu is not a string", what,
+			    name, i);
+		for (j = 0; j < i; j++)
+			if (strcmp(rk->keyids[i], rk->keyids[j]) == 0)
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "%s: role \"%.128s\" lists keyid %.16s... twice",
+				    what, name, rk->keyids[i]);
+		rk->nkeyids++;
 	}
 	return AU_OK;
 }
@@ -184,37 +234,9 @@ static int
 parse_role(struct tuf_root *r, enum tuf_role role, struct au_diag *diag)
 {
 	const char *name = tuf_role_names[role];
-	struct tuf_role_keys *rk = &r->roles[role];
 	json_t *def = json_object_get(json_object_get(r->d.signed_, "roles"), name);
-	json_t *ids = json_object_get(def, "keyids");
-	json_t *thr = json_object_get(def, "threshold");
-	size_t i, j, n = json_array_size(ids);
 
-	if (!json_is_array(ids) || n > AU_TUF_MAX_ROLE_KEYS)
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "root: role \"%s\" missing or its keyids not an array of at most %d",
-		    name, AU_TUF_MAX_ROLE_KEYS);
-	if (!json_is_integer(thr) || json_integer_value(thr) < 1 ||
-	    json_integer_value(thr) > (json_int_t)n)
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "root: role \"%s\": threshold must be an integer from 1 to %zu "
-		    "(the number of its keyids)", name, n);
-	rk->threshold = json_integer_value(thr);
-	if ((rk->keyids = calloc(n, sizeof(*rk->keyids))) == NULL)
-		return au_diag_set(diag, AU_ENOMEM, "root: out of memory");
-	for (i = 0; i < n; i++) {
-		rk->keyids[i] = json_string_value(json_array_get(ids, i));
-		if (rk->keyids[i] == NULL)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "root: role \"%s\": keyid %zu is not a string", name, i);
-		for (j = 0; j < i; j++)
-			if (strcmp(rk->keyids[i], rk->keyids[j]) == 0)
-				return au_diag_set(diag, AU_EMETA_MALFORMED,
-				    "root: role \"%s\" lists keyid %.16s... twice",
-				    name, rk->keyids[i]);
-		rk->nkeyids++;
-	}
-	return AU_OK;
+	return tuf_role_keys_parse(def, &r->roles[role], "root", name, diag);
 }
 
 int
@@ -237,7 +259,8 @@ tuf_root_load(const uint8_t *buf, size_t len, struct tuf_root **out,
 		goto out;
 	}
 	r->consistent_snapshot = json_is_true(cs);
-	rc = parse_keys(r, diag);
+	rc = tuf_keyring_parse(json_object_get(r->d.signed_, "keys"), &r->kr,
+	    "root", diag);
 	for (i = 0; i < R_COUNT && rc == AU_OK; i++)
 		rc = parse_role(r, (enum tuf_role)i, diag);
 out:
@@ -256,24 +279,21 @@ tuf_root_free(struct tuf_root *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nkeys; i++)
-		au_key_free(r->keys[i]);
+	tuf_keyring_free(&r->kr);
 	for (i = 0; i < R_COUNT; i++)
 		free(r->roles[i].keyids);
-	free(r->keys);
-	free(r->keyids);
 	tuf_doc_clear(&r->d);
 	free(r);
 }
 
 static const struct au_key *
-find_key(const struct tuf_root *r, const char *keyid)
+find_key(const struct tuf_keyring *kr, const char *keyid)
 {
 	size_t i;
 
-	for (i = 0; i < r->nkeys; i++)
-		if (strcmp(r->keyids[i], keyid) == 0)
-			return r->keys[i];
+	for (i = 0; i < kr->nkeys; i++)
+		if (strcmp(kr->keyids[i], keyid) == 0)
+			return kr->keys[i];
 	return NULL;
 }
 
@@ -307,12 +327,23 @@ int
 tuf_verify_role(const struct tuf_root *r, enum tuf_role role,
     const struct tuf_doc *d, const char *what, struct au_diag *diag)
 {
-	const struct tuf_role_keys *rk = &r->roles[role];
+	char by[64];
+
+	(void)snprintf(by, sizeof(by), "%s keys of root v%lld",
+	    tuf_role_names[role], (long long)r->d.version);
+	return tuf_verify_keys(&r->kr, &r->roles[role], d, what, by, diag);
+}
+
+int
+tuf_verify_keys(const struct tuf_keyring *kr, const struct tuf_role_keys *rk,
+    const struct tuf_doc *d, const char *what, const char *by,
+    struct au_diag *diag)
+{
 	const struct au_key *counted[AU_TUF_MAX_ROLE_KEYS], *k;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < rk->nkeyids; i++) {
-		k = find_key(r, rk->keyids[i]);
+		k = find_key(kr, rk->keyids[i]);
 		if (k == NULL || au_key_type(k) == AU_KEY_UNSUPPORTED)
 			continue;
 		for (j = 0; j < n && !au_key_equal(counted[j], k); j++)
@@ -325,9 +356,8 @@ tuf_verify_role(const struct tuf_root *r, enum tuf_role role,
 	if ((int64_t)n >= rk->threshold)
 		return AU_OK;
 	return au_diag_set(diag, AU_EMETA_SIG,
-	    "%s: %zu valid signature(s) from distinct %s keys of root v%lld, "
-	    "threshold %lld", what, n, tuf_role_names[role],
-	    (long long)r->d.version, (long long)rk->threshold);
+	    "%s: %zu valid signature(s) from distinct %s, threshold %lld",
+	    what, n, by, (long long)rk->threshold);
 }
 
 int
@@ -343,8 +373,8 @@ tuf_role_same(const struct tuf_root *a, const struct tuf_root *b,
 		for (j = 0; j < rb->nkeyids; j++)
 			if (strcmp(ra->keyids[i], rb->keyids[j]) == 0)
 				break;
-		if (j == rb->nkeyids || !au_key_equal(find_key(a, ra->keyids[i]),
-		    find_key(b, ra->keyids[i])))
+		if (j == rb->nkeyids || !au_key_equal(find_key(&a->kr,
+		    ra->keyids[i]), find_key(&b->kr, ra->keyids[i])))
 			return 0;
 	}
 	return 1;

@@ -168,7 +168,18 @@ AU_NODISCARD int au_spawn(char *const argv[], char *const env_extra[],
 enum au_log_level { AU_LOG_ERR = 0, AU_LOG_WARN, AU_LOG_INFO, AU_LOG_DEBUG };
 /* Set the highest level printed (default AU_LOG_WARN). */
 void au_log_set_level(enum au_log_level lvl);
-/* One line to stderr: "aiupdate: " prefix, no trailing newline needed. */
+/*
+ * One line to stderr ("aiupdate: LEVEL: " prefix, no trailing newline
+ * needed) when lvl <= the level; and, with syslog on, to syslog (facility
+ * daemon, ident "aiupdate", so the journal) at every level up to info.
+ */
 void au_log(enum au_log_level lvl, const char *fmt, ...) AU_PRINTF(2, 3);
+/* An event line: to syslog (when on) at priority lvl, to stderr only when
+ * the level is info or more verbose (-v): the human report says it there. */
+void au_log_event(enum au_log_level lvl, const char *fmt, ...) AU_PRINTF(2, 3);
+/* 0: stderr only (default); 1: syslog too; 2: syslog only. */
+void au_log_set_syslog(int on);
+/* 1 when stderr is a terminal (progress bars, syslog default). */
+int au_log_stderr_is_tty(void);
 
 #endif

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -309,23 +310,28 @@ au_mkdir(const char *path, unsigned mode, struct au_diag *diag)
 int
 au_mkdir_p(const char *path, unsigned mode, struct au_diag *diag)
 {
-	char buf[4096];
+	char buf[4096], parent[4096];
 	size_t n = strlen(path), i;
-	int rc;
+	struct stat sb;
+	int rc, made;
 
 	if (n == 0 || n >= sizeof(buf))
 		return au_diag_set(diag, AU_ETOOBIG, "bad path length");
 	memcpy(buf, path, n + 1);
-	for (i = 1; i < n; i++) {
-		if (buf[i] != '/')
+	/* Each directory made here is fsynced into its parent (durable). */
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
+		made = lstat(buf, &sb) != 0;
 		rc = au_mkdir(buf, mode, diag);
-		buf[i] = '/';
+		if (rc == 0 && made && dir_of(buf, parent, sizeof(parent)) == 0)
+			rc = au_dir_sync(parent, diag);
+		buf[i] = i < n ? '/' : '\0';
 		if (rc != 0)
 			return rc;
 	}
-	return au_mkdir(buf, mode, diag);
+	return 0;
 }
 
 int
@@ -760,6 +766,30 @@ au_spawn(char *const argv[], char *const env_extra[], int timeout_s,
 }
 
 static enum au_log_level log_level = AU_LOG_WARN;
+static int log_syslog;		/* au_log_set_syslog() */
+
+/* syslog at priority lvl (up to info) when on; stderr when show_at is
+ * within the level set by au_log_set_level. */
+static void
+vlog(enum au_log_level lvl, enum au_log_level show_at, const char *fmt,
+    va_list ap)
+{
+	static const char *const names[] = { "error", "warning", "info",
+	    "debug" };
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	va_list ap2;
+
+	if (log_syslog && (lvl <= AU_LOG_INFO || lvl <= log_level)) {
+		va_copy(ap2, ap);
+		vsyslog(prio[lvl], fmt, ap2);
+		va_end(ap2);
+	}
+	if (show_at > log_level || log_syslog == 2)
+		return;
+	fprintf(stderr, "aiupdate: %s: ", names[lvl]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
 
 void
 au_log_set_level(enum au_log_level lvl)
@@ -770,15 +800,35 @@ au_log_set_level(enum au_log_level lvl)
 void
 au_log(enum au_log_level lvl, const char *fmt, ...)
 {
-	static const char *const names[] = { "error", "warning", "info",
-	    "debug" };
 	va_list ap;
 
-	if (lvl > log_level)
-		return;
-	fprintf(stderr, "aiupdate: %s: ", names[lvl]);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(lvl, lvl, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void
+au_log_event(enum au_log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(lvl, AU_LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+au_log_set_syslog(int on)
+{
+	if (on && !log_syslog)
+		openlog("aiupdate", LOG_PID, LOG_DAEMON);
+	if (!on && log_syslog)
+		closelog();
+	log_syslog = on;
+}
+
+int
+au_log_stderr_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
 }

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]`. */
+/*
+ * repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]
+ * [--device-class LIST] [--device-tags LIST] [--rollout PERCENT]`.
+ * The fleet options write custom.device_classes, custom.device_tags and
+ * custom.rollout as client/fleet.h reads them.
+ */
 #include "repo/repo.h"
 
 #include <inttypes.h>
@@ -7,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/fleet.h"
 #include "manifest/json.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -43,6 +49,98 @@ parse_custom(const char *text, json_t **out, struct au_diag *diag)
 	free(canon);
 	*out = c;
 	return 0;
+}
+
+/* custom[key] = the names of list as an array (validated as the client
+ * does, client/fleet.h). */
+static int
+set_list(json_t *custom, const char *key, const char *opt, const char *list,
+    struct au_diag *diag)
+{
+	json_t *arr = json_array();
+	struct au_diag d = { "out of memory", 0 };
+	const char *p = list;
+	size_t n;
+
+	if (arr == NULL || au_fleet_list_check(list, &d) != 0) {
+		json_decref(arr);
+		return au_diag_set(diag, AU_EUSAGE, "%s \"%s\": %s", opt, list,
+		    d.msg);
+	}
+	for (;;) {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			break;
+		if (json_array_append_new(arr, json_stringn(p, n)) != 0)
+			break;
+		p += n;
+	}
+	if (json_array_size(arr) == 0) {
+		json_decref(arr);
+		return au_diag_set(diag, AU_EUSAGE, "%s needs at least one name",
+		    opt);
+	}
+	if (json_object_set_new(custom, key, arr) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "building custom failed");
+	return 0;
+}
+
+static int
+set_rollout(json_t *custom, const char *text, struct au_diag *diag)
+{
+	char *end = NULL;
+	long v;
+
+	v = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || v < 0 || v > 100)
+		return au_diag_set(diag, AU_EUSAGE, "--rollout \"%s\": give an "
+		    "integer percentage 0..100", text);
+	if (json_object_set_new(custom, "rollout", json_integer(v)) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "building custom failed");
+	return 0;
+}
+
+/* What devices will read: the fleet members of custom (also when they came
+ * through --custom) must be what client/fleet.h accepts. */
+static int
+check_fleet(const json_t *custom, struct au_diag *diag)
+{
+	static const struct au_device any = { "", "", "" };
+	enum au_fleet_verdict v;
+	struct au_diag d = { "", 0 };
+	char *canon = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (au_json_canonical(custom, &canon, &len, diag) != 0)
+		return au_diag_set(diag, AU_EUSAGE, "custom is not canonical JSON");
+	rc = au_fleet_decide(canon, "check", &any, &v, &d);
+	free(canon);
+	if (rc != 0)
+		return au_diag_set(diag, AU_EUSAGE, "devices would refuse this "
+		    "custom: %s", d.msg);
+	return 0;
+}
+
+/* The fleet options (opts[2..4]) into custom. */
+static int
+apply_fleet(json_t *custom, const struct au_repo_opt *opts,
+    struct au_diag *diag)
+{
+	int rc = 0;
+
+	if (opts[2].value != NULL)
+		rc = set_list(custom, "device_classes", "--device-class",
+		    opts[2].value, diag);
+	if (rc == 0 && opts[3].value != NULL)
+		rc = set_list(custom, "device_tags", "--device-tags",
+		    opts[3].value, diag);
+	if (rc == 0 && opts[4].value != NULL)
+		rc = set_rollout(custom, opts[4].value, diag);
+	if (rc == 0)
+		rc = check_fleet(custom, diag);
+	return rc;
 }
 
 /* Set custom.version: custom's own (never backwards) or previous + 1. */
@@ -157,12 +255,14 @@ print_entry(const json_t *state, const char *name)
 int
 au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 {
-	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL } };
+	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL },
+	    { "--device-class", 1, NULL }, { "--device-tags", 1, NULL },
+	    { "--rollout", 1, NULL } };
 	const char *pos[2];
 	json_t *state = NULL, *custom = NULL;
 	int rc;
 
-	if ((rc = au_repo_args(argc, argv, opts, 2, pos, 2, 2, diag)) != 0)
+	if ((rc = au_repo_args(argc, argv, opts, 5, pos, 2, 2, diag)) != 0)
 		return rc;
 	if (opts[0].value == NULL)
 		return au_diag_set(diag, AU_EUSAGE, "add needs --name NAME");
@@ -173,6 +273,8 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 	if ((rc = au_repo_state_load(pos[0], &state, diag)) != 0)
 		return rc;
 	rc = parse_custom(opts[1].value, &custom, diag);
+	if (rc == 0)
+		rc = apply_fleet(custom, opts, diag);
 	if (rc == 0)
 		rc = add_target(pos[0], state, pos[1], opts[0].value, custom, diag);
 	if (rc == 0)

@@ -2,7 +2,9 @@
 /*
  * repo/cmd_dns.c - `aiupdate-repo dns-records`: the zone-file lines a
  * publisher adds to a DNSSEC-signed zone: SRV (RFC 2782), TXT path and
- * TLSA 3 1 1 (DANE-EE, SPKI, SHA-256: RFC 6698 section 2, RFC 7671).
+ * TLSA 3 1 1 (DANE-EE, SPKI, SHA-256: RFC 6698 section 2, RFC 7671) for a
+ * server certificate (--cert) or key (--key), and TLSA 2 0 1 (DANE-TA, the
+ * CA certificate's SHA-256, RFC 7671 section 5.2) for an issuing CA (--ca).
  */
 #include "repo/repo.h"
 
@@ -116,6 +118,58 @@ tlsa_311(const char *path, char hex[65], struct au_diag *diag)
 	return rc;
 }
 
+/* hex = SHA-256 of the DER SubjectPublicKeyInfo of a PEM/DER key file
+ * (public or private: only the public part is used). */
+static int
+tlsa_key(const char *path, char hex[65], struct au_diag *diag)
+{
+	unsigned char der[SPKI_DER_MAX];
+	mbedtls_pk_context pk;
+	int rc = 0, n;
+
+	mbedtls_pk_init(&pk);
+	n = mbedtls_pk_parse_public_keyfile(&pk, path);
+	if (n != 0)
+		n = mbedtls_pk_parse_keyfile(&pk, path, NULL);
+	if (n != 0)
+		rc = au_diag_sys(diag, AU_EUSAGE, n, "--key %s is not a PEM or DER "
+		    "public or private key (mbedTLS -0x%04x)", path, (unsigned)-n);
+	else if ((n = mbedtls_pk_write_pubkey_der(&pk, der, sizeof(der))) <= 0)
+		rc = au_diag_sys(diag, AU_EINTERNAL, n, "cannot encode the public "
+		    "key of %s (mbedTLS -0x%04x)", path, (unsigned)-n);
+	else	/* written at the END of der */
+		au_repo_sha256_hex(der + sizeof(der) - (size_t)n, (size_t)n, hex);
+	mbedtls_pk_free(&pk);
+	return rc;
+}
+
+/* hex = SHA-256 of a CA certificate's DER (TLSA 2 0 1). */
+static int
+tlsa_ca(const char *path, char hex[65], struct au_diag *diag)
+{
+	mbedtls_x509_crt crt;
+	uint8_t *pem = NULL;
+	size_t len = 0;
+	int rc, n;
+
+	if ((rc = au_file_read_all(path, CERT_FILE_MAX, &pem, &len, diag)) != 0)
+		return au_diag_set(diag, AU_EUSAGE, "cannot read --ca %s", path);
+	mbedtls_x509_crt_init(&crt);
+	n = mbedtls_x509_crt_parse(&crt, pem, memmem(pem, len, "-----BEGIN", 10) ?
+	    len + 1 : len);
+	if (n != 0)
+		rc = au_diag_sys(diag, AU_EUSAGE, n, "%s is not a PEM or DER X.509 "
+		    "certificate (mbedTLS -0x%04x)", path, (unsigned)-n);
+	else if (!crt.ca_istrue)
+		rc = au_diag_set(diag, AU_EUSAGE, "--ca %s is not a CA certificate "
+		    "(basicConstraints CA:FALSE)", path);
+	else
+		au_repo_sha256_hex(crt.raw.p, crt.raw.len, hex);
+	mbedtls_x509_crt_free(&crt);
+	free(pem);
+	return rc;
+}
+
 /* A comment line naming root.json's version, hash and root keyids. */
 static int
 root_comment(const char *dir, struct au_diag *diag)
@@ -153,7 +207,7 @@ dot(const char *name)
 	return name[strlen(name) - 1] == '.' ? "" : ".";
 }
 
-enum { O_DOMAIN, O_HOST, O_PORT, O_PATH, O_CERT, O_TTL, O_COUNT };
+enum { O_DOMAIN, O_HOST, O_PORT, O_PATH, O_CERT, O_TTL, O_KEY, O_CA, O_COUNT };
 
 /* Check every option before anything is printed. */
 static int
@@ -184,10 +238,11 @@ au_repo_cmd_dns(int argc, char **argv, struct au_diag *diag)
 {
 	struct au_repo_opt o[O_COUNT] = { { "--domain", 1, NULL },
 	    { "--host", 1, NULL }, { "--port", 1, NULL }, { "--path", 1, NULL },
-	    { "--cert", 1, NULL }, { "--ttl", 1, NULL } };
+	    { "--cert", 1, NULL }, { "--ttl", 1, NULL }, { "--key", 1, NULL },
+	    { "--ca", 1, NULL } };
 	const char *pos[1], *d, *h;
 	long long port = 0, ttl = 0;
-	char tlsa[65];
+	char tlsa[65], ktlsa[65], catlsa[65];
 	int rc;
 
 	if ((rc = au_repo_args(argc, argv, o, O_COUNT, pos, 1, 1, diag)) != 0 ||
@@ -195,6 +250,12 @@ au_repo_cmd_dns(int argc, char **argv, struct au_diag *diag)
 		return rc;
 	if (o[O_CERT].value != NULL &&
 	    (rc = tlsa_311(o[O_CERT].value, tlsa, diag)) != 0)
+		return rc;
+	if (o[O_KEY].value != NULL &&
+	    (rc = tlsa_key(o[O_KEY].value, ktlsa, diag)) != 0)
+		return rc;
+	if (o[O_CA].value != NULL &&
+	    (rc = tlsa_ca(o[O_CA].value, catlsa, diag)) != 0)
 		return rc;
 	if ((rc = root_comment(pos[0], diag)) != 0)
 		return rc;
@@ -208,5 +269,12 @@ au_repo_cmd_dns(int argc, char **argv, struct au_diag *diag)
 	if (o[O_CERT].value != NULL)
 		printf("_%lld._tcp.%s%s %lld IN TLSA 3 1 1 %s\n", port, h, dot(h), ttl,
 		    tlsa);
+	if (o[O_KEY].value != NULL && (o[O_CERT].value == NULL ||
+	    strcmp(tlsa, ktlsa) != 0))	/* e.g. the next key, before a rollover */
+		printf("_%lld._tcp.%s%s %lld IN TLSA 3 1 1 %s\n", port, h, dot(h), ttl,
+		    ktlsa);
+	if (o[O_CA].value != NULL)
+		printf("_%lld._tcp.%s%s %lld IN TLSA 2 0 1 %s\n", port, h, dot(h), ttl,
+		    catlsa);
 	return 0;
 }

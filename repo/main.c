@@ -29,17 +29,29 @@ static const char usage_text[] =
 "      create DIR/keys/{root,targets,snapshot,timestamp}.key (0600) and .pub,\n"
 "      DIR/repo.json and root version 1 (DIR/public/metadata/1.root.json and\n"
 "      root.json; threshold 1, expires in 1 year).  Refuses an initialised DIR.\n"
-"  add DIR FILE --name NAME [--custom JSON]\n"
+"  add DIR FILE --name NAME [--custom JSON] [--device-class LIST]\n"
+"              [--device-tags LIST] [--rollout PERCENT]\n"
 "      stage FILE as target NAME; custom is a JSON object, its \"version\"\n"
 "      defaults to the previous version of NAME + 1 and never goes back.\n"
+"      --device-class, --device-tags: only devices of one of these classes,\n"
+"      or carrying one of these tags, take it (names separated by commas);\n"
+"      --rollout: only this percentage of devices (0..100) takes it.\n"
 "      Prints name=, version=, length=, sha256=.\n"
 "  publish DIR [--expires DURATION]\n"
 "      sign targets, snapshot and timestamp with new versions, verify them\n"
 "      with the client's code, then write DIR/public/{metadata,targets}.\n"
 "      DURATION: Ns, Nm, Nh or Nd; default 7d (timestamp), 30d (others).\n"
 "  dns-records DIR --domain D --host H --port P [--path /PREFIX]\n"
-"              [--cert PEM] [--ttl N]\n"
-"      print the SRV, TXT and TLSA 3 1 1 records for a DNSSEC-signed zone.\n"
+"              [--cert PEM] [--key PEM] [--ca PEM] [--ttl N]\n"
+"      print the SRV, TXT and TLSA records for a DNSSEC-signed zone:\n"
+"      3 1 1 (DANE-EE) for the server's --cert or --key, 2 0 1 (DANE-TA)\n"
+"      for the issuing --ca certificate (sent by the server in its chain).\n"
+"  status DIR\n"
+"      every published role's version, expiry, threshold and key ids, and\n"
+"      every target with its version and fleet restrictions.\n"
+"  export DIR OUT [--target NAME]\n"
+"      copy the published repository (or only target NAME and the metadata)\n"
+"      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"
 "  --help, --version\n"
 "\n"
 "test-only (they produce repositories that clients must refuse):\n"
@@ -63,6 +75,8 @@ static const struct command commands[] = {
 	{ "publish", au_repo_cmd_publish },
 	{ "dns-records", au_repo_cmd_dns },
 	{ "sign-raw", au_repo_cmd_sign_raw },
+	{ "status", au_repo_cmd_status },
+	{ "export", au_repo_cmd_export },
 };
 
 static int

@@ -123,6 +123,8 @@ int au_repo_cmd_add(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_publish(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_dns(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_sign_raw(int argc, char **argv, struct au_diag *diag);
+int au_repo_cmd_status(int argc, char **argv, struct au_diag *diag);
+int au_repo_cmd_export(int argc, char **argv, struct au_diag *diag);
 
 /* ---- argument parsing shared by the subcommands (repo/args.c) ---- */
 

@@ -131,9 +131,9 @@ expect "DANE-EE 3 0 1 (SHA-256 of the certificate)" 0 "^auth: DANE-EE$" \
 	--tlsa "3 0 1 $CERT256" - $H $L "$P_SELF" /hello.txt
 expect "DANE-EE ignores the name (other.example cert)" 0 "^auth: DANE-EE$" \
 	--tlsa "$(httpsbed_tlsa "$W/ca" other.example | cut -d' ' -f4)" - $H $L "$P_OTHER" /hello.txt
-expect "DANE mismatch refused" 11 "DANE-EE: none of the 1 usable TLSA records" \
+expect "DANE mismatch refused" 11 "DANE: none of the 1 usable TLSA records" \
 	--tlsa "$TLSA_GOOD" - $H $L "$P_SELF" /hello.txt
-expect "DANE mismatch refused although the CA vouches (dane-or-ca)" 11 "DANE-EE: none" \
+expect "DANE mismatch refused although the CA vouches (dane-or-ca)" 11 "DANE: none" \
 	--auth dane-or-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-or-ca without TLSA falls back to CA" 0 "^auth: CA$" \
 	--auth dane-or-ca "$CA" $H $L "$P_GOOD" /hello.txt
@@ -142,12 +142,14 @@ expect "dane-or-ca with a matching TLSA and no CA bundle" 0 "^auth: DANE-EE$" \
 expect "dane-or-ca with a CA bundle: TLSA match wins over a failing CA check" 0 "^auth: DANE-EE$" \
 	--auth dane-or-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_SELF" /hello.txt
 expect "dane-or-ca with only unusable TLSA records falls back to CA" 0 "^auth: CA$" \
-	--auth dane-or-ca --tlsa "2 0 1 $TLSA_SELF" "$CA" $H $L "$P_GOOD" /hello.txt
+	--auth dane-or-ca --tlsa "1 0 1 $TLSA_SELF" "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-and-ca: match and CA" 0 "^auth: DANE-EE\+CA$" \
 	--auth dane-and-ca --tlsa "$TLSA_GOOD" "$CA" $H $L "$P_GOOD" /hello.txt
 expect "dane-and-ca: match but no CA refused" 11 "not correctly signed" \
 	--auth dane-and-ca --tlsa "$TLSA_SELF" "$CA" $H $L "$P_SELF" /hello.txt
-expect "DANE-TA (usage 2) only: unusable, refused" 2 "none of its 1 TLSA records is usable" \
+expect "PKIX-EE (usage 1) only: unusable, refused" 11 "none of its 1 secure TLSA records is usable" \
+	--tlsa "1 0 1 $TLSA_GOOD" - $H $L "$P_SELF" /hello.txt
+expect "DANE-TA (usage 2) matching no certificate the server sent: refused" 11 "DANE: none of the 1 usable" \
 	--tlsa "2 0 1 $TLSA_GOOD" - $H $L "$P_SELF" /hello.txt
 expect "one matching record among mismatching ones accepted" 0 "^auth: DANE-EE$" \
 	--tlsa "$TLSA_GOOD" --tlsa "$TLSA_SELF" - $H $L "$P_SELF" /hello.txt

@@ -21,6 +21,8 @@
 #         wrongds     parent's DS names another key                 -> bogus
 #         ds-unsigned DS in the parent, child served unsigned       -> bogus
 #         nods        signed child, no DS in the parent             -> insecure
+#         nsec3       signed with NSEC3 (RFC 5155) instead of NSEC  -> secure
+#         soon        signatures expire in 3 days                   -> secure
 #         nosrv       no SRV record at all                          -> secure NODATA
 #         noservice   SRV target "."                                -> no service (RFC 2782)
 #         noaddr      SRV target without A/AAAA                     -> secure NODATA
@@ -42,6 +44,10 @@
 #       Stop NSD by the PID recorded at start; safe to call twice.
 #   dnsbed_domain CHILD     prints CHILD.aiutest (no trailing dot)
 #
+# Every signature's inception is backdated by DNSBED_BACKDATE seconds
+# (default 2 days), so that clients validating at a time floor a little in
+# the past (client/clock.h) still accept fresh signatures.
+#
 # Nothing listens anywhere but 127.0.0.1.  Needs nsd, ldnsutils and dig.
 
 DNSBED_PARENT=${DNSBED_PARENT:-aiutest}
@@ -54,7 +60,7 @@ dnsbed_zone() {
 	_dir=$1 _child=$2 _port=$3 _kind=${4:-good} _path=${5:--} _tlsa=${6:--}
 	case $_kind in
 	good|bogus-edit|bogus-tlsa|bogus-txt|nosig|expired|future|wrongds|\
-	ds-unsigned|nods|nosrv|noservice|noaddr|custom) ;;
+	ds-unsigned|nods|nsec3|soon|nosrv|noservice|noaddr|custom) ;;
 	*) echo "dnsbed_zone: unknown kind '$_kind'" >&2; return 2 ;;
 	esac
 	mkdir -p "$_dir/zones" || return 1
@@ -94,10 +100,12 @@ dnsbed_child_text() {
 # Sign zone file $2 for origin $1 with a new key; prints the key base name.
 dnsbed_sign() {
 	_k=$(cd "$DNSBED_KEYS" && ldns-keygen -a ED25519 -k "$1.") || return 1
-	_ie=
+	_ie="-i $(date -u -d "@$(( $(date +%s) - ${DNSBED_BACKDATE:-172800} ))" +%Y%m%d%H%M%S)"
 	case $3 in
 	expired) _ie="-i 20200101 -e 20200201" ;;
 	future) _ie="-i 20990101 -e 20990201" ;;
+	soon) _ie="$_ie -e $(date -u -d '+3 days' +%Y%m%d%H%M%S)" ;;
+	nsec3) _ie="$_ie -n" ;;
 	esac
 	# shellcheck disable=SC2086
 	ldns-signzone $_ie -o "$1." -f "$2.signed" "$2" "$DNSBED_KEYS/$_k" >&2 || return 1

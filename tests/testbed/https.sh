@@ -26,7 +26,9 @@
 #       DIR/access.log lines are "CONNECTION REQUESTS-ON-IT STATUS REQUEST"
 #       ($connection $connection_requests), to check keep-alive.
 #       Returns non-zero if nginx is not up within 5 seconds.
-#       Environment: HTTPSBED_KEEPALIVE_S (default 75) keep-alive timeout.
+#       Environment: HTTPSBED_KEEPALIVE_S (default 75) keep-alive timeout;
+#       HTTPSBED_LIMIT_RATE (e.g. 2m) nginx limit_rate per response (slow
+#       downloads for kill tests).
 #   httpsbed_stop DIR
 #       Stop that nginx by the PID recorded at start; safe to call twice.
 #
@@ -153,7 +155,7 @@ EOF
 		ssl_certificate $_dir/$2.pem;
 		ssl_certificate_key $_dir/$2.key;
 		root $_root;
-		location / { }
+		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} }
 		# the same files with chunked transfer coding (SSI drops the length)
 		location /chunked/ { alias $_root/; ssi on; ssi_types *; }
 	}

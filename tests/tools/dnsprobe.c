@@ -2,14 +2,18 @@
 /*
  * tests/tools/dnsprobe.c - run one DNSSEC discovery and print the result.
  *
- *   dnsprobe TRUST_ANCHOR_FILE RESOLVER DOMAIN
+ *   dnsprobe TRUST_ANCHOR_FILE RESOLVER DOMAIN [VALIDATE_AT]
  *
- * RESOLVER is "ADDR@PORT", or "" / "-" for full recursion.  On success it
- * prints the service (host, port, path, addresses, TLSA, per-query RRSIG
- * expiry) and exits 0; on a discovery error it prints
+ * RESOLVER is "ADDR@PORT", or "" / "-" for full recursion; VALIDATE_AT
+ * (seconds since the epoch) judges signature dates at that time.  On
+ * success it prints the ordered hosts ("target N HOST PORT SOURCE"), the
+ * first host resolved (host, port, path, addresses, TLSA) and every query
+ * ("rr NAME TYPE rrsig_expires T", "q NAME TYPE STATE") and exits 0; on a
+ * discovery error it prints the queries, then
  * "error: <code name>: <text>: <diag>" to stderr and exits 10; usage 2.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/dns.h"
@@ -34,9 +38,19 @@ print_service(const struct au_service *s)
 			printf("%02x", s->tlsa[i].data[j]);
 		printf("\n");
 	}
-	for (size_t i = 0; i < s->nrr; i++)
-		printf("rr %s %s rrsig_expires %lld\n", s->rr[i].name,
-		    s->rr[i].type, (long long)s->rr[i].rrsig_expires);
+}
+
+static void
+print_queries(const struct au_dns *d)
+{
+	for (size_t i = 0; i < au_dns_query_count(d); i++) {
+		const struct au_dns_query_info *q = au_dns_query(d, i);
+
+		printf("rr %s %s rrsig_expires %lld\n", q->name, q->type,
+		    (long long)q->rrsig_expires);
+		printf("q %s %s %s\n", q->name, q->type,
+		    au_dns_state_name(q->state));
+	}
 }
 
 static const char *
@@ -58,20 +72,30 @@ code_name(int r)
 int
 main(int argc, char **argv)
 {
+	static struct au_dns_services sv;
+	static struct au_service svc;
 	struct au_diag diag = { "", 0 };
-	struct au_service svc;
+	struct au_dns_opts o = { NULL, NULL, NULL, 0 };
 	struct au_dns *d = NULL;
-	const char *res;
 	int r;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: dnsprobe TRUST_ANCHOR_FILE RESOLVER DOMAIN\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: dnsprobe TRUST_ANCHOR_FILE RESOLVER DOMAIN "
+		    "[VALIDATE_AT]\n");
 		return 2;
 	}
-	res = strcmp(argv[2], "-") == 0 ? "" : argv[2];
-	r = au_dns_new(argv[1], res, &d, &diag);
+	o.trust_anchor = argv[1];
+	o.resolver = strcmp(argv[2], "-") == 0 ? "" : argv[2];
+	o.validate_at = argc == 5 ? strtoll(argv[4], NULL, 10) : 0;
+	r = au_dns_open(&o, &d, &diag);
 	if (r == 0)
-		r = au_dns_discover(d, argv[3], &svc, &diag);
+		r = au_dns_services(d, argv[3], &sv, &diag);
+	for (size_t i = 0; r == 0 && i < sv.n; i++)
+		printf("target %zu %s %u %s\n", i, sv.t[i].host,
+		    (unsigned)sv.t[i].port, sv.t[i].source);
+	if (r == 0)
+		r = au_dns_resolve(d, &sv, 0, &svc, &diag);
+	print_queries(d);
 	au_dns_free(d);
 	if (r != 0) {
 		fprintf(stderr, "error: %s: %s: %s\n", code_name(r),

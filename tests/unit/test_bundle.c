@@ -192,7 +192,7 @@ static const struct spec good[] = {
 	{ "./", AE_IFDIR, 0755, NULL, 0, NULL, 0 },
 	{ "./model/", AE_IFDIR, 0700, NULL, 0, NULL, 0 },
 	{ "./model/weights.bin", AE_IFREG, 0600, "WEIGHTS", 0, NULL, 0 },
-	{ "./bin/run.sh", AE_IFREG, 04755, "#!/bin/sh\n", 0, NULL, 0 },
+	{ "./bin/run.sh", AE_IFREG, 0755, "#!/bin/sh\n", 0, NULL, 0 },
 	{ "deep/a/b/c.txt", AE_IFREG, 0644, "c", 0, NULL, 0 },
 	{ "empty", AE_IFREG, 0644, "", 0, NULL, 0 },
 };
@@ -348,18 +348,99 @@ TEST(refuses_bad_names)
 	CHECK(H(rootfile, "root entry"));
 }
 
-TEST(setuid_bit_is_cleaned)
+TEST(refuses_setuid_setgid_sticky)
 {
-	static const struct spec s[] = {
-		{ "suid", AE_IFREG, 06755, "x", 0, NULL, 0 },
+	static const struct spec suid[] = {
+		{ "suid", AE_IFREG, 04755, "x", 0, NULL, 0 } };
+	static const struct spec sgid[] = {
+		{ "sgid", AE_IFREG, 02755, "x", 0, NULL, 0 } };
+	static const struct spec sticky[] = {
 		{ "sticky", AE_IFDIR, 01777, NULL, 0, NULL, 0 } };
+	static const struct spec modes[] = {
+		{ "exec", AE_IFREG, 0700, "x", 0, NULL, 0 },
+		{ "plain", AE_IFREG, 0600, "x", 0, NULL, 0 },
+		{ "dir", AE_IFDIR, 0700, NULL, 0, NULL, 0 } };
 	struct au_diag d = { "", 0 };
 
+	CHECK(H(suid, "setuid"));
+	CHECK(H(sgid, "setuid"));
+	CHECK(H(sticky, "sticky"));
+	/* other permissions are normalised to 0755/0644 */
 	fresh();
-	REQUIRE(mk(arc, AU_BUNDLE_NONE, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, s, 2));
+	REQUIRE(mk(arc, AU_BUNDLE_NONE, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, modes, 3));
 	CHECK_EQ(au_bundle_extract(arc, AU_BUNDLE_NONE, dest, 100, 10, &d), 0);
-	CHECK_EQ(mode_of("suid"), 0755);
-	CHECK_EQ(mode_of("sticky"), 0755);
+	CHECK_EQ(mode_of("exec"), 0755);
+	CHECK_EQ(mode_of("plain"), 0644);
+	CHECK_EQ(mode_of("dir"), 0755);
+	cleanup();
+}
+
+/* The issue's list of hostile bundles, each refused with nothing outside dest. */
+TEST(issue_hostile_list)
+{
+	static const struct spec dotdot[] = {
+		{ "weights/../../x", 0, 0, "evil", 0, NULL, 0 } };
+	static const struct spec etc[] = { { "/etc/x", 0, 0, "evil", 0, NULL, 0 } };
+	static const struct spec via_link[] = {
+		{ "w", AE_IFLNK, 0777, NULL, 0, "/etc", 0 },
+		{ "w/x", 0, 0, "evil", 0, NULL, 0 } };
+	static const struct spec shadow[] = {
+		{ "shadow", AE_IFLNK, 0777, NULL, 0, "/etc/shadow", 0 } };
+	static const struct spec hard[] = {
+		{ "h", AE_IFREG, 0, NULL, 0, "/etc/shadow", 1 } };
+	static const struct spec chr[] = {
+		{ "tty", AE_IFCHR, 0666, NULL, 0, NULL, 0 } };
+	static const struct spec twice[] = {
+		{ "model/w.bin", 0, 0, "good", 0, NULL, 0 },
+		{ "model/w.bin", 0, 0, "evil", 0, NULL, 0 } };
+	struct stat sb;
+
+	CHECK(H(dotdot, "\"..\""));
+	CHECK(H(etc, "absolute"));
+	CHECK(stat("/etc/x", &sb) != 0);
+	CHECK(H(via_link, "symlink"));
+	CHECK(H(shadow, "symlink"));
+	CHECK(H(hard, "hardlink"));
+	CHECK(H(chr, "character device"));
+	CHECK(H(twice, "duplicate"));
+}
+
+/* A pax path= naming another file than the ustar header (POSIX pax). */
+TEST(refuses_pax_path_differing_from_ustar_name)
+{
+	struct au_diag d = { "", 0 };
+	char cmd[1024];
+	int rc;
+
+	fresh();
+	snprintf(cmd, sizeof(cmd), "python3 -c \"import tarfile, io\n"
+	    "t = tarfile.open('%s', 'w', format=tarfile.PAX_FORMAT)\n"
+	    "i = tarfile.TarInfo('model/weights.bin')\n"
+	    "i.pax_headers = {'path': 'model/other.bin'}\n"
+	    "i.size = 4\n"
+	    "t.addfile(i, io.BytesIO(b'evil'))\n"
+	    "t.close()\"", arc);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "  python3 tarfile not available: skipped\n");
+		cleanup();
+		return;
+	}
+	rc = au_bundle_extract(arc, AU_BUNDLE_NONE, dest, 1 << 20, 10, &d);
+	CHECK_EQ(rc, AU_EART_UNSAFE);
+	CHECK(strstr(d.msg, "pax header path= differs") != NULL);
+	CHECK(only_dest_and_arc());
+	cleanup();
+	/* the same path in both is fine */
+	fresh();
+	snprintf(cmd, sizeof(cmd), "python3 -c \"import tarfile, io\n"
+	    "t = tarfile.open('%s', 'w', format=tarfile.PAX_FORMAT)\n"
+	    "i = tarfile.TarInfo('model/weights.bin')\n"
+	    "i.pax_headers = {'path': 'model/weights.bin', 'comment': 'x'}\n"
+	    "i.size = 4\n"
+	    "t.addfile(i, io.BytesIO(b'good'))\n"
+	    "t.close()\"", arc);
+	REQUIRE(system(cmd) == 0);
+	CHECK_EQ(au_bundle_extract(arc, AU_BUNDLE_NONE, dest, 1 << 20, 10, &d), 0);
 	cleanup();
 }
 
@@ -489,7 +570,9 @@ main(void)
 	RUN(refuses_devices_and_fifo);
 	RUN(refuses_duplicates_and_clashes);
 	RUN(refuses_bad_names);
-	RUN(setuid_bit_is_cleaned);
+	RUN(refuses_setuid_setgid_sticky);
+	RUN(issue_hostile_list);
+	RUN(refuses_pax_path_differing_from_ustar_name);
 	RUN(refuses_gzip_bomb_at_budget);
 	RUN(refuses_too_many_entries);
 	RUN(refuses_zip_named_tar);

@@ -150,8 +150,8 @@ TEST(tlsa_dane_ee_sha256)
 
 TEST(tlsa_lengths_checked)
 {
-	uint8_t rd[3 + 65] = { 3, 1, 1 };
-	struct au_tlsa t;
+	static uint8_t rd[3 + AU_DNS_TLSA_DATA_MAX + 1] = { 3, 1, 1 };
+	static struct au_tlsa t;
 
 	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 31, &t), AU_EDNS_MALFORMED);
 	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 33, &t), AU_EDNS_MALFORMED);
@@ -160,9 +160,13 @@ TEST(tlsa_lengths_checked)
 	rd[2] = 2;
 	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 64, &t), 0);
 	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 32, &t), AU_EDNS_MALFORMED);
-	rd[2] = 0;	/* full data: only up to 64 bytes fit */
+	rd[2] = 0;	/* full data (3 0 0: a whole certificate) */
 	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 10, &t), 0);
-	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 65, &t), AU_EDNS_MALFORMED);
+	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + 600, &t), 0);
+	CHECK_EQ(t.len, 600);
+	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + AU_DNS_TLSA_DATA_MAX, &t), 0);
+	CHECK_EQ(au_dns_parse_tlsa(rd, 3 + AU_DNS_TLSA_DATA_MAX + 1, &t),
+	    AU_EDNS_MALFORMED);
 }
 
 static size_t
@@ -388,6 +392,147 @@ TEST(discover_refuses_bad_domain_before_any_query)
 	au_dns_free(d);
 }
 
+
+/* HTTPS 1 repo.example.org. alpn=h2,http/1.1 port=8443 ipv4hint=1.2.3.4 */
+static const uint8_t svcb_ok[] = {
+	0, 1,
+	4, 'r', 'e', 'p', 'o', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+	3, 'o', 'r', 'g', 0,
+	0, 1, 0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1',
+	0, 3, 0, 2, 0x20, 0xfb,
+	0, 4, 0, 4, 1, 2, 3, 4,
+};
+
+TEST(svcb_service_mode_parses)
+{
+	struct au_svcb s;
+
+	REQUIRE(au_dns_parse_svcb(svcb_ok, sizeof(svcb_ok), &s) == 0);
+	CHECK_EQ(s.priority, 1);
+	CHECK_STR(s.target, "repo.example.org");
+	CHECK(s.has_port);
+	CHECK_EQ(s.port, 8443);
+	CHECK(s.has_alpn);
+	CHECK(s.alpn_http11);
+	CHECK(!s.no_default_alpn);
+	CHECK(!s.mandatory_unknown);
+}
+
+TEST(svcb_truncated_every_length_refused)
+{
+	struct au_svcb s;
+
+	/* Cutting inside a parameter or the name is malformed; cutting
+	 * exactly between parameters leaves a valid shorter record. */
+	for (size_t n = 0; n < sizeof(svcb_ok); n++) {
+		int r = au_dns_parse_svcb(svcb_ok, n, &s);
+
+		if (n == 20 || n == 36 || n == 42)
+			CHECK_EQ(r, 0);
+		else
+			CHECK_EQ(r, AU_EDNS_MALFORMED);
+	}
+}
+
+TEST(svcb_param_rules)
+{
+	uint8_t rd[64];
+	struct au_svcb s;
+	size_t n;
+
+	/* keys out of order: port (3) before alpn (1) */
+	static const uint8_t order[] = { 0, 1, 0, 0, 3, 0, 2, 1, 187, 0, 1, 0, 2,
+		1, 'x' };
+	CHECK_EQ(au_dns_parse_svcb(order, sizeof(order), &s), AU_EDNS_MALFORMED);
+	/* duplicate key */
+	static const uint8_t dup[] = { 0, 1, 0, 0, 3, 0, 2, 1, 187, 0, 3, 0, 2,
+		1, 187 };
+	CHECK_EQ(au_dns_parse_svcb(dup, sizeof(dup), &s), AU_EDNS_MALFORMED);
+	/* port of 3 bytes; empty alpn string; no-default-alpn with a value */
+	static const uint8_t port3[] = { 0, 1, 0, 0, 3, 0, 3, 1, 187, 0 };
+	CHECK_EQ(au_dns_parse_svcb(port3, sizeof(port3), &s), AU_EDNS_MALFORMED);
+	static const uint8_t alpn0[] = { 0, 1, 0, 0, 1, 0, 1, 0 };
+	CHECK_EQ(au_dns_parse_svcb(alpn0, sizeof(alpn0), &s), AU_EDNS_MALFORMED);
+	static const uint8_t nd1[] = { 0, 1, 0, 0, 2, 0, 1, 0 };
+	CHECK_EQ(au_dns_parse_svcb(nd1, sizeof(nd1), &s), AU_EDNS_MALFORMED);
+	/* ipv6hint of 15 bytes */
+	memset(rd, 0, sizeof(rd));
+	rd[1] = 1;
+	rd[4] = 6;
+	rd[6] = 15;
+	CHECK_EQ(au_dns_parse_svcb(rd, 7 + 15, &s), AU_EDNS_MALFORMED);
+	rd[6] = 16;
+	CHECK_EQ(au_dns_parse_svcb(rd, 7 + 16, &s), 0);
+	/* mandatory=port without port: malformed; mandatory=ech (5) with
+	 * ech present: parses, but this client cannot honour it */
+	static const uint8_t mand[] = { 0, 1, 0, 0, 0, 0, 2, 0, 3 };
+	CHECK_EQ(au_dns_parse_svcb(mand, sizeof(mand), &s), AU_EDNS_MALFORMED);
+	static const uint8_t ech[] = { 0, 1, 0, 0, 0, 0, 2, 0, 5, 0, 5, 0, 1,
+		0xaa };
+	REQUIRE(au_dns_parse_svcb(ech, sizeof(ech), &s) == 0);
+	CHECK(s.mandatory_unknown);
+	/* mandatory listing key 0 itself */
+	static const uint8_t m0[] = { 0, 1, 0, 0, 0, 0, 2, 0, 0 };
+	CHECK_EQ(au_dns_parse_svcb(m0, sizeof(m0), &s), AU_EDNS_MALFORMED);
+	/* AliasMode: parameters ignored, target kept */
+	n = sizeof(svcb_ok);
+	memcpy(rd, svcb_ok, n);
+	rd[1] = 0;
+	REQUIRE(au_dns_parse_svcb(rd, n, &s) == 0);
+	CHECK_EQ(s.priority, 0);
+	CHECK_STR(s.target, "repo.example.org");
+	CHECK(!s.has_port);
+	/* compression pointer in the target */
+	static const uint8_t ptr[] = { 0, 1, 0xc0, 12 };
+	CHECK_EQ(au_dns_parse_svcb(ptr, sizeof(ptr), &s), AU_EDNS_MALFORMED);
+}
+
+static uint32_t
+seq_rnd(void *arg)
+{
+	const uint32_t **p = arg;
+
+	return *(*p)++;
+}
+
+static void
+mk(struct au_dns_target *t, const char *h, uint16_t prio, uint16_t w)
+{
+	memset(t, 0, sizeof(*t));
+	(void)snprintf(t->host, sizeof(t->host), "%s", h);
+	t->priority = prio;
+	t->weight = w;
+}
+
+TEST(srv_order_priority_then_weighted)
+{
+	struct au_dns_target t[5];
+	static const uint32_t r0[] = { 0, 0, 0, 0 };
+	static const uint32_t r1[] = { 100, 100, 100, 100 };
+	const uint32_t *p;
+
+	mk(&t[0], "c", 20, 0);
+	mk(&t[1], "a1", 10, 60);
+	mk(&t[2], "a0", 10, 0);
+	mk(&t[3], "a2", 10, 40);
+	mk(&t[4], "b", 5, 1);
+	p = r0;	/* random 0 picks the weight-0 record first */
+	au_dns_srv_order(t, 5, seq_rnd, &p);
+	CHECK_STR(t[0].host, "b");
+	CHECK_STR(t[1].host, "a0");
+	CHECK_STR(t[2].host, "a1");
+	CHECK_STR(t[3].host, "a2");
+	CHECK_STR(t[4].host, "c");
+	mk(&t[0], "a1", 10, 60);
+	mk(&t[1], "a0", 10, 0);
+	mk(&t[2], "a2", 10, 40);
+	p = r1;	/* 100 % 101 = 100: the running sum reaches it at a2 */
+	au_dns_srv_order(t, 3, seq_rnd, &p);
+	CHECK_STR(t[0].host, "a2");
+	CHECK_STR(t[1].host, "a1");
+	CHECK_STR(t[2].host, "a0");
+}
+
 int
 main(void)
 {
@@ -412,5 +557,9 @@ main(void)
 	RUN(rrsig_expiry_truncated_refused);
 	RUN(new_refuses_bad_resolver_and_anchor);
 	RUN(discover_refuses_bad_domain_before_any_query);
+	RUN(svcb_service_mode_parses);
+	RUN(svcb_truncated_every_length_refused);
+	RUN(svcb_param_rules);
+	RUN(srv_order_priority_then_weighted);
 	return harness_done();
 }

@@ -433,8 +433,8 @@ TEST(tlsa_usable)
 	t.mtype = 2;
 	t.len = 64;
 	CHECK(au_tls_tlsa_usable(&t));
-	t.usage = 2;		/* DANE-TA: not implemented */
-	CHECK(!au_tls_tlsa_usable(&t));
+	t.usage = 2;		/* DANE-TA (RFC 7671 section 5.2) */
+	CHECK(au_tls_tlsa_usable(&t));
 	t.usage = 1;
 	CHECK(!au_tls_tlsa_usable(&t));
 	t.usage = 3;
@@ -443,6 +443,67 @@ TEST(tlsa_usable)
 	t.selector = 0;
 	t.mtype = 3;
 	CHECK(!au_tls_tlsa_usable(&t));
+}
+
+/* ---- validators and Content-Range (resumed downloads) ---- */
+
+TEST(validators_kept)
+{
+	struct au_http_head h;
+	size_t used;
+
+	REQUIRE(head("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+	    "ETag: \"5f1-abc\"\r\nLast-Modified: Sun, 29 Nov 2026 10:00:00 GMT"
+	    "\r\n\r\n", &h, &used) == 0);
+	CHECK_STR(h.etag, "\"5f1-abc\"");
+	CHECK_STR(h.last_modified, "Sun, 29 Nov 2026 10:00:00 GMT");
+	CHECK_EQ(h.has_range, 0);
+	/* a weak ETag cannot be used in If-Range (RFC 9110 13.1.5) */
+	REQUIRE(head("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+	    "ETag: W/\"5f1\"\r\n\r\n", &h, &used) == 0);
+	CHECK_STR(h.etag, "");
+	REQUIRE(head("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+	    "ETag: unquoted\r\n\r\n", &h, &used) == 0);
+	CHECK_STR(h.etag, "");
+}
+
+TEST(content_range_parsed)
+{
+	struct au_http_head h;
+	size_t used;
+
+	REQUIRE(head("HTTP/1.1 206 Partial Content\r\nContent-Length: 100\r\n"
+	    "Content-Range: bytes 4900-4999/5000\r\n\r\n", &h, &used) == 0);
+	CHECK_EQ(h.status, 206);
+	CHECK_EQ(h.has_range, 1);
+	CHECK_EQ(h.range_first, 4900);
+	CHECK_EQ(h.range_last, 4999);
+	CHECK_EQ(h.range_total, 5000);
+	/* 64-bit offsets: past 4 GiB */
+	REQUIRE(head("HTTP/1.1 206 Partial Content\r\nContent-Length: 1\r\n"
+	    "Content-Range: bytes 5000000000-5000000000/5000000001\r\n\r\n",
+	    &h, &used) == 0);
+	CHECK(h.range_first == 5000000000ULL);
+	CHECK(h.range_total == 5000000001ULL);
+	/* a 416 names the length only (RFC 9110 14.4 unsatisfied-range) */
+	REQUIRE(head("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\n"
+	    "Content-Range: bytes */40000\r\n\r\n", &h, &used) == 0);
+	CHECK_EQ(h.has_range, 0);
+	CHECK_EQ(h.range_total, 40000);
+}
+
+TEST(content_range_refused)
+{
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes 5-4/10\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes 0-10/10\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes 0-1/*\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes */\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes */1x\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: items 0-1/10\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes 0-1/10 \r\n"
+	    "Content-Range: bytes 0-1/10\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes -1-2/10\r\n\r\n"));
+	CHECK(refused("HTTP/1.1 206 P\r\nContent-Range: bytes 0-99999999999999999999/1\r\n\r\n"));
 }
 
 /* ---- endpoint checks that need no network ---- */
@@ -470,8 +531,9 @@ TEST(open_refuses_bad_endpoints)
 	ep.naddrs = 0;
 	CHECK_EQ(au_http_open(&ep, &c, NULL), AU_EUSAGE);
 	ep.naddrs = 1;
-	ep.auth = AU_TLS_DANE;	/* no TLSA at all */
-	CHECK_EQ(au_http_open(&ep, &c, &diag), AU_EUSAGE);
+	ep.auth = AU_TLS_DANE;	/* no TLSA at all: refused as TLS (exit 11) */
+	CHECK_EQ(au_http_open(&ep, &c, &diag), AU_ETLS);
+	CHECK(strstr(diag.msg, "DANE required") != NULL);
 	ep.auth = AU_TLS_CA;	/* CA bundle missing */
 	ep.ca_file = "/nonexistent/ca.pem";
 	CHECK_EQ(au_http_open(&ep, &c, &diag), AU_ECONFIG);
@@ -499,6 +561,9 @@ main(void)
 	RUN(chunked_refused);
 	RUN(chunked_max_size_accepted_by_parser);
 	RUN(chunked_caps);
+	RUN(validators_kept);
+	RUN(content_range_parsed);
+	RUN(content_range_refused);
 	RUN(tlsa_usable);
 	RUN(open_refuses_bad_endpoints);
 	return harness_done();

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * tests/unit/test_key.c - TUF key parsing, keyids and Ed25519 verification
- * (keys/key.h), including every Wycheproof Ed25519 vector.
+ * tests/unit/test_key.c - TUF key parsing, keyids and verification
+ * (keys/key.h): Ed25519 (every Wycheproof vector, the 1024 SUPERCOP vectors
+ * of Debian's python3-cryptography-vectors), ECDSA P-256 and RSA-PSS
+ * (Wycheproof: no invalid test accepted), strict DER.
  * Vectors are read from $AU_SRCDIR/tests/vectors (AU_SRCDIR defaults to ".").
  */
 #include "keys/key.h"
@@ -12,6 +14,21 @@
 #include <jansson.h>
 
 #include "tests/unit/harness.h"
+
+#define SUPERCOP_INPUT "/usr/lib/python3/dist-packages/cryptography_vectors/" \
+	"asymmetric/Ed25519/sign.input"
+
+static const char P384_PEM[] = "-----BEGIN PUBLIC KEY-----\n"
+    "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE9QWPo/XRS/9jD3hsKu4tlLAXvyT8tdxO\n"
+    "ncziSrNK7eft0A2Q9CgDKO80BjLp1oKfoPySNB55nutoWCo9AWEQH35PkTHMbznG\n"
+    "w8kAuEfN+16/Hl7gDtqukMqZs+4uYCs6\n"
+    "-----END PUBLIC KEY-----\n";
+static const char RSA1024_PEM[] = "-----BEGIN PUBLIC KEY-----\n"
+    "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCl7/aPJ5fafcOMkP8hsDYOZnHE\n"
+    "ZjfpZrT1q6mr0srHMVQQtBatB+DihFZm9ZpVvagABolcG4b7p58hC35COVUZ8Jyh\n"
+    "MxnrBL/FmBDZJCUYA9FduPBVKXpzElmS8xC49q7WDa899XXsE7ITtw0YZTye0Vv+\n"
+    "KR/U/qV6kLNMNrqsMwIDAQAB\n"
+    "-----END PUBLIC KEY-----\n";
 
 #define RFC8032_T1_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 #define RFC8032_T1_SIG "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065" \
@@ -75,7 +92,7 @@ TEST(keyid_known_answer)
 
 TEST(unsupported_key_is_parsed_but_never_verifies)
 {
-	json_t *o = key_obj("rsa", "rsassa-pss-sha256",
+	json_t *o = key_obj("sphincs+", "sphincs-sha256",
 	    "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----");
 	json_t *o2 = key_obj("ed25519", "ed25519-future", RFC8032_T1_PK);
 	struct au_key *k = NULL, *k2 = NULL;
@@ -205,6 +222,258 @@ TEST(wycheproof_ed25519)
 	json_decref(root);
 }
 
+/* Load tests/vectors/wycheproof/FILE (NULL if missing). */
+static json_t *
+wycheproof_load(const char *file)
+{
+	const char *src = getenv("AU_SRCDIR");
+	char path[1024];
+	json_error_t jerr;
+
+	snprintf(path, sizeof(path), "%s/tests/vectors/wycheproof/%s",
+	    src ? src : ".", file);
+	return json_load_file(path, 0, &jerr);
+}
+
+struct wp_count {
+	size_t total, valid, valid_ok, invalid, invalid_refused;
+};
+
+/* Run one Wycheproof PEM-keyed file through keytype/scheme. */
+static void
+wycheproof_pem(const char *file, const char *keytype, const char *scheme,
+    struct wp_count *c)
+{
+	json_t *root = wycheproof_load(file), *g, *tc, *ko;
+	struct au_key *k;
+	size_t gi, ti, mlen, slen;
+	uint8_t *msg, *sig;
+	int ok, valid;
+
+	memset(c, 0, sizeof(*c));
+	if (root == NULL) {
+		fprintf(stderr, "  cannot load %s\n", file);
+		return;
+	}
+	json_array_foreach(json_object_get(root, "testGroups"), gi, g) {
+		ko = key_obj(keytype, scheme, json_string_value(
+		    json_object_get(g, "publicKeyPem")));
+		k = NULL;
+		CHECK_EQ(au_key_parse(ko, &k, NULL), AU_OK);
+		json_array_foreach(json_object_get(g, "tests"), ti, tc) {
+			valid = strcmp(json_string_value(json_object_get(tc,
+			    "result")), "valid") == 0;
+			mlen = slen = 0;
+			msg = unhex(json_string_value(json_object_get(tc, "msg")), &mlen);
+			sig = unhex(json_string_value(json_object_get(tc, "sig")), &slen);
+			ok = k != NULL && msg != NULL && sig != NULL &&
+			    au_key_verify(k, msg, mlen, sig, slen) == AU_OK;
+			c->total++;
+			c->valid += (size_t)valid;
+			c->valid_ok += (size_t)(valid && ok);
+			c->invalid += (size_t)!valid;
+			c->invalid_refused += (size_t)(!valid && !ok);
+			if (!valid && ok)
+				fprintf(stderr, "  %s tcId %lld: invalid accepted\n",
+				    file, (long long)json_integer_value(
+				    json_object_get(tc, "tcId")));
+			free(msg);
+			free(sig);
+		}
+		au_key_free(k);
+		json_decref(ko);
+	}
+	CHECK_EQ(c->total, json_integer_value(json_object_get(root, "numberOfTests")));
+	json_decref(root);
+	printf("# %s: %zu/%zu valid accepted, %zu/%zu invalid refused\n", file,
+	    c->valid_ok, c->valid, c->invalid_refused, c->invalid);
+}
+
+TEST(wycheproof_ecdsa_p256)
+{
+	struct wp_count c;
+
+	wycheproof_pem("ecdsa_secp256r1_sha256_test.json", "ecdsa",
+	    "ecdsa-sha2-nistp256", &c);
+	CHECK_EQ(c.total, 484);
+	CHECK_EQ(c.invalid_refused, c.invalid);	/* no invalid test accepted */
+	CHECK_EQ(c.invalid, 310);
+	CHECK_EQ(c.valid_ok, c.valid);
+}
+
+TEST(wycheproof_rsa_pss)
+{
+	struct wp_count c;
+
+	wycheproof_pem("rsa_pss_2048_sha256_mgf1_32_test.json", "rsa",
+	    "rsassa-pss-sha256", &c);
+	CHECK_EQ(c.total, 108);
+	CHECK_EQ(c.invalid_refused, c.invalid);	/* no invalid test accepted */
+	CHECK_EQ(c.invalid, 45);
+	CHECK_EQ(c.valid_ok, c.valid);
+}
+
+/* The DER rules mbedTLS alone does not enforce. */
+TEST(ecdsa_der_strict)
+{
+	/* r = 1, s = 1: minimal and valid DER */
+	static const uint8_t good[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+	static const uint8_t hi[] = { 0x30, 0x07, 0x02, 0x02, 0x00, 0x80, 0x02, 0x01, 0x01 };
+	static const uint8_t longlen[] = { 0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+	static const uint8_t intlong[] = { 0x30, 0x07, 0x02, 0x81, 0x01, 0x01, 0x02, 0x01, 0x01 };
+	static const uint8_t pad0[] = { 0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01 };
+	static const uint8_t neg[] = { 0x30, 0x06, 0x02, 0x01, 0x81, 0x02, 0x01, 0x01 };
+	static const uint8_t trail[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x00 };
+	static const uint8_t three[] = { 0x30, 0x09, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+	static const uint8_t empty_int[] = { 0x30, 0x06, 0x02, 0x00, 0x02, 0x02, 0x01, 0x01 };
+	static const uint8_t wrongtag[] = { 0x31, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+
+	CHECK_EQ(au_ecdsa_der_strict(good, sizeof(good)), 1);
+	CHECK_EQ(au_ecdsa_der_strict(hi, sizeof(hi)), 1);
+	CHECK_EQ(au_ecdsa_der_strict(longlen, sizeof(longlen)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(intlong, sizeof(intlong)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(pad0, sizeof(pad0)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(neg, sizeof(neg)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(trail, sizeof(trail)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(three, sizeof(three)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(empty_int, sizeof(empty_int)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(wrongtag, sizeof(wrongtag)), 0);
+	CHECK_EQ(au_ecdsa_der_strict(good, sizeof(good) - 1), 0);
+	CHECK_EQ(au_ecdsa_der_strict(NULL, 0), 0);
+}
+
+TEST(pem_keys_checked)
+{
+	json_t *root = wycheproof_load("ecdsa_secp256r1_sha256_test.json"), *ko;
+	const char *pem;
+	struct au_key *k = NULL, *k2 = NULL;
+	char *spaced;
+
+	REQUIRE(root != NULL);
+	pem = json_string_value(json_object_get(json_array_get(json_object_get(
+	    root, "testGroups"), 0), "publicKeyPem"));
+	REQUIRE(pem != NULL);
+	/* the same P-256 key under both keytype spellings; equal keys */
+	ko = key_obj("ecdsa", "ecdsa-sha2-nistp256", pem);
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_OK);
+	CHECK_EQ(au_key_type(k), AU_KEY_ECDSA_P256);
+	json_decref(ko);
+	ko = key_obj("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", pem);
+	CHECK_EQ(au_key_parse(ko, &k2, NULL), AU_OK);
+	CHECK(au_key_equal(k, k2));
+	json_decref(ko);
+	au_key_free(k2);
+	k2 = NULL;
+	/* another spelling of the same PEM (CRLF line ends) is the same key */
+	spaced = malloc(2 * strlen(pem) + 1);
+	REQUIRE(spaced != NULL);
+	{
+		size_t i, j = 0;
+
+		for (i = 0; pem[i] != '\0'; i++) {
+			if (pem[i] == '\n')
+				spaced[j++] = '\r';
+			spaced[j++] = pem[i];
+		}
+		spaced[j] = '\0';
+	}
+	ko = key_obj("ecdsa", "ecdsa-sha2-nistp256", spaced);
+	if (au_key_parse(ko, &k2, NULL) == AU_OK)
+		CHECK(au_key_equal(k, k2));
+	au_key_free(k2);
+	json_decref(ko);
+	free(spaced);
+	au_key_free(k);
+	/* wrong curve, too short RSA, RSA PEM under ecdsa, junk: malformed */
+	ko = key_obj("ecdsa", "ecdsa-sha2-nistp256", P384_PEM);
+	k = NULL;
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_EMETA_MALFORMED);
+	json_decref(ko);
+	ko = key_obj("rsa", "rsassa-pss-sha256", RSA1024_PEM);
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_EMETA_MALFORMED);
+	json_decref(ko);
+	ko = key_obj("ecdsa", "ecdsa-sha2-nistp256", RSA1024_PEM);
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_EMETA_MALFORMED);
+	json_decref(ko);
+	ko = key_obj("rsa", "rsassa-pss-sha256", "-----BEGIN PUBLIC KEY-----");
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_EMETA_MALFORMED);
+	json_decref(ko);
+	/* a known keytype with an unknown scheme: unsupported, never verifies */
+	ko = key_obj("rsa", "rsa-pkcs1v15-sha256", RSA1024_PEM);
+	CHECK_EQ(au_key_parse(ko, &k, NULL), AU_OK);
+	CHECK_EQ(au_key_type(k), AU_KEY_UNSUPPORTED);
+	au_key_free(k);
+	json_decref(ko);
+	json_decref(root);
+}
+
+/* Decode n bytes of hex at s into out; 0 or -1. */
+static int
+hexn(const char *s, size_t n, uint8_t *out)
+{
+	char tmp[2 * 1100 + 1];
+
+	if (2 * n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, 2 * n);
+	tmp[2 * n] = '\0';
+	return au_hex_decode(tmp, out, n) == AU_OK ? 0 : -1;
+}
+
+/*
+ * SUPERCOP's sign.input (RFC 8032 7.1 included), from Debian's
+ * python3-cryptography-vectors: "sk||pk:pk:msg:sig||msg:" per line.  Every
+ * vector must verify, and none with one bit of the signature flipped.
+ */
+TEST(supercop_ed25519_1024)
+{
+	FILE *f = fopen(SUPERCOP_INPUT, "r");
+	static char line[8192];
+	uint8_t pk[32], sig[64], *msg = malloc(1100);
+	char pkhex[65], *f2, *f3, *f4;
+	struct au_key *k;
+	json_t *ko;
+	size_t n = 0, good = 0, flipped_refused = 0, mlen;
+
+	if (f == NULL) {
+		printf("# SKIP supercop_ed25519_1024: %s missing "
+		    "(install python3-cryptography-vectors)\n", SUPERCOP_INPUT);
+		free(msg);
+		return;
+	}
+	REQUIRE(msg != NULL);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		f2 = strchr(line, ':');
+		f3 = f2 ? strchr(f2 + 1, ':') : NULL;
+		f4 = f3 ? strchr(f3 + 1, ':') : NULL;
+		if (f4 == NULL)
+			continue;
+		n++;
+		mlen = (size_t)(f4 - f3 - 1) / 2;
+		if (f3 - f2 - 1 != 64 || hexn(f2 + 1, 32, pk) != 0 ||
+		    hexn(f3 + 1, mlen, msg) != 0 || hexn(f4 + 1, 64, sig) != 0)
+			continue;
+		memcpy(pkhex, f2 + 1, 64);
+		pkhex[64] = '\0';
+		ko = key_obj("ed25519", "ed25519", pkhex);
+		k = NULL;
+		if (au_key_parse(ko, &k, NULL) == AU_OK) {
+			good += au_key_verify(k, msg, mlen, sig, 64) == AU_OK;
+			sig[n % 64] ^= (uint8_t)(1u << (n % 8));
+			flipped_refused += au_key_verify(k, msg, mlen, sig, 64) != AU_OK;
+		}
+		au_key_free(k);
+		json_decref(ko);
+	}
+	fclose(f);
+	free(msg);
+	printf("# supercop: %zu vectors, %zu verified, %zu flipped refused\n",
+	    n, good, flipped_refused);
+	CHECK_EQ(n, 1024);
+	CHECK_EQ(good, 1024);
+	CHECK_EQ(flipped_refused, 1024);
+}
+
 int
 main(void)
 {
@@ -214,5 +483,10 @@ main(void)
 	RUN(malformed_keys_refused);
 	RUN(key_equal_compares_public_bytes);
 	RUN(wycheproof_ed25519);
+	RUN(wycheproof_ecdsa_p256);
+	RUN(wycheproof_rsa_pss);
+	RUN(ecdsa_der_strict);
+	RUN(pem_keys_checked);
+	RUN(supercop_ed25519_1024);
 	return harness_done();
 }

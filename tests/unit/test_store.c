@@ -518,6 +518,67 @@ TEST(health_run)
 	cleanup();
 }
 
+/* Resumable stages: bytes and validator survive a suspend; the whole file
+ * is hashed at the end; a partial without a validator starts over. */
+TEST(resume_keeps_bytes_and_hashes_all)
+{
+	static uint8_t data[300000];
+	struct au_stage_expect ex;
+	struct au_stage *st = NULL;
+	struct au_store *s = NULL;
+	struct au_diag d = { "", 0 };
+	char hex[65], want[65], path[512];
+	struct stat sb;
+
+	fresh();
+	randombytes_buf(data, sizeof(data));
+	expect_for(data, sizeof(data), &ex);
+	hex_of(data, sizeof(data), want);
+	REQUIRE(au_store_open(root, &s, &d) == 0);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_offset(st), 0);
+	CHECK_STR(au_stage_validator(st), "");
+	REQUIRE(au_stage_restart(st, "\"etag-1\"", &d) == 0);
+	REQUIRE(au_stage_write(st, data, 100000, &d) == 0);
+	au_stage_suspend(st);
+	st = NULL;
+	/* a new run (au_store_open empties tmp/, not partial/) */
+	au_store_free(s);
+	REQUIRE(au_store_open(root, &s, &d) == 0);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_offset(st), 100000);
+	CHECK_STR(au_stage_validator(st), "\"etag-1\"");
+	REQUIRE(au_stage_write(st, data + 100000, sizeof(data) - 100000, &d) == 0);
+	CHECK_EQ(au_stage_commit(st, "m/w.bin", hex, &d), 0);
+	CHECK_STR(hex, want);
+	snprintf(path, sizeof(path), "%s/partial/%s.part", root, want);
+	CHECK(stat(path, &sb) != 0);
+	snprintf(path, sizeof(path), "%s/partial/%s.val", root, want);
+	CHECK(stat(path, &sb) != 0);
+	/* a corrupted prefix is caught by the hash over the whole file */
+	snprintf(path, sizeof(path), "%s/store/%s", root, want);
+	REQUIRE(au_remove_tree(path, NULL) == 0);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	REQUIRE(au_stage_restart(st, "\"etag-2\"", &d) == 0);
+	data[10] ^= 1;
+	REQUIRE(au_stage_write(st, data, 1000, &d) == 0);
+	data[10] ^= 1;
+	au_stage_suspend(st);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_offset(st), 1000);
+	REQUIRE(au_stage_write(st, data + 1000, sizeof(data) - 1000, &d) == 0);
+	CHECK_EQ(au_stage_commit(st, "m/w.bin", hex, &d), AU_EART_HASH);
+	/* no validator kept: the bytes are not trusted to continue */
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	REQUIRE(au_stage_write(st, data, 1000, &d) == 0);
+	au_stage_suspend(st);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK_EQ(au_stage_offset(st), 0);
+	au_stage_abort(st);
+	au_store_free(s);
+	cleanup();
+}
+
 int
 main(void)
 {
@@ -533,5 +594,6 @@ main(void)
 	RUN(gc_keeps_current_and_previous);
 	RUN(bundle_artifact_installs_and_hostile_leaves_store_alone);
 	RUN(health_run);
+	RUN(resume_keeps_bytes_and_hashes_all);
 	return harness_done();
 }

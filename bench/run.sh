@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# bench/run.sh - `make bench` (issue 7): aiupdate measured side by side with
+# the physical limit and the usual alternatives, in one run, on real local
+# NSD + nginx (tests/testbed).  Prints ratios (the machine is shared and
+# noisy: no absolute figure is a result) and the command lines to
+# reproduce each figure.  Not part of `make check`.
+#
+# Environment: AU_BUILD (default build), BENCH_MIB (the big model, 1024),
+# BENCH_SMALL_MIB (16), BENCH_RUNS (3; medians are reported),
+# BENCH_SHARDS (20), BENCH_SHARD_MIB (8), BENCH_DIR (scratch parent,
+# default /var/tmp: disk-backed, like a device's state directory),
+# AU_KEEP=1 keeps the scratch directory.
+# Needs: /usr/bin/time (Debian time), strace, curl, sha256sum; optional rauc
+# and swupdate (bench/setup.sh installs them) for the footprint comparison.
+set -u
+cd "$(dirname "$0")/.."
+. tests/integration/lib.sh
+. tests/testbed/dns.sh
+. tests/testbed/https.sh
+B=${AU_BUILD:-build}
+MIB=${BENCH_MIB:-1024}
+SMALL_MIB=${BENCH_SMALL_MIB:-16}
+RUNS=${BENCH_RUNS:-3}
+SHARDS=${BENCH_SHARDS:-20}
+SHARD_MIB=${BENCH_SHARD_MIB:-8}
+TIME=/usr/bin/time
+
+W=$(mktemp -d "${BENCH_DIR:-/var/tmp}/aiu-bench.XXXXXX")
+cleanup() {
+	httpsbed_stop "$W/https" 2>/dev/null
+	dnsbed_stop "$W/dns" 2>/dev/null
+	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+die() { echo "bench: $*" >&2; exit 1; }
+# Private copies: a rebuild of $B during the run must not change what is measured.
+mkdir -p "$W/bin" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/tlsget" "$B/bench/metascale" "$W/bin/" ||
+	die "build first: make all $B/bench/tlsget $B/bench/metascale"
+SRC_B=$B
+B=$W/bin
+for t in "$TIME" strace curl sha256sum python3; do
+	command -v "$t" >/dev/null || die "$t missing (sh bench/setup.sh)"
+done
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0) ? "%.2f" : "-", a/b}'; }
+mbs() { awk -v mib="$1" -v s="$2" 'BEGIN {printf "%.0f", mib*1048576/1e6/s}'; }
+# timed OUTFILE CMD... : wall user sys maxrss_kib appended to OUTFILE
+timed() {
+	_o=$1; shift
+	"$TIME" -f '%e %U %S %M' -o "$_o.t" "$@" >"$_o.out" 2>&1 ||
+		{ echo "bench: failed: $*" >&2; sed 's/^/  | /' "$_o.out" | tail -n 20 >&2; return 1; }
+	cat "$_o.t" >> "$_o"
+}
+col() { awk -v c="$2" '{print $c}' "$1" | median; }	# median of column c
+cpu() { awk '{print $2 + $3}' "$1" | median; }
+
+# ---- the repository ----
+echo "bench: setting up in $W (models of $MIB and $SMALL_MIB MiB, $SHARDS shards of $SHARD_MIB MiB)"
+R=$W/repo
+$B/aiupdate-repo init "$R" >/dev/null || die "aiupdate-repo init"
+head -c "${MIB}M" /dev/urandom > "$W/big.bin"
+head -c "${SMALL_MIB}M" /dev/urandom > "$W/small.bin"
+$B/aiupdate-repo add "$R" "$W/big.bin" --name models/big.bin >/dev/null &&
+$B/aiupdate-repo add "$R" "$W/small.bin" --name models/small.bin >/dev/null || die "add"
+shard_names=""
+for i in $(seq 0 $((SHARDS - 1)) | xargs printf "%02d\n"); do
+	head -c "${SHARD_MIB}M" /dev/urandom > "$W/shard-$i.bin"
+	$B/aiupdate-repo add "$R" "$W/shard-$i.bin" --name "models/llm/shard-$i.bin" >/dev/null || die "add shard"
+	shard_names="$shard_names models/llm/shard-$i.bin"
+done
+$B/aiupdate-repo publish "$R" >/dev/null || die "publish"
+rm -f "$W"/shard-*.bin "$W/small.bin"
+
+DNS_PORT=$(it_free_port 15950 15969)
+HTTPS_PORT=$(it_free_port 15970 15999)
+HOST=repo.bench.aiutest
+dnsbed_zone "$W/dns" bench "$HTTPS_PORT" good /
+dnsbed_start "$W/dns" "$DNS_PORT" || die "NSD did not start"
+httpsbed_ca "$W/https" && httpsbed_cert "$W/https" "$HOST" &&
+	httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" "$HOST" || die "nginx did not start"
+CA=$W/https/ca.pem
+URL=https://$HOST:$HTTPS_PORT
+mkconf() {	# NAME STATE_DIR TARGETS... (4 a line: libinih's lines end at 200 bytes)
+	_n=$1 _s=$2; shift 2
+	cat > "$W/$_n.conf" <<CONF
+[discovery]
+domain = $(dnsbed_domain bench)
+trust_anchor = $W/dns/trust-anchor.ds
+resolver = $(cat "$W/dns/resolver")
+[tls]
+ca_file = $CA
+[repository]
+trusted_root = $R/public/metadata/1.root.json
+$(printf '%s\n' "$@" | xargs -n 4 echo targets =)
+[install]
+state_dir = $_s
+CONF
+}
+mkconf big "$W/dev-big" models/big.bin
+mkconf small "$W/dev-small" models/small.bin
+# shellcheck disable=SC2086
+mkconf shards "$W/dev-shards" $shard_names
+AIU=$B/aiupdate
+TLSGET=$B/tlsget
+CURL="curl -sS --cacert $CA --resolve $HOST:$HTTPS_PORT:127.0.0.1"
+
+# ---- 1 + 2: install throughput and peak memory ----
+echo "bench: 1+2 install throughput and memory, $RUNS runs each, interleaved"
+for r in $(seq "$RUNS"); do
+	rm -rf "$W/dev-big" "$W/dev-small" "$W/curl.bin"; sync
+	timed "$W/apply-big" $AIU -c "$W/big.conf" --apply || die "apply big"
+	cmp -s "$W/big.bin" "$W/dev-big/targets/models/big.bin/current/big.bin" || die "big model not installed"
+	timed "$W/tlsget-big" $TLSGET "$CA" "$HOST" 127.0.0.1 "$HTTPS_PORT" /targets/models/big.bin || die "tlsget"
+	rm -f "$W/curl.bin"; sync
+	timed "$W/curl-big" sh -c "$CURL -o $W/curl.bin $URL/targets/models/big.bin && sha256sum $W/curl.bin >/dev/null && sync" || die "curl"
+	timed "$W/apply-small" $AIU -c "$W/small.conf" --apply || die "apply small"
+done
+suite=$(sed -n 's/.*suite=//p' "$W/tlsget-big.out")
+a_w=$(col "$W/apply-big" 1); t_w=$(col "$W/tlsget-big" 1); c_w=$(col "$W/curl-big" 1)
+a_rss=$(col "$W/apply-big" 4); s_rss=$(col "$W/apply-small" 4)
+
+# ---- 3: --check when nothing changed ----
+echo "bench: 3 --check cost (nothing changed), $((RUNS * 5)) runs each"
+for r in $(seq $((RUNS * 5))); do
+	timed "$W/check" $AIU -c "$W/small.conf" --check || die "check"
+	timed "$W/tlsget-ts" $TLSGET "$CA" "$HOST" 127.0.0.1 "$HTTPS_PORT" /metadata/timestamp.json || die "tlsget ts"
+done
+k_w=$(col "$W/check" 1); k_c=$(cpu "$W/check"); g_w=$(col "$W/tlsget-ts" 1); g_c=$(cpu "$W/tlsget-ts")
+n0=$(wc -l < "$W/https/access.log")
+strace -f -qq -yy -o "$W/check.strace" -e trace=read,write,readv,writev,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg \
+	$AIU -c "$W/small.conf" --check >/dev/null 2>&1
+check_reqs=$(tail -n +$((n0 + 1)) "$W/https/access.log" | awk '{print $5}' | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}')
+# bytes through sockets: results of I/O calls on TCP/UDP descriptors
+sock_bytes() {	# FILE PROTO-REGEX
+	grep -E "^[0-9]+ +[a-z]+\([0-9]+<($2)" "$1" | sed -n 's/.*) *= *\([0-9][0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}'
+}
+k_tcp=$(sock_bytes "$W/check.strace" 'TCP|TCPv6')
+k_udp=$(sock_bytes "$W/check.strace" 'UDP|UDPv6')
+g_bytes=$(sed -n 's/.*wire_in=\([0-9]*\) wire_out=\([0-9]*\).*/\1 \2/p' "$W/tlsget-ts.out" | awk '{print $1+$2}')
+
+# ---- 4: metadata scale ----
+echo "bench: 4 metadata scale"
+ms_line() {	# NTARGETS NDELEG [all]
+	rm -rf "$W/meta"
+	_name=$(AU_BUILD=$B python3 bench/gen_meta.py "$R" "$W/meta" "$1" "$2") || return 1
+	_roles=""
+	[ "${3:-}" = all ] && _roles=$(seq 0 $(($2 - 1)) | sed 's/^/deleg-/')
+	# shellcheck disable=SC2086
+	$B/metascale "$W/meta" "$_name" $_roles
+}
+declare -A MS
+for spec in "1000 0" "10000 0" "1000 100 all" "10000 100 all" "10000 100"; do
+	MS[$spec]=$(ms_line $spec | sed 's/metascale: //') || MS[$spec]="failed"
+done
+t10k_bytes=$(rm -rf "$W/meta"; AU_BUILD=$B python3 bench/gen_meta.py "$R" "$W/meta" 10000 0 >/dev/null && stat -c %s "$W/meta/targets.json")
+
+# ---- 5: footprint ----
+echo "bench: 5 footprint"
+closure() {	# BINARY: bytes of every shared library it loads (ldd, resolved)
+	ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' |
+		xargs -r readlink -f | sort -u | xargs -r stat -L -c %s | awk '{s+=$1; n++} END {printf "%d %d", s, n}'
+}
+strip -o "$W/aiupdate.stripped" "$AIU"
+a_size=$(stat -c %s "$W/aiupdate.stripped")
+read -r a_cl a_n <<< "$(closure "$AIU")"
+foot_other=""
+for p in rauc swupdate; do
+	pb=$(command -v "$p" || true)
+	if [ -n "$pb" ]; then
+		read -r o_cl o_n <<< "$(closure "$pb")"
+		foot_other="$foot_other$(printf '| %-10s | %9s | %12s | %4s |' "$p" "$(stat -L -c %s "$pb")" "$o_cl" "$o_n")
+"
+	else
+		foot_other="$foot_other| $p | not installed (sh bench/setup.sh) | | |
+"
+	fi
+done
+# What each direct dependency brings along (bytes only it needs).
+lib_exclusive() {	# SONAME-PATTERN
+	_all=$(ldd "$AIU" | awk '/=> \// {print $3}' | xargs readlink -f | sort -u)
+	_lib=$(ldd "$AIU" | awk -v p="$1" '$1 ~ p && /=> \// {print $3}')
+	_its=$( { readlink -f "$_lib"; ldd "$_lib" | awk '/=> \// {print $3}' | xargs readlink -f; } | sort -u)
+	_others=$(for l in $(ldd "$AIU" | awk '/=> \// {print $1 " " $3}' | awk -v p="$1" '$1 !~ p {print $2}'); do
+		case "$(ldd "$AIU" | awk -v l="$l" '$3 == l {print $1}')" in
+		libunbound*|libmbed*|libsodium*|libarchive*|libjansson*|libinih*|libc.so*) readlink -f "$l"
+			ldd "$l" | awk '/=> \// {print $3}' | xargs -r readlink -f ;;
+		esac; done | sort -u)
+	comm -23 <(echo "$_its") <(echo "$_others") | xargs -r stat -c '%s %n' |
+		awk '{s+=$1; sub(".*/", "", $2); sub("\\.so.*", "", $2); names=names " " $2} END {printf "%d bytes:%s", s, names}'
+}
+arc_only=$(lib_exclusive '^libarchive')
+ub_only=$(lib_exclusive '^libunbound')
+
+# ---- 6: 20 shards, one changed ----
+echo "bench: 6 unchanged content ($SHARDS shards, one changed)"
+$AIU -c "$W/shards.conf" --apply >/dev/null 2>&1 || die "shards apply"
+head -c "${SHARD_MIB}M" /dev/urandom > "$W/shard-new.bin"
+CH=$(printf %02d $((SHARDS / 2)))
+$B/aiupdate-repo add "$R" "$W/shard-new.bin" --name "models/llm/shard-$CH.bin" >/dev/null &&
+	$B/aiupdate-repo publish "$R" >/dev/null || die "republish"
+n0=$(wc -l < "$W/https/access.log")
+$AIU -c "$W/shards.conf" --apply >/dev/null 2>&1 || die "shards update"
+cmp -s "$W/shard-new.bin" "$W/dev-shards/targets/models/llm/shard-$CH.bin/current/shard-$CH.bin" || die "shard not updated"
+body_bytes() {	# sum of the file sizes of the 200 answers in the log lines on stdin
+	awk '$3 == 200 {print $5}' | while read -r p; do stat -c %s "$R/public${p%%\?*}"; done | awk '{s+=$1} END {print s+0}'
+}
+sh_bytes=$(tail -n +$((n0 + 1)) "$W/https/access.log" | body_bytes)
+sh_art=$(tail -n +$((n0 + 1)) "$W/https/access.log" | grep ' /targets/' | body_bytes)
+sh_reqs=$(tail -n +$((n0 + 1)) "$W/https/access.log" | awk '{print $5}' | tr '\n' ' ')
+shard_bytes=$((SHARD_MIB * 1048576))
+
+# ---- the report ----
+cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+cat <<REPORT
+
+== aiupdate bench, $(date -u +%Y-%m-%dT%H:%MZ) ==
+machine: $(nproc) cores, $cpu_model; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(. /etc/os-release; echo "$PRETTY_NAME"); scratch on $(df -P "$W" | awk 'NR==2 {print $1}') ($(stat -f -c %T "$W"))
+medians of $RUNS runs (item 3: $((RUNS * 5))); TLS cipher suite negotiated: $suite
+
+| # | figure | aiupdate | reference | ratio | goal |
+|---|---|---|---|---|---|
+| 1a | install ${MIB} MiB, wall s (MB/s) vs bare mbedTLS GET to /dev/null | $a_w ($(mbs "$MIB" "$a_w")) | $t_w ($(mbs "$MIB" "$t_w")) | $(ratio "$a_w" "$t_w") | <= 1.15 |
+| 1b | install ${MIB} MiB, wall s vs curl -o + sha256sum + sync | $a_w | $c_w ($(mbs "$MIB" "$c_w")) | $(ratio "$a_w" "$c_w") | <= 0.80 |
+| 2 | peak RSS KiB, ${MIB} MiB apply vs ${SMALL_MIB} MiB apply | $a_rss | $s_rss | diff $((a_rss - s_rss)) KiB | <= 6144 KiB, diff <= 1024 |
+| 3a | --check nothing changed, wall s vs tlsget timestamp.json | $k_w | $g_w | $(ratio "$k_w" "$g_w") | <= 1.5 |
+| 3b | --check nothing changed, CPU s (user+sys) | $k_c | $g_c | $(ratio "$k_c" "$g_c") | <= 1.5 |
+| 3c | --check bytes through sockets: TCP / UDP (DNS) | $k_tcp / $k_udp | $g_bytes (TCP) | $(ratio "$k_tcp" "$g_bytes") | - |
+| 4 | targets role, verify ms / lookup us / RSS KiB | see below | | | linear |
+| 5 | stripped size of aiupdate, bytes | $a_size | 256000 | $(ratio "$a_size" 256000) | < 250 KiB |
+| 6 | ${SHARDS}-shard model, one shard changed: artifact bytes fetched | $sh_art | one shard $shard_bytes | $(ratio "$sh_art" "$shard_bytes") | ~1 |
+
+3: requests of one --check: $check_reqs
+6: all bytes fetched incl. metadata $sh_bytes; requests: $sh_reqs
+
+4 metadata scale (bench/metascale: verify = read + verify root, timestamp, snapshot, targets [+ every delegated role]; lookup of the last target):
+  1k targets, top-level:               ${MS[1000 0]}
+  10k targets, top-level:              ${MS[10000 0]}   (targets.json $t10k_bytes bytes)
+  1k targets in 100 delegations, all:  ${MS[1000 100 all]}
+  10k targets in 100 delegations, all: ${MS[10000 100 all]}
+  10k in 100 delegations, lazy (only the covering role loaded, as the client does): ${MS[10000 100]}
+
+5 footprint (shared-library closure = every library ldd resolves, bytes of the files):
+| binary | size B | closure B | libs |
+|---|---|---|---|
+$(printf '| %-10s | %9s | %12s | %4s |' "aiupdate" "$a_size (stripped; $(stat -c %s "$AIU") unstripped)" "$a_cl" "$a_n")
+${foot_other}  only libarchive needs: $arc_only
+  only libunbound needs: $ub_only
+
+Reproduce (servers as set up above; $W with AU_KEEP=1):
+  1  /usr/bin/time -v $SRC_B/aiupdate -c big.conf --apply            (fresh state_dir each run)
+     $TLSGET CA $HOST 127.0.0.1 PORT /targets/models/big.bin
+     sh -c 'curl --cacert CA --resolve $HOST:PORT:127.0.0.1 -o F $URL/targets/models/big.bin && sha256sum F && sync'
+  2  /usr/bin/time -f %M $AIU -c big.conf --apply ; the same with small.conf
+  3  /usr/bin/time -f '%e %U %S' $AIU -c small.conf --check ; $TLSGET CA $HOST 127.0.0.1 PORT /metadata/timestamp.json
+     strace -f -yy -e trace=read,write,sendto,recvfrom,... $AIU -c small.conf --check   (bytes on TCP/UDP descriptors)
+  4  python3 bench/gen_meta.py REPO DIR 10000 100 ; $SRC_B/bench/metascale DIR NAME [deleg-0 ... deleg-99]
+  5  strip -o S $AIU; ldd $AIU | ... | xargs stat -c %s
+  6  apply shards.conf; aiupdate-repo add REPO NEW --name models/llm/shard-NN.bin; publish; apply; sum the 200 answers of nginx's access.log
+REPORT

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * client/budget.h - the extraction budget of a bundle, from the target's
+ * signed "custom" metadata (TUF 1.0 section 4.5, targets "custom"):
+ *
+ *   "bundle_max_bytes":   integer >= 1, file content bytes once extracted
+ *                         (also the bundle's declared size for the free-space
+ *                         check before the download)
+ *   "bundle_max_entries": integer >= 1, files + directories
+ *
+ * Set them with `aiupdate-repo add ... --custom '{"bundle_max_bytes":N}'`.
+ * Absent members fall back to the caps given (the config's, else
+ * AU_BUNDLE_MAX_BYTES / AU_BUNDLE_MAX_ENTRIES); a signed value larger than
+ * the cap is lowered to the cap.
+ */
+#ifndef AU_BUDGET_H
+#define AU_BUDGET_H
+
+#include <stdint.h>
+
+#include "port/err.h"
+
+#define AU_BUDGET_CUSTOM_MAX 65536	/* bytes of custom JSON looked at */
+
+/*
+ * Parse custom_json (canonical JSON of "custom", may be NULL) and write the
+ * budget into *max_bytes and *max_entries, starting from the caps given in
+ * them.  Errors: AU_EMETA_MALFORMED (a member that is not an integer >= 1,
+ * custom_json not an object or over AU_BUDGET_CUSTOM_MAX).
+ */
+AU_NODISCARD int au_budget_from_custom(const char *custom_json,
+    uint64_t *max_bytes, uint64_t *max_entries, struct au_diag *diag);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * client/preflight.h - clear diagnoses of the common deployment mistakes,
+ * before the generic error would be reported: a trusted_root that is
+ * missing or is not a root role, a state_dir that cannot be created or
+ * written.  Each returns 0 when it finds nothing wrong.
+ */
+#ifndef AU_PREFLIGHT_H
+#define AU_PREFLIGHT_H
+
+#include "port/err.h"
+
+#define AU_PREFLIGHT_PATH_MAX 4096
+
+/*
+ * The baked-in trusted root at path, when it is going to be used (metadir
+ * has no root.json yet): it must exist, be a regular file, and be TUF
+ * metadata of _type "root".  Errors: AU_ETRUSTROOT, with diag e.g.
+ * "[repository] trusted_root /etc/aiupdate/root.json does not exist: ...".
+ * Anything else wrong with it is left to the TUF layer's checks.
+ */
+AU_NODISCARD int au_preflight_trusted_root(const char *path,
+    const char *metadir, struct au_diag *diag);
+
+/*
+ * Explain why the state directory dir could not be set up (call it after
+ * creating it or taking its lock failed; diag holds that failure).  Always
+ * returns AU_ECONFIG, with diag "[install] state_dir DIR cannot be used:
+ * REASON", REASON one of "PATH is not a directory", "DIR is not writable
+ * (...)" or the original failure.
+ */
+int au_preflight_state_dir(const char *dir, struct au_diag *diag);
+
+#endif

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * manifest/tuf_deleg.c - targets roles and their delegations (TUF 1.0
+ * section 4.5, "delegations"; matching as python-tuf's DelegatedRole):
+ * parsing a verified targets document, path patterns, path hash prefixes.
+ */
+#include "manifest/tuf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "port/ban.h"
+
+static int
+is_top_level(const char *name)
+{
+	int i;
+
+	for (i = 0; i < R_COUNT; i++)
+		if (strcmp(name, tuf_role_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* An array of at most AU_TUF_MAX_PATHS strings (each < AU_TARGET_NAME_MAX). */
+static int
+string_array_ok(const json_t *a)
+{
+	const json_t *v;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > AU_TUF_MAX_PATHS)
+		return 0;
+	json_array_foreach((json_t *)a, i, v)
+		if (!json_is_string(v) || json_string_length(v) > AU_TARGET_NAME_MAX ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			return 0;
+	return 1;
+}
+
+static int
+parse_one(const json_t *o, struct tuf_delegation *dl, struct au_diag *diag)
+{
+	const json_t *name = json_object_get(o, "name");
+	const json_t *term = json_object_get(o, "terminating");
+
+	if (!json_is_string(name) || json_string_length(name) == 0 ||
+	    json_string_length(name) > AU_TUF_ROLE_NAME_MAX ||
+	    strlen(json_string_value(name)) != json_string_length(name) ||
+	    is_top_level(json_string_value(name)))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "delegations: a role name is missing, empty, over %d bytes, "
+		    "or a top-level role name", AU_TUF_ROLE_NAME_MAX);
+	dl->name = json_string_value(name);
+	if (!json_is_boolean(term))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "delegations: role \"%.128s\": terminating is not true or false",
+		    dl->name);
+	dl->terminating = json_is_true(term);
+	dl->paths = json_object_get(o, "paths");
+	dl->prefixes = json_object_get(o, "path_hash_prefixes");
+	if ((dl->paths == NULL) == (dl->prefixes == NULL) ||
+	    (dl->paths != NULL && !string_array_ok(dl->paths)) ||
+	    (dl->prefixes != NULL && !string_array_ok(dl->prefixes)))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "delegations: role \"%.128s\" needs exactly one of paths and "
+		    "path_hash_prefixes, an array of at most %d strings",
+		    dl->name, AU_TUF_MAX_PATHS);
+	return tuf_role_keys_parse(o, &dl->rk, "delegations", dl->name, diag);
+}
+
+static int
+parse_delegations(struct tuf_targets *tg, struct au_diag *diag)
+{
+	const json_t *dg = json_object_get(tg->d.signed_, "delegations");
+	const json_t *roles = json_object_get(dg, "roles");
+	size_t i, j, n;
+	int rc;
+
+	if (dg == NULL)
+		return AU_OK;
+	if (!json_is_object(dg))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "targets \"%.128s\": delegations is not an object", tg->name);
+	rc = tuf_keyring_parse(json_object_get(dg, "keys"), &tg->kr,
+	    "delegations", diag);
+	if (rc != AU_OK)
+		return rc;
+	/* TAP 15 succinct_roles: not supported; no role is delegated then. */
+	if (roles == NULL && json_object_get(dg, "succinct_roles") != NULL)
+		return AU_OK;
+	n = json_array_size(roles);
+	if (!json_is_array(roles) || n > AU_TUF_MAX_DELEGATIONS)
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "delegations: roles is not an array of at most %d",
+		    AU_TUF_MAX_DELEGATIONS);
+	if ((tg->deleg = calloc(n ? n : 1, sizeof(*tg->deleg))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		tg->ndeleg++;
+		rc = parse_one(json_array_get(roles, i), &tg->deleg[i], diag);
+		if (rc != AU_OK)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(tg->deleg[j].name, tg->deleg[i].name) == 0)
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "delegations: role \"%.128s\" listed twice",
+				    tg->deleg[i].name);
+	}
+	return AU_OK;
+}
+
+int
+tuf_targets_new(struct tuf_doc *d, const char *name, struct tuf_targets **out,
+    struct au_diag *diag)
+{
+	struct tuf_targets *tg = calloc(1, sizeof(*tg));
+	int rc;
+
+	if (tg == NULL || (tg->name = strdup(name)) == NULL) {
+		free(tg);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	tg->d = *d;	/* takes ownership */
+	memset(d, 0, sizeof(*d));
+	rc = parse_delegations(tg, diag);
+	if (rc != AU_OK) {
+		*d = tg->d;	/* give it back to the caller */
+		memset(&tg->d, 0, sizeof(tg->d));
+		tuf_targets_free(tg);
+		return rc;
+	}
+	*out = tg;
+	return AU_OK;
+}
+
+void
+tuf_targets_free(struct tuf_targets *tg)
+{
+	size_t i;
+
+	if (tg == NULL)
+		return;
+	for (i = 0; i < tg->ndeleg; i++)
+		free(tg->deleg[i].rk.keyids);
+	free(tg->deleg);
+	tuf_keyring_free(&tg->kr);
+	tuf_doc_clear(&tg->d);
+	free(tg->name);
+	free(tg);
+}
+
+const struct tuf_delegation *
+tuf_targets_delegation(const struct tuf_targets *tg, const char *child)
+{
+	size_t i;
+
+	for (i = 0; i < tg->ndeleg; i++)
+		if (strcmp(tg->deleg[i].name, child) == 0)
+			return &tg->deleg[i];
+	return NULL;
+}
+
+/* [set] at p (p points after '['): 1 match, 0 no match, -1 not a set. */
+static int
+set_match(const char **pp, const char *pend, char c)
+{
+	const char *p = *pp;
+	int neg = 0, hit = 0;
+
+	if (p < pend && *p == '!') {
+		neg = 1;
+		p++;
+	}
+	if (p < pend && *p == ']') {	/* a leading ']' is a member */
+		hit |= c == ']';
+		p++;
+	}
+	for (; p < pend && *p != ']'; p++) {
+		if (p + 2 < pend && p[1] == '-' && p[2] != ']') {
+			hit |= (unsigned char)c >= (unsigned char)p[0] &&
+			    (unsigned char)c <= (unsigned char)p[2];
+			p += 2;
+		} else {
+			hit |= *p == c;
+		}
+	}
+	if (p >= pend)
+		return -1;	/* no closing ']': '[' is literal (Python fnmatch) */
+	*pp = p + 1;
+	return hit != neg;
+}
+
+/*
+ * Python fnmatch.fnmatchcase on one path component: '*' any run, '?' one
+ * byte, '[seq]' / '[!seq]' a set; no escapes.  Iterative with one
+ * backtrack point, so linear-ish in practice and never recursive.
+ */
+static int
+component_match(const char *p, const char *pend, const char *s,
+    const char *send)
+{
+	const char *star_p = NULL, *star_s = NULL, *q;
+	int m;
+
+	while (s < send) {
+		if (p < pend && *p == '*') {
+			star_p = ++p;
+			star_s = s;
+			continue;
+		}
+		if (p < pend && *p == '[') {
+			q = p + 1;
+			m = set_match(&q, pend, *s);
+			if (m == 1) {
+				p = q;
+				s++;
+				continue;
+			}
+			if (m == -1 && *s == '[') {
+				p++;
+				s++;
+				continue;
+			}
+		} else if (p < pend && (*p == '?' || *p == *s)) {
+			p++;
+			s++;
+			continue;
+		}
+		if (star_p == NULL)
+			return 0;
+		p = star_p;
+		s = ++star_s;
+	}
+	while (p < pend && *p == '*')
+		p++;
+	return p == pend;
+}
+
+/*
+ * python-tuf _is_target_in_pathpattern: the pattern and the name have the
+ * same number of '/'-separated parts and each part matches (so '*' never
+ * crosses a '/').
+ */
+int
+au_tuf_path_match(const char *pattern, const char *name)
+{
+	const char *pe, *ne;
+
+	for (;;) {
+		pe = strchr(pattern, '/');
+		ne = strchr(name, '/');
+		if ((pe == NULL) != (ne == NULL))
+			return 0;
+		if (pe == NULL)
+			return component_match(pattern, pattern + strlen(pattern),
+			    name, name + strlen(name));
+		if (!component_match(pattern, pe, name, ne))
+			return 0;
+		pattern = pe + 1;
+		name = ne + 1;
+	}
+}
+
+static int
+hash_prefix_match(const json_t *prefixes, const char *name)
+{
+	uint8_t h[crypto_hash_sha256_BYTES];
+	char hex[2 * sizeof(h) + 1];
+	const json_t *v;
+	size_t i;
+
+	crypto_hash_sha256(h, (const uint8_t *)name, strlen(name));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	json_array_foreach((json_t *)prefixes, i, v)
+		if (strncmp(hex, json_string_value(v),
+		    json_string_length(v)) == 0 && json_string_length(v) <= 64)
+			return 1;
+	return 0;
+}
+
+int
+tuf_delegation_matches(const struct tuf_delegation *dl, const char *name)
+{
+	const json_t *v;
+	size_t i;
+
+	if (dl->prefixes != NULL)
+		return hash_prefix_match(dl->prefixes, name);
+	json_array_foreach((json_t *)dl->paths, i, v)
+		if (au_tuf_path_match(json_string_value(v), name))
+			return 1;
+	return 0;
+}

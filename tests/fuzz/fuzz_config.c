@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tests/fuzz/fuzz_config.c - libFuzzer target for the config file loader
+ * (client/config.h au_config_load: libinih plus the client's validation).
+ *
+ * The input is written to a temporary file, loaded, and cleared.  Checks: a
+ * success has every required key set and NUL-terminated, the target names
+ * within AU_CONFIG_MAX_TARGETS and the health timeout in range; an error
+ * always comes with a diagnostic naming the file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/config.h"
+
+#include "port/ban.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char path[64];
+
+static int
+write_input(const uint8_t *data, size_t size)
+{
+	FILE *f;
+
+	if (path[0] == '\0') {
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/aiu-fuzz-config.XXXXXX");
+		fd = mkstemp(path);
+		if (fd < 0)
+			abort();
+		close(fd);
+	}
+	f = fopen(path, "wb");
+	if (f == NULL)
+		abort();
+	if (size > 0 && fwrite(data, 1, size, f) != size)
+		abort();
+	return fclose(f);
+}
+
+static void
+check_str(const char *s, size_t cap)
+{
+	if (memchr(s, '\0', cap) == NULL)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct au_config cfg;
+	struct au_diag d;
+	size_t i;
+	int rc;
+
+	if (write_input(data, size) != 0)
+		abort();
+	memset(&d, 0, sizeof(d));
+	memset(&cfg, 0, sizeof(cfg));
+	rc = au_config_load(path, &cfg, &d);
+	if (rc == 0) {
+		check_str(cfg.domain, sizeof(cfg.domain));
+		check_str(cfg.trusted_root, sizeof(cfg.trusted_root));
+		check_str(cfg.state_dir, sizeof(cfg.state_dir));
+		check_str(cfg.health_check, sizeof(cfg.health_check));
+		check_str(cfg.resolver, sizeof(cfg.resolver));
+		if (cfg.domain[0] == '\0' || cfg.trusted_root[0] == '\0' ||
+		    cfg.state_dir[0] == '\0')
+			abort();
+		if (cfg.ntargets == 0 || cfg.ntargets > AU_CONFIG_MAX_TARGETS)
+			abort();
+		for (i = 0; i < cfg.ntargets; i++)
+			if (cfg.targets[i] == NULL || cfg.targets[i][0] == '\0')
+				abort();
+		if (cfg.health_timeout < 1 || cfg.health_timeout > 86400)
+			abort();
+	} else if (rc != AU_ECONFIG || strstr(d.msg, "aiu-fuzz-config") == NULL) {
+		abort();
+	}
+	au_config_clear(&cfg);
+	return 0;
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# tests/integration/kill9.sh - the real-process check: 100 times, a real
+# `aiupdate --apply` against the local nginx (throttled with limit_rate so
+# the download takes a while) is killed with SIGKILL at a random moment.
+# After each kill: exactly the old or the new version is active, its bytes
+# match the signed hashes, the trusted metadata is complete, --status works;
+# then a completing --apply installs the new version.
+# AU_KILL9_ROUNDS=N changes the number of rounds (default 100; 25 under ASan).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+. tests/testbed/dns.sh
+. tests/testbed/https.sh
+
+case $B in *asan*) ROUNDS=${AU_KILL9_ROUNDS:-25} ;; *) ROUNDS=${AU_KILL9_ROUNDS:-100} ;; esac
+CHECK="python3 tests/integration/crashcheck.py"
+W=$(mktemp -d /tmp/aiu-kill9.XXXXXX)
+cleanup() {
+	httpsbed_stop "$W/https" 2>/dev/null
+	dnsbed_stop "$W/dns" 2>/dev/null
+	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+DNS_PORT=$(it_free_port 15840 15844)
+HTTPS_PORT=$(it_free_port 15845 15849)
+R=$W/repo
+$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
+head -c 30000 /dev/urandom > "$W/model-v1.bin"
+head -c 1500000 /dev/urandom > "$W/model-v2.bin"
+mkdir -p "$W/b/policy" && echo v1 > "$W/b/policy/guard.conf" &&
+	tar -C "$W/b" -czf "$W/guard-v1.tar.gz" policy
+echo v2 > "$W/b/policy/guard.conf" && head -c 200000 /dev/urandom > "$W/b/policy/t.bin" &&
+	tar -C "$W/b" -czf "$W/guard-v2.tar.gz" policy
+$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
+$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+
+dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
+dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
+httpsbed_ca "$W/https"
+httpsbed_cert "$W/https" repo.good.aiutest
+HTTPSBED_LIMIT_RATE=3m httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
+	{ it_fail "nginx started"; it_done; exit 1; }
+
+mkconf() {	# FILE STATE_DIR
+	cat > "$1" <<CONF
+[discovery]
+domain = $(dnsbed_domain good)
+trust_anchor = $W/dns/trust-anchor.ds
+resolver = $(cat "$W/dns/resolver")
+[tls]
+ca_file = $W/https/ca.pem
+[repository]
+trusted_root = $R/public/metadata/1.root.json
+targets = models/model.bin policy/guard.tar.gz
+[install]
+state_dir = $2
+CONF
+}
+T="models/model.bin policy/guard.tar.gz"
+mkconf "$W/base.conf" "$W/base" && mkdir -p "$W/base"
+it_exit "v1 installed" 0 $AIUPDATE -c "$W/base.conf" --apply
+$CHECK record "$W/base" "$W/known.json"
+$AIUREPO add "$R" "$W/model-v2.bin" --name models/model.bin >/dev/null &&
+$AIUREPO add "$R" "$W/guard-v2.tar.gz" --name policy/guard.tar.gz >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+cp -a "$W/base" "$W/final" && mkconf "$W/final.conf" "$W/final"
+start=$(date +%s%N)
+it_exit "a clean update to v2 (reference)" 0 $AIUPDATE -c "$W/final.conf" --apply
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+$CHECK record "$W/final" "$W/known.json"
+echo "# a whole --apply takes about $ms ms; kills land in 0..$((ms + 100)) ms"
+
+D=$W/dev
+mkconf "$W/dev.conf" "$D"
+fails=0 old=0 new=0 partial=0
+i=0
+while [ "$i" -lt "$ROUNDS" ]; do
+	i=$((i + 1))
+	rm -rf "$D" && cp -a "$W/base" "$D"
+	$AIUPDATE -c "$W/dev.conf" --apply >/dev/null 2>&1 &
+	pid=$!
+	delay=$(( RANDOM % (ms + 100) ))
+	sleep "$(printf '0.%03d' "$delay")"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	why=""
+	$CHECK check "$D" "$W/known.json" $T >"$W/inv" 2>&1 || why="after the kill: $(head -3 "$W/inv")"
+	if [ -z "$why" ]; then
+		grep -q "$($CHECK active "$W/final" models/model.bin | cut -c1-12)" "$W/inv" &&
+			new=$((new + 1)) || old=$((old + 1))
+		ls "$D"/partial/*.part >/dev/null 2>&1 && partial=$((partial + 1))
+		$AIUPDATE -c "$W/dev.conf" --status >"$W/st" 2>&1 || why="--status: $(head -3 "$W/st")"
+	fi
+	if [ -z "$why" ]; then
+		$AIUPDATE -c "$W/dev.conf" --apply >"$W/rec" 2>&1 || why="completing --apply: exit $? $(head -3 "$W/rec")"
+	fi
+	if [ -z "$why" ]; then
+		$CHECK check --want "$W/final" "$D" "$W/known.json" $T >"$W/inv" 2>&1 ||
+			why="after the completing run: $(head -3 "$W/inv")"
+	fi
+	if [ -n "$why" ]; then
+		fails=$((fails + 1))
+		[ "$fails" -le 5 ] && echo "    # round $i (kill after ${delay} ms): $why"
+	fi
+done
+echo "# $ROUNDS kills: $old left the old model active, $new the new one; $partial left a partial download to resume"
+if [ "$fails" -eq 0 ]; then
+	it_ok "$ROUNDS kill -9 of a real --apply: old or new version intact each time, the next run completes"
+else
+	it_fail "$fails of $ROUNDS kill -9 rounds broke an invariant"
+fi
+it_done

@@ -1,0 +1,308 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+# tests/integration/powercut.sh - the proof that a power cut at any instant
+# leaves a working device.  build/tests/aiupdate-fault (aiupdate linked with
+# port/fault.c) counts the durable operations of a run and "loses power"
+# after the N-th: unsynced writes and directory entries vanish.  For each
+# scenario, N goes over every durable operation of the run (and the instant
+# after the last), and after each cut:
+#   - exactly the old or the new version of every target is active, and its
+#     bytes (tree) match what the signed hashes installed;
+#   - the trusted metadata files are complete, each at a published version;
+#   - state.json is complete; --status works;
+#   - recovery (the next --apply) ends as a clean run would, and a following
+#     --check finds nothing to do.
+# Scenarios: a full update of a raw model and a bundle; a failed health check
+# with its rollback; an interrupted download resumed by the next run.
+# AU_POWERCUT_STEP=K tests every K-th cut point only (default 1; 5 under ASan).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+. tests/testbed/dns.sh
+. tests/testbed/https.sh
+
+FAULT=${AIUPDATE_FAULT:-$B/tests/aiupdate-fault}
+case $B in *asan*) STEP=${AU_POWERCUT_STEP:-5} ;; *) STEP=${AU_POWERCUT_STEP:-1} ;; esac
+CHECK="python3 tests/integration/crashcheck.py"
+W=$(mktemp -d /tmp/aiu-powercut.XXXXXX)
+cleanup() {
+	httpsbed_stop "$W/https" 2>/dev/null
+	dnsbed_stop "$W/dns" 2>/dev/null
+	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+[ -x "$FAULT" ] || { it_fail "$FAULT is built"; it_done; exit 1; }
+DNS_PORT=$(it_free_port 15800 15819)
+HTTPS_PORT=$(it_free_port 15820 15839)
+
+R=$W/repo
+$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
+mkbundle() {	# VERSION
+	rm -rf "$W/b" && mkdir -p "$W/b/policy/rules" &&
+	echo "version=$1" > "$W/b/policy/guard.conf" &&
+	head -c 20000 /dev/urandom > "$W/b/policy/rules/table.bin" &&
+	tar -C "$W/b" -czf "$W/guard-v$1.tar.gz" policy
+}
+head -c 40000 /dev/urandom > "$W/model-v1.bin"
+head -c 40000 /dev/urandom > "$W/model-v2.bin"
+head -c 40000 /dev/urandom > "$W/model-v3.bin"
+mkbundle 1 && mkbundle 2
+$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
+$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+cp -a "$R" "$W/repo-v1"
+
+dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
+dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
+httpsbed_ca "$W/https"
+httpsbed_cert "$W/https" repo.good.aiutest
+httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
+	{ it_fail "nginx started"; it_done; exit 1; }
+
+mkconf() {	# FILE STATE_DIR TARGETS [HEALTH]
+	cat > "$1" <<CONF
+[discovery]
+domain = $(dnsbed_domain good)
+trust_anchor = $W/dns/trust-anchor.ds
+resolver = $(cat "$W/dns/resolver")
+[tls]
+ca_file = $W/https/ca.pem
+[repository]
+trusted_root = $R/public/metadata/1.root.json
+targets = $3
+[install]
+state_dir = $2
+health_check = ${4:-}
+health_timeout = 5
+CONF
+}
+
+TOTAL_CUTS=0
+JOBS=${AU_POWERCUT_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# one_cut NAME N TOTAL BASE KNOWN TARGETS HEALTH RECOVERY_EXITS: cut a copy
+# of BASE after N durable operations, check, recover, check, apply again.
+# Writes $W/res-NAME-N with the broken invariant (empty when all held).
+one_cut() {
+	_d=$W/dev-$1-$2 _o=$W/out-$1-$2 _why=""
+	rm -rf "$_d" && cp -a "$4" "$_d" && mkdir -p "$_o"
+	mkconf "$_o/conf" "$_d" "$6" "$7"
+	AIUPDATE_FAULT_ROOT=$_d AIUPDATE_FAULT_CUT=$2 $FAULT \
+	    -c "$_o/conf" --apply >"$_o/cut" 2>&1
+	$CHECK check "$_d" "$5" $6 >"$_o/inv" 2>&1 ||
+		_why="after the cut: $(head -3 "$_o/inv")"
+	if [ -z "$_why" ]; then
+		$AIUPDATE -c "$_o/conf" --status >"$_o/st" 2>&1 ||
+			_why="--status after the cut: $(head -3 "$_o/st")"
+	fi
+	if [ -z "$_why" ]; then
+		$AIUPDATE -c "$_o/conf" --apply >"$_o/rec" 2>&1
+		_e=$?
+		echo "$_e" | grep -Eqx "$8" ||
+			_why="recovery exit $_e: $(head -4 "$_o/rec")"
+	fi
+	if [ -z "$_why" ]; then
+		$CHECK check --want "$W/final-$1" "$_d" "$5" $6 >"$_o/inv" 2>&1 ||
+			_why="after recovery: $(head -3 "$_o/inv")"
+	fi
+	if [ -z "$_why" ]; then
+		$AIUPDATE -c "$_o/conf" --apply >"$_o/again" 2>&1 ||
+			_why="a following --apply: exit $? $(head -3 "$_o/again")"
+	fi
+	if [ -n "$_why" ]; then
+		echo "$1: cut after $2 of $3: $_why" | tr '\n' ' ' > "$W/res-$1-$2"
+		echo >> "$W/res-$1-$2"
+		[ -n "${AU_KEEP:-}" ] || rm -rf "$_d"
+	else
+		: > "$W/res-$1-$2"
+		rm -rf "$_d"
+	fi
+	rm -rf "$_o"
+}
+
+# scenario NAME TARGETS HEALTH RECOVERY_EXITS [MORE_KNOWN]
+#   The device before the run is $W/base-NAME, the device after a clean run
+#   $W/final-NAME; the repository serves the update.  RECOVERY_EXITS: allowed
+#   exits of the recovery --apply ("0" or "0|15").  MORE_KNOWN: a device dir
+#   whose versions are complete versions too (the new one, when a clean run
+#   ends without it).
+scenario() {
+	_name=$1 _targets=$2 _health=$3 _rexit=$4
+	_base=$W/base-$_name _known=$W/known-$_name.json
+	_dev=$W/dev-$_name _conf=$W/$_name.conf _cuts=0
+	mkconf "$_conf" "$_dev" "$_targets" "$_health"
+	# the versions a cut may leave: old (base) and new (a clean run)
+	$CHECK record "$_base" "$_known"
+	rm -rf "$_dev" && cp -a "$_base" "$_dev"
+	AIUPDATE_FAULT_ROOT=$_dev AIUPDATE_FAULT_COUNT=1 $FAULT -c "$_conf" \
+	    --apply >"$W/clean.out" 2>&1
+	_cexit=$?
+	_total=$(sed -n 's/^aiupdate-fault: \([0-9]*\) durable operations$/\1/p' "$W/clean.out")
+	if [ -z "$_total" ] || ! echo "$_cexit" | grep -Eqx "$_rexit"; then
+		it_fail "$_name: a run without a cut (exit $_cexit)"
+		sed 's/^/    # /' "$W/clean.out" | head -20
+		return
+	fi
+	$CHECK record "$_dev" "$_known"
+	[ -n "${5:-}" ] && $CHECK record "$5" "$_known"
+	_n=${AU_POWERCUT_FIRST:-0}
+	rm -f "$W"/res-"$_name"-*
+	_pids=""
+	while [ "$_n" -le "$_total" ]; do
+		# at most JOBS cuts at once (the servers run in the background too)
+		while [ "$(echo $_pids | wc -w)" -ge "$JOBS" ]; do
+			wait -n $_pids
+			_live=""
+			for _p in $_pids; do
+				kill -0 "$_p" 2>/dev/null && _live="$_live $_p"
+			done
+			_pids=$_live
+		done
+		one_cut "$_name" "$_n" "$_total" "$_base" "$_known" "$_targets" \
+		    "$_health" "$_rexit" &
+		_pids="$_pids $!"
+		_cuts=$((_cuts + 1))
+		[ -n "${AU_POWERCUT_ONE:-}" ] && break
+		if [ "$_n" -lt "$_total" ] && [ $((_n + STEP)) -gt "$_total" ]; then
+			_n=$_total
+		else
+			_n=$((_n + STEP))
+		fi
+	done
+	[ -n "$_pids" ] && wait $_pids
+	_fails=$(cat "$W"/res-"$_name"-* 2>/dev/null | grep -c .)
+	cat "$W"/res-"$_name"-* 2>/dev/null | sort -t' ' -k4n | head -5 | sed 's/^/    # /'
+	TOTAL_CUTS=$((TOTAL_CUTS + _cuts))
+	echo "# $_name: $_cuts cut points covered of $((_total + 1)) ($_total durable operations)"
+	if [ "$_fails" -eq 0 ]; then
+		it_ok "$_name: every one of $_cuts power cuts leaves the old or new version, recovery completes"
+	else
+		it_fail "$_name: $_fails of $_cuts power cuts broke an invariant"
+	fi
+}
+
+# ---- base device: v1 of the model and the bundle installed ----
+BOTH="models/model.bin policy/guard.tar.gz"
+mkconf "$W/setup.conf" "$W/base-update" "$BOTH"
+mkdir -p "$W/base-update"
+it_exit "v1 installed on the base device" 0 $AIUPDATE -c "$W/setup.conf" --apply
+cp -a "$W/base-update" "$W/base-health"
+
+# ---- 1: full update of a raw model and a bundle (v1 -> v2) ----
+$AIUREPO add "$R" "$W/model-v2.bin" --name models/model.bin >/dev/null &&
+$AIUREPO add "$R" "$W/guard-v2.tar.gz" --name policy/guard.tar.gz >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+cp -a "$W/base-update" "$W/final-update"
+mkconf "$W/final.conf" "$W/final-update" "$BOTH"
+it_exit "a clean update to v2 (reference)" 0 $AIUPDATE -c "$W/final.conf" --apply
+scenario update "$BOTH" "" "0"
+
+# ---- 2: failed health check, then rollback (v2 -> v3 refused) ----
+$AIUREPO add "$R" "$W/model-v3.bin" --name models/model.bin >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+cat > "$W/health.sh" <<'SH'
+#!/bin/sh
+[ "$AIUPDATE_VERSION" = 3 ] && { echo "model v3 is broken" >&2; exit 3; }
+exit 0
+SH
+chmod +x "$W/health.sh"
+rm -rf "$W/base-health" && cp -a "$W/final-update" "$W/base-health"
+cp -a "$W/base-health" "$W/final-health"
+mkconf "$W/final.conf" "$W/final-health" "models/model.bin" "$W/health.sh"
+it_exit "a clean run: v3 fails its health check, v2 restored (reference)" 15 \
+	$AIUPDATE -c "$W/final.conf" --apply
+cp -a "$W/base-health" "$W/v3-health"
+mkconf "$W/v3.conf" "$W/v3-health" "models/model.bin"
+it_exit "v3 without a health check (to know its bytes)" 0 $AIUPDATE -c "$W/v3.conf" --apply
+scenario health "models/model.bin" "$W/health.sh" "0|15" "$W/v3-health"
+
+# ---- 3: an interrupted download, resumed by the next run ----
+# A 2.5 MiB model: its partial file is fsynced every MiB (AU_STAGE_SYNC_BYTES),
+# so a cut late in the download leaves durable bytes for a Range request.
+head -c 2600000 /dev/urandom > "$W/model-v4.bin"
+$AIUREPO add "$R" "$W/model-v4.bin" --name models/model.bin >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+rm -rf "$W/base-resume" && cp -a "$W/final-update" "$W/base-resume"
+cp -a "$W/base-resume" "$W/final-resume"
+mkconf "$W/final.conf" "$W/final-resume" "models/model.bin"
+it_exit "a clean update to the 2.5 MiB v4 (reference)" 0 $AIUPDATE -c "$W/final.conf" --apply
+: > "$W/https/access.log"
+scenario resume "models/model.bin" "" "0"
+n206=$(grep -c ' 206 GET /targets/models/' "$W/https/access.log")
+echo "# resume: $n206 recoveries continued a partial download with a 206"
+it_check "recovery runs resumed partial downloads (Range + If-Range, 206)" test "$n206" -gt 0
+
+# The file changed on the server (new ETag): If-Range fails, the whole body
+# comes with a 200, the partial bytes are dropped, the install completes.
+rm -rf "$W/dev-resume" && cp -a "$W/base-resume" "$W/dev-resume"
+mkconf "$W/resume.conf" "$W/dev-resume" "models/model.bin"
+AIUPDATE_FAULT_ROOT=$W/dev-resume AIUPDATE_FAULT_CUT=$((${_total:-160} * 2 / 3)) $FAULT \
+	-c "$W/resume.conf" --apply >/dev/null 2>&1
+part=$(ls "$W/dev-resume/partial/"*.part 2>/dev/null | head -1)
+it_check "a cut late in the download leaves a partial file" test -n "$part" -a -s "${part:-/nonexistent}"
+touch -d '2001-01-01' "$R/public/targets/models/"*model.bin
+: > "$W/https/access.log"
+it_exit "the server's file changed: the next run starts over and installs" 0 \
+	$AIUPDATE -c "$W/resume.conf" --apply
+it_check "... with a full 200 response, no 206" \
+	sh -c "grep -q ' 200 GET /targets/models/' '$W/https/access.log' && ! grep -q ' 206 GET' '$W/https/access.log'"
+it_check "... and the right bytes" cmp -s "$W/model-v4.bin" "$W/dev-resume/targets/models/model.bin/current/model.bin"
+
+# ---- disk full, the lock, a damaged state file ----
+E=$W/enospc
+for nth in 1 2 5 40; do
+	rm -rf "$E" && cp -a "$W/base-resume" "$E"
+	mkconf "$W/enospc.conf" "$E" "models/model.bin"
+	before=$(it_fingerprint "$E")
+	AIUPDATE_FAULT_ROOT=$E AIUPDATE_FAULT_ENOSPC=$nth it_exit \
+		"ENOSPC at the write number $nth: exit 17" 17 $FAULT -c "$W/enospc.conf" --apply
+	it_check "ENOSPC at write $nth: staging and partial download removed" \
+		sh -c "[ -z \"\$(ls -A '$E/tmp' '$E/partial')\" ]"
+	it_check "ENOSPC at write $nth: installed version, metadata, state unchanged" \
+		test "$(it_fingerprint "$E")" = "$before"
+done
+
+# A bundle whose signed custom.bundle_max_bytes is below its content: refused
+# while extracting (exit 13), nothing switched.
+mkdir -p "$W/big/policy" && head -c 50000 /dev/urandom > "$W/big/policy/big.bin" &&
+	tar -C "$W/big" -czf "$W/guard-big.tar.gz" policy
+$AIUREPO add "$R" "$W/guard-big.tar.gz" --name policy/guard.tar.gz \
+	--custom '{"bundle_max_bytes": 10000}' >/dev/null && $AIUREPO publish "$R" >/dev/null
+E=$W/budget
+rm -rf "$E" && cp -a "$W/final-update" "$E"
+mkconf "$W/budget.conf" "$E" "policy/guard.tar.gz"
+before=$(it_fingerprint "$E")
+it_exit "a bundle over its signed custom.bundle_max_bytes" 13 $AIUPDATE -c "$W/budget.conf" --apply
+it_grep "... refused at the byte budget" "byte budget"
+it_check "... installed bundle, metadata and state unchanged" test "$(it_fingerprint "$E")" = "$before"
+
+L=$W/locked
+rm -rf "$L" && cp -a "$W/final-update" "$L"
+mkconf "$W/locked.conf" "$L" "$BOTH"
+flock "$L/lock" sleep 10 &
+holder=$!
+sleep 0.3
+t0=$(date +%s%N)
+it_exit "a second run while the lock is held" 75 $AIUPDATE -c "$W/locked.conf" --apply
+it_grep "... says who holds it" "held by another aiupdate run"
+it_check "... and exits at once (under 2 s)" test $(( ($(date +%s%N) - t0) / 1000000 )) -lt 2000
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+for damage in empty truncated garbled; do
+	rm -rf "$L" && cp -a "$W/final-update" "$L"
+	case $damage in
+	empty) : > "$L/state.json" ;;
+	truncated) head -c 60 "$W/final-update/state.json" > "$L/state.json" ;;
+	garbled) head -c 300 /dev/urandom > "$L/state.json" ;;
+	esac
+	cp "$L/state.json" "$W/state-damaged"
+	it_exit "$damage state.json: --status refuses" 1 $AIUPDATE -c "$W/locked.conf" --status
+	it_grep "$damage state.json: --status says it is corrupt" "state file .*state.json is corrupt"
+	it_exit "$damage state.json: --apply refuses" 1 $AIUPDATE -c "$W/locked.conf" --apply
+	it_grep "$damage state.json: --apply says it is corrupt" "state file .*state.json is corrupt"
+	it_check "$damage state.json: left as it was, never silently reset" cmp -s "$L/state.json" "$W/state-damaged"
+done
+
+echo "# power cuts covered in total: $TOTAL_CUTS"
+it_done
