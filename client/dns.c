@@ -418,7 +418,7 @@ add_target(struct au_dns_services *sv, const char *host, uint16_t port,
 {
 	struct au_dns_target *t = &sv->t[sv->n++];
 
-	(void)snprintf(t->host, sizeof(t->host), "%s", host);
+	(void)snprintf(t->host, sizeof(t->host), "%.*s", AU_DNS_HOST_MAX - 1, host);
 	t->port = port;
 	t->priority = prio;
 	t->weight = weight;

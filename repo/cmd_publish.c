@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * repo/cmd_publish.c - `aiupdate-repo publish DIR [--expires DURATION]`:
- * sign targets, snapshot and timestamp (TUF 1.0 sections 4.4-4.6), verify
- * them with the client's own code, then copy targets and write metadata.
+ * sign targets, snapshot and timestamp (TUF 1.0 sections 4.4-4.6) with
+ * every private key present for each role, verify them with the client's
+ * own code, then copy targets and write metadata.  `rotate` runs the same
+ * steps against the new root it is about to write.
  */
 #include "repo/repo.h"
 
@@ -13,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "manifest/json.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 
@@ -24,20 +27,24 @@
 enum { R_TARGETS, R_SNAPSHOT, R_TIMESTAMP, R_COUNT };
 static const char *const role_name[R_COUNT] = { "targets", "snapshot", "timestamp" };
 
-struct publish {
+struct au_repo_publish {
 	const char *dir;
 	json_t *state;
 	int64_t now;
+	int unsafe;			/* --unsafe-allow-invalid: not verified */
+	char *root;			/* the root envelope the clients will hold */
+	size_t root_len;
+	json_t *root_signed;		/* its "signed" part */
 	int64_t expires[R_COUNT];	/* seconds from now */
 	int64_t version[R_COUNT];	/* the versions being published */
-	struct au_signkey *key[R_COUNT];
+	struct au_repo_signers keys[R_COUNT];
 	char *text[R_COUNT];		/* signed envelopes */
 	size_t len[R_COUNT];
 };
 
 /* Common "signed" fields (TUF 1.0 section 4.3ff). */
 static json_t *
-role_signed(const struct publish *p, int r)
+role_signed(const struct au_repo_publish *p, int r)
 {
 	return json_pack("{s:s, s:s, s:I, s:o}", "_type", role_name[r],
 	    "spec_version", AU_REPO_SPEC_VERSION, "version",
@@ -47,7 +54,7 @@ role_signed(const struct publish *p, int r)
 
 /* Sign `body` (stolen) as role r's "signed" part into p->text[r]. */
 static int
-sign_role(struct publish *p, int r, const char *field, json_t *body,
+sign_role(struct au_repo_publish *p, int r, const char *field, json_t *body,
     struct au_diag *diag)
 {
 	json_t *s = role_signed(p, r);
@@ -58,7 +65,8 @@ sign_role(struct publish *p, int r, const char *field, json_t *body,
 		return au_diag_set(diag, AU_ENOMEM, "building %s.json failed",
 		    role_name[r]);
 	}
-	rc = au_repo_envelope(s, &p->key[r], 1, &p->text[r], &p->len[r], diag);
+	rc = au_repo_envelope(s, p->keys[r].key, p->keys[r].n, &p->text[r],
+	    &p->len[r], diag);
 	json_decref(s);
 	return rc;
 }
@@ -83,7 +91,7 @@ targets_body(const json_t *state)
 }
 
 static int
-sign_all(struct publish *p, struct au_diag *diag)
+sign_all(struct au_repo_publish *p, struct au_diag *diag)
 {
 	char sha[65];
 	int rc;
@@ -124,23 +132,17 @@ check_target(const struct au_trusted *t, const char *name, const json_t *e,
 	return rc;
 }
 
-/* Feed the new metadata through the client's verification, from root.json. */
+/* Feed the new metadata through the client's verification, from the root. */
 static int
-self_verify(const struct publish *p, struct au_diag *diag)
+self_verify(const struct au_repo_publish *p, struct au_diag *diag)
 {
-	char path[AU_REPO_PATH_MAX];
 	struct au_trusted *t = NULL;
-	uint8_t *root = NULL;
-	size_t len = 0;
 	const char *name;
 	json_t *e;
 	int rc;
 
-	if ((rc = au_repo_path(path, sizeof(path), p->dir,
-	    "public/metadata/root.json", diag)) != 0 ||
-	    (rc = au_file_read_all(path, AU_ROOT_MAX_BYTES, &root, &len, diag)) != 0)
-		return rc;
-	if ((rc = au_trusted_new(root, len, &t, diag)) == 0 &&
+	if ((rc = au_trusted_new((const uint8_t *)p->root, p->root_len, &t,
+	    diag)) == 0 &&
 	    (rc = au_trusted_check_root(t, p->now, diag)) == 0 &&
 	    (rc = au_trusted_update_timestamp(t, (const uint8_t *)p->text[R_TIMESTAMP],
 	    p->len[R_TIMESTAMP], p->now, NULL, diag)) == 0 &&
@@ -154,7 +156,6 @@ self_verify(const struct publish *p, struct au_diag *diag)
 		rc = check_target(t, name, e, diag);
 	}
 	au_trusted_free(t);
-	free(root);
 	return rc;
 }
 
@@ -190,7 +191,7 @@ copy_target(const char *dir, const char *name, const json_t *e,
 
 /* Targets first, then targets.json, snapshot.json, timestamp.json last. */
 static int
-write_all(const struct publish *p, struct au_diag *diag)
+write_all(const struct au_repo_publish *p, struct au_diag *diag)
 {
 	char rel[64], path[AU_REPO_PATH_MAX];
 	const char *name;
@@ -211,9 +212,36 @@ write_all(const struct publish *p, struct au_diag *diag)
 	return rc;
 }
 
+/* The root to sign against: given, or DIR/public/metadata/root.json. */
+static int
+take_root(struct au_repo_publish *p, const char *root, size_t len,
+    struct au_diag *diag)
+{
+	json_t *doc = NULL;
+	int rc;
+
+	if (root == NULL)
+		return au_repo_root_load(p->dir, p->state, &p->root, &p->root_len,
+		    &p->root_signed, diag);
+	if ((p->root = malloc(len + 1)) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "copying the root failed");
+	memcpy(p->root, root, len);
+	p->root_len = len;
+	if ((rc = au_json_parse((const uint8_t *)root, len, AU_ROOT_MAX_BYTES,
+	    &doc, diag)) != 0)
+		return rc;
+	p->root_signed = json_incref(json_object_get(doc, "signed"));
+	json_decref(doc);
+	if (!json_is_object(p->root_signed))
+		return au_diag_set(diag, AU_EMETA_MALFORMED, "the root has no "
+		    "\"signed\" object");
+	return 0;
+}
+
 /* Versions, expiry and keys for this run. */
 static int
-prepare(struct publish *p, const char *expires, int unsafe, struct au_diag *diag)
+prepare(struct au_repo_publish *p, const char *expires, int unsafe,
+    const char *root, size_t root_len, struct au_diag *diag)
 {
 	int64_t d = 0;
 	int r, rc;
@@ -230,18 +258,21 @@ prepare(struct publish *p, const char *expires, int unsafe, struct au_diag *diag
 		p->expires[R_TARGETS] = p->expires[R_SNAPSHOT] = d;
 		p->expires[R_TIMESTAMP] = d;
 	}
-	if ((rc = au_repo_state_load(p->dir, &p->state, diag)) != 0)
+	if ((rc = au_repo_state_load(p->dir, &p->state, diag)) != 0 ||
+	    (rc = take_root(p, root, root_len, diag)) != 0)
 		return rc;
 	for (r = 0; r < R_COUNT; r++) {
 		p->version[r] = au_repo_state_version(p->state, role_name[r]) + 1;
-		if ((rc = au_repo_key_load(p->dir, role_name[r], &p->key[r], diag)) != 0)
+		if ((rc = au_repo_signers_load(p->dir, p->root_signed, role_name[r],
+		    1, &p->keys[r], diag)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
 static int
-record_versions(const struct publish *p, struct au_diag *diag)
+record_versions(const struct au_repo_publish *p, int64_t root_version,
+    struct au_diag *diag)
 {
 	json_t *v = json_object_get(p->state, "versions");
 	int r;
@@ -249,19 +280,74 @@ record_versions(const struct publish *p, struct au_diag *diag)
 	for (r = 0; r < R_COUNT; r++)
 		if (json_object_set_new(v, role_name[r], json_integer(p->version[r])) != 0)
 			return au_diag_set(diag, AU_ENOMEM, "updating repo.json failed");
+	if (root_version > 0 &&
+	    json_object_set_new(v, "root", json_integer(root_version)) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "updating repo.json failed");
 	return au_repo_state_save(p->dir, p->state, diag);
 }
 
-static void
-publish_free(struct publish *p)
+void
+au_repo_publish_free(struct au_repo_publish *p)
 {
 	int r;
 
+	if (p == NULL)
+		return;
 	for (r = 0; r < R_COUNT; r++) {
-		au_signkey_free(p->key[r]);
+		au_repo_signers_free(&p->keys[r]);
 		free(p->text[r]);
 	}
 	json_decref(p->state);
+	json_decref(p->root_signed);
+	free(p->root);
+	free(p);
+}
+
+int
+au_repo_publish_prepare(const char *dir, const char *root, size_t root_len,
+    const char *expires, int unsafe, struct au_repo_publish **out,
+    struct au_diag *diag)
+{
+	struct au_repo_publish *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (p == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	p->dir = dir;
+	p->now = au_now();
+	p->unsafe = unsafe;
+	rc = prepare(p, expires, unsafe, root, root_len, diag);
+	if (rc == 0)
+		rc = sign_all(p, diag);
+	if (rc == 0 && !unsafe)
+		rc = self_verify(p, diag);
+	if (rc != 0) {
+		au_repo_publish_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int
+au_repo_publish_commit(struct au_repo_publish *p, int64_t root_version,
+    struct au_diag *diag)
+{
+	int rc = write_all(p, diag);
+
+	if (rc == 0)
+		rc = record_versions(p, root_version, diag);
+	return rc;
+}
+
+void
+au_repo_publish_report(const struct au_repo_publish *p)
+{
+	printf("published %zu target(s): targets v%" PRId64 ", snapshot v%"
+	    PRId64 ", timestamp v%" PRId64 "%s\n",
+	    json_object_size(json_object_get(p->state, "targets")),
+	    p->version[R_TARGETS], p->version[R_SNAPSHOT], p->version[R_TIMESTAMP],
+	    p->unsafe ? " (UNVERIFIED: --unsafe-allow-invalid)" : "");
 }
 
 int
@@ -269,30 +355,22 @@ au_repo_cmd_publish(int argc, char **argv, struct au_diag *diag)
 {
 	struct au_repo_opt opts[] = { { "--expires", 1, NULL },
 	    { "--unsafe-allow-invalid", 0, NULL } };
-	struct publish p;
+	struct au_repo_publish *p = NULL;
 	const char *pos[1];
 	int rc;
 
-	memset(&p, 0, sizeof(p));
 	if ((rc = au_repo_args(argc, argv, opts, 2, pos, 1, 1, diag)) != 0)
 		return rc;
-	p.dir = pos[0];
-	p.now = au_now();
-	rc = prepare(&p, opts[0].value, opts[1].value != NULL, diag);
+	if (opts[1].value != NULL)
+		fprintf(stderr, "aiupdate-repo publish: WARNING: "
+		    "--unsafe-allow-invalid is a testing aid; devices may refuse "
+		    "what it writes\n");
+	rc = au_repo_publish_prepare(pos[0], NULL, 0, opts[0].value,
+	    opts[1].value != NULL, &p, diag);
 	if (rc == 0)
-		rc = sign_all(&p, diag);
-	if (rc == 0 && opts[1].value == NULL)
-		rc = self_verify(&p, diag);
+		rc = au_repo_publish_commit(p, 0, diag);
 	if (rc == 0)
-		rc = write_all(&p, diag);
-	if (rc == 0)
-		rc = record_versions(&p, diag);
-	if (rc == 0)
-		printf("published %zu target(s): targets v%" PRId64 ", snapshot v%"
-		    PRId64 ", timestamp v%" PRId64 "%s\n",
-		    json_object_size(json_object_get(p.state, "targets")),
-		    p.version[R_TARGETS], p.version[R_SNAPSHOT], p.version[R_TIMESTAMP],
-		    opts[1].value != NULL ? " (UNVERIFIED: --unsafe-allow-invalid)" : "");
-	publish_free(&p);
+		au_repo_publish_report(p);
+	au_repo_publish_free(p);
 	return rc;
 }

@@ -2,8 +2,14 @@
 /*
  * repo/main.c - aiupdate-repo, the publisher's tool: argument parsing and the
  * subcommand dispatch table.  Exit status: 0 success, 1 internal error,
- * 2 usage or configuration error, 12 the metadata it would publish does not
- * verify with the client's own code (nothing was written).
+ * 2 usage or configuration error (a missing private key included),
+ * 12 the metadata it would publish does not verify with the client's own
+ * code (nothing was written).
+ *
+ * The testing aids `publish --unsafe-allow-invalid` and `sign-raw` are in the
+ * dispatch table but not in --help: they are documented, with a warning, in
+ * aiupdate-repo(1) under TESTING AIDS; --unsafe-allow-invalid prints a
+ * warning when used.
  */
 #include "repo/repo.h"
 
@@ -38,9 +44,25 @@ static const char usage_text[] =
 "      --rollout: only this percentage of devices (0..100) takes it.\n"
 "      Prints name=, version=, length=, sha256=.\n"
 "  publish DIR [--expires DURATION]\n"
-"      sign targets, snapshot and timestamp with new versions, verify them\n"
-"      with the client's code, then write DIR/public/{metadata,targets}.\n"
+"      sign targets, snapshot and timestamp with new versions, each with\n"
+"      every private key of the role in DIR/keys (at least its threshold),\n"
+"      verify them with the client's code, then write\n"
+"      DIR/public/{metadata,targets}.\n"
 "      DURATION: Ns, Nm, Nh or Nd; default 7d (timestamp), 30d (others).\n"
+"  root DIR [--expires DURATION]\n"
+"      renew the root: sign root version N+1 with the same keys (needs the\n"
+"      root keys), write public/metadata/N+1.root.json and root.json.\n"
+"      DURATION: default 365d.\n"
+"  rotate DIR ROLE [--new-key] [--add-key FILE.pub] [--remove-key KEYID]\n"
+"         [--threshold N] [--expires DURATION]\n"
+"      change the keys or threshold of ROLE (root, targets, snapshot,\n"
+"      timestamp) in root N+1, signed by a threshold of the old and of the\n"
+"      new root keys; then re-sign targets, snapshot and timestamp.\n"
+"      --new-key makes DIR/keys/ROLE-KEYID16.key (0600) and .pub;\n"
+"      --remove-key takes a keyid or a unique prefix (8+ hex digits).\n"
+"  keygen OUT\n"
+"      a new key pair OUT.key (0600) and OUT.pub, e.g. on an offline\n"
+"      machine, for rotate --add-key OUT.pub.\n"
 "  dns-records DIR --domain D --host H --port P [--path /PREFIX]\n"
 "              [--cert PEM] [--key PEM] [--ca PEM] [--ttl N]\n"
 "      print the SRV, TXT and TLSA records for a DNSSEC-signed zone:\n"
@@ -54,15 +76,9 @@ static const char usage_text[] =
 "      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"
 "  --help, --version\n"
 "\n"
-"test-only (they produce repositories that clients must refuse):\n"
-"  publish DIR --expires -1d --unsafe-allow-invalid\n"
-"      skip the self-verification; allows expired (negative) durations.\n"
-"  sign-raw DIR ROLE FILE\n"
-"      re-sign the \"signed\" part of FILE with ROLE's key, rewrite FILE;\n"
-"      prints length= and sha256= of the new file.\n"
-"\n"
-"exit status: 0 ok, 1 internal error, 2 usage or configuration error,\n"
-"12 the metadata would not verify (nothing written).\n";
+"exit status: 0 ok, 1 internal error, 2 usage or configuration error\n"
+"(also: fewer private keys than a role's threshold), 12 the metadata\n"
+"would not verify (nothing written).\n";
 
 struct command {
 	const char *name;
@@ -77,6 +93,9 @@ static const struct command commands[] = {
 	{ "sign-raw", au_repo_cmd_sign_raw },
 	{ "status", au_repo_cmd_status },
 	{ "export", au_repo_cmd_export },
+	{ "root", au_repo_cmd_root },
+	{ "rotate", au_repo_cmd_rotate },
+	{ "keygen", au_repo_cmd_keygen },
 };
 
 static int

@@ -3,11 +3,17 @@
  * repo/repo.h - internals of the publisher tool aiupdate-repo.
  *
  * A repository directory DIR holds:
- *   DIR/keys/ROLE.key      private Ed25519 key per TUF role (0600, keys/sign.h)
- *   DIR/keys/ROLE.pub      the role's public key object (canonical JSON)
+ *   DIR/keys/NAME.key      private Ed25519 keys (0600, keys/sign.h): `init`
+ *                          names them ROLE.key, `rotate --new-key`
+ *                          ROLE-KEYID16.key (the keyid's first 16 digits)
+ *   DIR/keys/NAME.pub      each key's public key object (canonical JSON);
+ *                          the private key of keyid K is found as NAME.key
+ *                          beside the NAME.pub whose keyid is K, so any
+ *                          number of keys per role can coexist
  *   DIR/repo.json          the publisher's own state (see below)
  *   DIR/staged/SHA256      target files added with `add`, content-addressed
- *   DIR/public/metadata/   what the HTTPS server serves: N.root.json,
+ *   DIR/public/metadata/   what the HTTPS server serves: N.root.json (every
+ *                          root version; root.json is the newest),
  *                          root.json, timestamp.json, snapshot.json, targets.json
  *   DIR/public/targets/    target files under their TUF target names
  *
@@ -31,6 +37,7 @@
 #include <jansson.h>
 
 #include "keys/sign.h"
+#include "manifest/tuf.h"
 #include "port/err.h"
 
 #define AU_REPO_PATH_MAX 4096		/* any path the tool builds */
@@ -40,7 +47,10 @@
 #define AU_REPO_TARGET_MAX (64ull << 30)	/* one target file: 64 GiB */
 #define AU_REPO_DURATION_MAX (20ll * 365 * 86400)	/* --expires: 20 years */
 #define AU_REPO_SPEC_VERSION "1.0.31"	/* TUF spec version written */
-#define AU_REPO_ROOT_EXPIRES (365ll * 86400)	/* initial root: 1 year */
+#define AU_REPO_ROOT_EXPIRES (365ll * 86400)	/* a new root: 1 year */
+#define AU_REPO_KEYS_MAX 256		/* .pub files in DIR/keys */
+#define AU_REPO_KEYNAME_MAX 128		/* bytes of a key file's base name */
+#define AU_REPO_PUBKEY_MAX 16384	/* one .pub file (PEM keys included) */
 
 /* The four top-level TUF roles, in the order keys are created. */
 extern const char *const au_repo_roles[4];
@@ -67,12 +77,12 @@ AU_NODISCARD int au_repo_state_load(const char *dir, json_t **state,
 AU_NODISCARD int au_repo_state_save(const char *dir, const json_t *state,
     struct au_diag *diag);
 
+/* Record version as the root's in state and save it (as au_repo_state_save). */
+AU_NODISCARD int au_repo_state_save_root(const char *dir, json_t *state,
+    int64_t version, struct au_diag *diag);
+
 /* The version recorded for role in state (0 if none). */
 int64_t au_repo_state_version(const json_t *state, const char *role);
-
-/* Load DIR/keys/ROLE.key.  Errors as au_signkey_load(). */
-AU_NODISCARD int au_repo_key_load(const char *dir, const char *role,
-    struct au_signkey **out, struct au_diag *diag);
 
 /* Parse "30d", "12h", "90m", "3600s" (optionally with a leading '-') into
  * seconds.  AU_EUSAGE if malformed or larger than AU_REPO_DURATION_MAX. */
@@ -116,6 +126,123 @@ json_t *au_repo_expires(int64_t now, int64_t secs);
 /* Lowercase hex SHA-256 of buf into out[65]. */
 void au_repo_sha256_hex(const void *buf, size_t len, char out[65]);
 
+/* ---- signing keys by keyid (repo/keyring.c) ---- */
+
+/* The private keys found for one role (or a union of roles). */
+struct au_repo_signers {
+	size_t n;
+	struct au_signkey *key[AU_TUF_MAX_ROLE_KEYS];
+	char keyid[AU_TUF_MAX_ROLE_KEYS][65];
+};
+
+/*
+ * Load every private key DIR/keys holds for the keyids of
+ * root_signed.roles[role] (root_signed: the "signed" part of a root, TUF 1.0
+ * section 4.3), adding them to *s (a key already in *s is not loaded
+ * twice; *s starts zeroed).  With need_threshold, fewer keys of this role
+ * than its threshold is AU_ECONFIG and the message names the missing key
+ * files; without it, at least one key is needed (AU_ECONFIG).  Errors also:
+ * AU_EMETA_MALFORMED (role not in the root), AU_ECONFIG (a .pub file that
+ * is not a key object, a .key that does not match its .pub, bad key file
+ * permissions), AU_EIO, AU_ENOMEM.  On error *s may hold some keys: free it.
+ */
+AU_NODISCARD int au_repo_signers_load(const char *dir,
+    const json_t *root_signed, const char *role, int need_threshold,
+    struct au_repo_signers *s, struct au_diag *diag);
+
+/* Load one private key file into *s (sign-raw --key).  Errors as
+ * au_signkey_load(). */
+AU_NODISCARD int au_repo_signers_add_file(const char *path,
+    struct au_repo_signers *s, struct au_diag *diag);
+
+/* Wipe and free every key of *s; *s is zeroed.  NULL is fine. */
+void au_repo_signers_free(struct au_repo_signers *s);
+
+/*
+ * Find the base name (without .pub) of the DIR/keys/NAME.pub whose keyid is
+ * keyid, into name[AU_REPO_KEYNAME_MAX]; name[0] == 0 when there is none.
+ * Errors: AU_ECONFIG (an unreadable or malformed .pub), AU_EIO, AU_ENOMEM.
+ */
+AU_NODISCARD int au_repo_pub_find(const char *dir, const char *keyid,
+    char name[AU_REPO_KEYNAME_MAX], struct au_diag *diag);
+
+/*
+ * Generate an Ed25519 key pair and write PREFIX.pub, then PREFIX.key (mode
+ * 0600, keys/sign.h), where PREFIX is base, or base-KEYID16 (the keyid's
+ * first 16 hex digits) when suffix_keyid; neither file may exist
+ * (AU_ECONFIG, AU_EIO).  keyid and prefix[size] receive the keyid and
+ * PREFIX.  Errors also: AU_EUSAGE (path too long), AU_ENOSPC, AU_ENOMEM,
+ * AU_EINTERNAL.
+ */
+AU_NODISCARD int au_repo_key_create(const char *base, int suffix_keyid,
+    char keyid[65], char *prefix, size_t size, struct au_diag *diag);
+
+/* ---- root versions (repo/rootsign.c) ---- */
+
+/*
+ * Read the published root DIR/public/metadata/root.json: its bytes (*text,
+ * malloc'd, *len) and its "signed" part (*signed_part, new reference).  Its
+ * version must be the one repo.json records (else AU_ECONFIG).  Errors:
+ * AU_ECONFIG, AU_EIO, AU_EMETA_MALFORMED, AU_ENOMEM.
+ */
+AU_NODISCARD int au_repo_root_load(const char *dir, const json_t *state,
+    char **text, size_t *len, json_t **signed_part, struct au_diag *diag);
+
+/*
+ * Sign next_signed, the "signed" part of root version N+1, with every
+ * private key DIR/keys holds for the root role of the current root
+ * (cur_signed) and of next_signed, after checking that a threshold of each
+ * is present (TUF 1.0 section 5.3.4; AU_ECONFIG naming the missing key
+ * files).  The result is verified with the client's code (au_trusted_new on
+ * cur_text, au_trusted_update_root, au_trusted_check_root at now) before
+ * it is returned in *out (malloc'd canonical JSON, *out_len): AU_EMETA_* if
+ * a client would refuse it.
+ */
+AU_NODISCARD int au_repo_root_sign(const char *dir, const char *cur_text,
+    size_t cur_len, const json_t *cur_signed, json_t *next_signed,
+    int64_t now, char **out, size_t *out_len, struct au_diag *diag);
+
+/* A copy of cur (a root's "signed" part) with version + 1 and expires
+ * now + secs; NULL when out of memory. */
+json_t *au_repo_root_next(const json_t *cur, int64_t now, int64_t secs);
+
+/* Write DIR/public/metadata/VERSION.root.json, then root.json (each
+ * atomically, au_file_replace).  Errors: AU_EIO, AU_ENOSPC, AU_EUSAGE. */
+AU_NODISCARD int au_repo_root_write(const char *dir, int64_t version,
+    const char *text, size_t len, struct au_diag *diag);
+
+/* ---- publishing (repo/cmd_publish.c) ---- */
+
+struct au_repo_publish;	/* one publish run: signed, verified, not written */
+
+/*
+ * Sign new versions of targets, snapshot and timestamp with every private
+ * key found for each role in root (the root envelope clients will trust
+ * when they see this metadata; NULL: DIR/public/metadata/root.json), and
+ * unless unsafe, verify them with the client's code from that root.
+ * expires: a duration for all three (NULL: 30d, timestamp 7d); a duration
+ * <= 0 needs unsafe.  Nothing is written.  Errors: AU_EUSAGE, AU_ECONFIG
+ * (not a repository; fewer private keys than a role's threshold: the
+ * message names the missing key files), AU_EMETA_* (would not verify),
+ * AU_EIO, AU_ENOMEM.
+ */
+AU_NODISCARD int au_repo_publish_prepare(const char *dir, const char *root,
+    size_t root_len, const char *expires, int unsafe,
+    struct au_repo_publish **out, struct au_diag *diag);
+
+/*
+ * Write the targets, then targets.json, snapshot.json and timestamp.json,
+ * then repo.json with the new versions (and root_version as the root's
+ * version when > 0).  Errors: AU_EIO, AU_ENOSPC, AU_ECONFIG, AU_EART_HASH.
+ */
+AU_NODISCARD int au_repo_publish_commit(struct au_repo_publish *p,
+    int64_t root_version, struct au_diag *diag);
+
+/* Print the one-line summary of a committed run on stdout. */
+void au_repo_publish_report(const struct au_repo_publish *p);
+
+void au_repo_publish_free(struct au_repo_publish *p);	/* NULL is fine */
+
 /* ---- subcommands: return 0 or AU_E*; main() maps the class to an exit ---- */
 
 int au_repo_cmd_init(int argc, char **argv, struct au_diag *diag);
@@ -125,6 +252,9 @@ int au_repo_cmd_dns(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_sign_raw(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_status(int argc, char **argv, struct au_diag *diag);
 int au_repo_cmd_export(int argc, char **argv, struct au_diag *diag);
+int au_repo_cmd_root(int argc, char **argv, struct au_diag *diag);
+int au_repo_cmd_rotate(int argc, char **argv, struct au_diag *diag);
+int au_repo_cmd_keygen(int argc, char **argv, struct au_diag *diag);
 
 /* ---- argument parsing shared by the subcommands (repo/args.c) ---- */
 

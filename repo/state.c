@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* repo/state.c - paths, repo.json, role keys and durations for aiupdate-repo. */
+/* repo/state.c - paths, repo.json and durations for aiupdate-repo. */
 #include "repo/repo.h"
 
 #include <errno.h>
@@ -89,18 +89,13 @@ au_repo_state_version(const json_t *state, const char *role)
 }
 
 int
-au_repo_key_load(const char *dir, const char *role, struct au_signkey **out,
+au_repo_state_save_root(const char *dir, json_t *state, int64_t version,
     struct au_diag *diag)
 {
-	char rel[64], path[AU_REPO_PATH_MAX];
-	int n, rc;
-
-	n = snprintf(rel, sizeof(rel), "keys/%s.key", role);
-	if (n < 0 || (size_t)n >= sizeof(rel))
-		return au_diag_set(diag, AU_EUSAGE, "role name too long: %s", role);
-	if ((rc = au_repo_path(path, sizeof(path), dir, rel, diag)) != 0)
-		return rc;
-	return au_signkey_load(path, out, diag);
+	if (json_object_set_new(json_object_get(state, "versions"), "root",
+	    json_integer(version)) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "updating repo.json failed");
+	return au_repo_state_save(dir, state, diag);
 }
 
 int

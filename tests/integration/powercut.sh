@@ -146,6 +146,7 @@ scenario() {
 	fi
 	$CHECK record "$_dev" "$_known"
 	[ -n "${5:-}" ] && $CHECK record "$5" "$_known"
+	[ -n "${AU_POWERCUT_SKIP:-}" ] && return	# (debugging the rest)
 	_n=${AU_POWERCUT_FIRST:-0}
 	rm -f "$W"/res-"$_name"-*
 	_pids=""
@@ -258,7 +259,7 @@ for nth in 1 2 5 40; do
 	AIUPDATE_FAULT_ROOT=$E AIUPDATE_FAULT_ENOSPC=$nth it_exit \
 		"ENOSPC at the write number $nth: exit 17" 17 $FAULT -c "$W/enospc.conf" --apply
 	it_check "ENOSPC at write $nth: staging and partial download removed" \
-		sh -c "[ -z \"\$(ls -A '$E/tmp' '$E/partial')\" ]"
+		test -z "$(ls -A "$E/tmp" "$E/partial" 2>&1 | grep -v ':$' | grep .)"
 	it_check "ENOSPC at write $nth: installed version, metadata, state unchanged" \
 		test "$(it_fingerprint "$E")" = "$before"
 done
