@@ -152,6 +152,9 @@ const struct au_dns_query_info *au_dns_query(const struct au_dns *d, size_t i);
  *    whose alpn set (with the default) lacks "http/1.1" are skipped;
  *    AliasMode is followed (at most AU_DNS_ALIAS_MAX steps; an alias
  *    target without SVCB/HTTPS records is the host itself, port 443).
+ *    As for SRV, the TLS name and the TLSA owner are the target host (not
+ *    the origin, unlike browsers); ipv4hint/ipv6hint are ignored (only
+ *    validated A/AAAA are used); ECH is not supported.
  * Errors (diag names the query and why):
  *   AU_EDNS_BOGUS     an answer failed validation (diag has why_bogus)
  *   AU_EDNS_INSECURE  an answer provably unsigned
