@@ -161,7 +161,8 @@ au_discover_connect(const struct au_config *cfg, int64_t at,
 		a->port = sv->t[i].port;
 		(void)snprintf(a->source, sizeof(a->source), "%s", sv->t[i].source);
 		a->err = try_host(cfg, at, *dns, sv, i, svc, http, a, &hd);
-		(void)snprintf(a->msg, sizeof(a->msg), "%s", hd.msg);
+		(void)snprintf(a->msg, sizeof(a->msg), "%.*s",
+		    (int)sizeof(a->msg) - 1, hd.msg);
 		if (a->err == 0)
 			break;
 		if (a->err == AU_ENOMEM || i + 1 == sv->n)
