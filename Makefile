@@ -30,7 +30,19 @@ LDFLAGS += -L$(CROSS_SYSROOT)/usr/lib/$(CROSS) -Wl,-rpath-link,$(CROSS_SYSROOT)/
 endif
 endif
 
-LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -larchive -ljansson -linih
+LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -larchive -ljansson -linih -pthread
+# The artifact SHA-256 (client/digest.h): Nettle, already in the closure
+# through libunbound, picks the CPU's SHA instructions at run time; or
+# SHA256=sodium (libsodium's portable C), the default of a cross build
+# whose sysroot has no Nettle development files.
+ifeq ($(SHA256),)
+SHA256 := $(if $(CROSS),$(if $(wildcard /usr/lib/$(CROSS)/libnettle.so $(CROSS_SYSROOT)/usr/lib/$(CROSS)/libnettle.so),nettle,sodium),nettle)
+endif
+ifeq ($(SHA256),nettle)
+LIBS_CLIENT += -lnettle
+else
+CFLAGS += -DAU_SHA256_SODIUM
+endif
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
 
 # Library code shared by the client, the publisher and the tests.

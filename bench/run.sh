@@ -10,7 +10,9 @@
 # BENCH_SMALL_MIB (16), BENCH_RUNS (3; medians are reported),
 # BENCH_SHARDS (20), BENCH_SHARD_MIB (8), BENCH_DIR (scratch parent,
 # default /var/tmp: disk-backed, like a device's state directory),
-# AU_KEEP=1 keeps the scratch directory.
+# AU_KEEP=1 keeps the scratch directory, BENCH_PORT_BASE (15950: NSD on
+# the first free port of BASE..BASE+19, nginx of BASE+20..BASE+49),
+# BENCH_QUICK=1 measures items 1 and 2 only (for work on the pipeline).
 # Needs: /usr/bin/time (Debian time), strace, curl, sha256sum; optional rauc
 # and swupdate (bench/setup.sh installs them) for the footprint comparison.
 set -u
@@ -65,6 +67,7 @@ head -c "${SMALL_MIB}M" /dev/urandom > "$W/small.bin"
 $B/aiupdate-repo add "$R" "$W/big.bin" --name models/big.bin >/dev/null &&
 $B/aiupdate-repo add "$R" "$W/small.bin" --name models/small.bin >/dev/null || die "add"
 shard_names=""
+[ -n "${BENCH_QUICK:-}" ] && SHARDS=0
 for i in $(seq 0 $((SHARDS - 1)) | xargs printf "%02d\n"); do
 	head -c "${SHARD_MIB}M" /dev/urandom > "$W/shard-$i.bin"
 	$B/aiupdate-repo add "$R" "$W/shard-$i.bin" --name "models/llm/shard-$i.bin" >/dev/null || die "add shard"
@@ -73,8 +76,9 @@ done
 $B/aiupdate-repo publish "$R" >/dev/null || die "publish"
 rm -f "$W"/shard-*.bin "$W/small.bin"
 
-DNS_PORT=$(it_free_port 15950 15969)
-HTTPS_PORT=$(it_free_port 15970 15999)
+PB=${BENCH_PORT_BASE:-15950}
+DNS_PORT=$(it_free_port "$PB" $((PB + 19)))
+HTTPS_PORT=$(it_free_port $((PB + 20)) $((PB + 49)))
 HOST=repo.bench.aiutest
 dnsbed_zone "$W/dns" bench "$HTTPS_PORT" good /
 dnsbed_start "$W/dns" "$DNS_PORT" || die "NSD did not start"
@@ -120,6 +124,17 @@ done
 suite=$(sed -n 's/.*suite=//p' "$W/tlsget-big.out")
 a_w=$(col "$W/apply-big" 1); t_w=$(col "$W/tlsget-big" 1); c_w=$(col "$W/curl-big" 1)
 a_rss=$(col "$W/apply-big" 4); s_rss=$(col "$W/apply-small" 4)
+if [ -n "${BENCH_QUICK:-}" ]; then
+	cat <<QUICK
+
+== aiupdate bench (quick: items 1 and 2), $(date -u +%Y-%m-%dT%H:%MZ), medians of $RUNS runs, suite $suite ==
+1a install ${MIB} MiB: $a_w s ($(mbs "$MIB" "$a_w") MB/s) vs bare mbedTLS GET $t_w s ($(mbs "$MIB" "$t_w") MB/s): ratio $(ratio "$a_w" "$t_w") (goal <= 1.15)
+   CPU s (user+sys): aiupdate $(cpu "$W/apply-big"), tlsget $(cpu "$W/tlsget-big")
+1b vs curl -o + sha256sum + sync $c_w s: ratio $(ratio "$a_w" "$c_w") (goal <= 0.80)
+2  peak RSS KiB: $a_rss (${MIB} MiB) vs $s_rss (${SMALL_MIB} MiB), diff $((a_rss - s_rss)) (goal <= 6144, diff <= 1024)
+QUICK
+	exit 0
+fi
 
 # ---- 3: --check when nothing changed ----
 echo "bench: 3 --check cost (nothing changed), $((RUNS * 5)) runs each"

@@ -6,10 +6,13 @@
 
 #include <jansson.h>
 
+#include "client/bundle.h"
 #include "port/ban.h"
 
+/* A signed member replaces the configured *val, lowered to hard. */
 static int
-member(json_t *o, const char *key, uint64_t *cap, struct au_diag *diag)
+member(json_t *o, const char *key, uint64_t *val, uint64_t hard,
+    struct au_diag *diag)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -18,8 +21,9 @@ member(json_t *o, const char *key, uint64_t *cap, struct au_diag *diag)
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
 		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.%s is not "
 		    "an integer >= 1", key);
-	if ((uint64_t)json_integer_value(v) < *cap)
-		*cap = (uint64_t)json_integer_value(v);
+	*val = (uint64_t)json_integer_value(v);
+	if (*val > hard)
+		*val = hard;
 	return 0;
 }
 
@@ -42,9 +46,10 @@ au_budget_from_custom(const char *custom_json, uint64_t *max_bytes,
 		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom metadata "
 		    "is not a JSON object");
 	}
-	rc = member(o, "bundle_max_bytes", &b, diag);
+	rc = member(o, "bundle_max_bytes", &b, AU_BUNDLE_MAX_BYTES, diag);
 	if (rc == 0)
-		rc = member(o, "bundle_max_entries", &e, diag);
+		rc = member(o, "bundle_max_entries", &e, AU_BUNDLE_MAX_ENTRIES,
+		    diag);
 	json_decref(o);
 	if (rc == 0) {
 		*max_bytes = b;

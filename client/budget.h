@@ -9,9 +9,12 @@
  *   "bundle_max_entries": integer >= 1, files + directories
  *
  * Set them with `aiupdate-repo add ... --custom '{"bundle_max_bytes":N}'`.
- * Absent members fall back to the caps given (the config's, else
- * AU_BUNDLE_MAX_BYTES / AU_BUNDLE_MAX_ENTRIES); a signed value larger than
- * the cap is lowered to the cap.
+ * Absent members fall back to the values given (the config's [install]
+ * bundle_max_bytes and bundle_max_entries, by default AU_BUNDLE_MAX_BYTES /
+ * AU_BUNDLE_MAX_ENTRIES).  A signed member replaces the configured value
+ * (the publisher knows the bundle; the issue 4 rule "from signed custom,
+ * else config caps"), but never goes past the built-in maximum
+ * AU_BUNDLE_MAX_BYTES / AU_BUNDLE_MAX_ENTRIES (client/bundle.h).
  */
 #ifndef AU_BUDGET_H
 #define AU_BUDGET_H
@@ -24,8 +27,8 @@
 
 /*
  * Parse custom_json (canonical JSON of "custom", may be NULL) and write the
- * budget into *max_bytes and *max_entries, starting from the caps given in
- * them.  Errors: AU_EMETA_MALFORMED (a member that is not an integer >= 1,
+ * budget into *max_bytes and *max_entries, which hold the configured
+ * values on entry (unchanged when custom does not set them).  Errors: AU_EMETA_MALFORMED (a member that is not an integer >= 1,
  * custom_json not an object or over AU_BUDGET_CUSTOM_MAX).
  */
 AU_NODISCARD int au_budget_from_custom(const char *custom_json,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/bundle.h"
 #include "client/fleet.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -144,6 +145,52 @@ set_enum(struct parse_ctx *c, const char *name, const char *val)
 	return 1;
 }
 
+static int
+set_u64(struct parse_ctx *c, uint64_t *dst, const char *key, const char *val,
+    uint64_t hi)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || val[0] == '-' ||
+	    v < 1 || v > hi)
+		return fail(c, "'%s' must be an integer in range, got '%s'",
+		    key, val);
+	*dst = (uint64_t)v;
+	return 1;
+}
+
+/* [install] confirm, trial_runs, trial_seconds, keep (client/trial.h) and
+ * bundle_max_bytes, bundle_max_entries (client/budget.h); 0: not one. */
+static int
+set_install(struct parse_ctx *c, const char *name, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+
+	if (strcmp(name, "confirm") == 0) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return fail(c, "'%s' must be yes or no, got '%s'",
+			    name, val);
+		cfg->confirm = strcmp(val, "yes") == 0;
+		return 1;
+	}
+	if (strcmp(name, "trial_runs") == 0)
+		return set_int(c, &cfg->trial_runs, name, val, 0, 1000);
+	if (strcmp(name, "trial_seconds") == 0)
+		return set_int(c, &cfg->trial_seconds, name, val, 0, 31536000);
+	if (strcmp(name, "keep") == 0)
+		return set_int(c, &cfg->keep, name, val, 1, AU_CONFIG_MAX_KEEP);
+	if (strcmp(name, "bundle_max_bytes") == 0)
+		return set_u64(c, &cfg->bundle_max_bytes, name, val,
+		    AU_BUNDLE_MAX_BYTES);
+	if (strcmp(name, "bundle_max_entries") == 0)
+		return set_u64(c, &cfg->bundle_max_entries, name, val,
+		    AU_BUNDLE_MAX_ENTRIES);
+	return fail(c, "unknown key '%s' in [%s]", name, "install");
+}
+
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 
 static int
@@ -183,6 +230,8 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 	if (KEY("install", "metrics_file"))
 		return set_str(c, cfg->metrics_file, sizeof(cfg->metrics_file),
 		    name, val);
+	if (strcmp(section, "install") == 0)
+		return set_install(c, name, val);
 	if (strcmp(section, "fleet") == 0)
 		return set_fleet(c, name, val);
 	return fail(c, "unknown key '%s' in [%s]", name, section);
@@ -223,6 +272,11 @@ set_defaults(struct au_config *cfg)
 	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/http.h) */
 	cfg->rfc5011 = AU_RFC5011_AUTO;
 	cfg->warn_days = 7;
+	cfg->trial_runs = 3;
+	cfg->trial_seconds = 86400;
+	cfg->keep = 2;
+	cfg->bundle_max_bytes = AU_BUNDLE_MAX_BYTES;
+	cfg->bundle_max_entries = AU_BUNDLE_MAX_ENTRIES;
 }
 
 int

@@ -12,6 +12,7 @@
 #define AU_CONFIG_PATH_MAX 1024		/* any path value */
 #define AU_CONFIG_MAX_TARGETS 32	/* names in [repository] targets */
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
+#define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/state.h: 2 + AU_STATE_MAX_OLDER) */
 
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
 enum { AU_RFC5011_NO = 0, AU_RFC5011_YES, AU_RFC5011_AUTO /* root anchor only */ };
@@ -37,6 +38,19 @@ struct au_config {
 	char health_check[AU_CONFIG_PATH_MAX];	/* "" = none */
 	int health_timeout;		/* seconds, default 60, 1..86400 */
 	char metrics_file[AU_CONFIG_PATH_MAX];	/* "" = none (client/metrics.h) */
+	int confirm;			/* confirm = yes|no (default no): a new
+					   version stays in trial until --commit */
+	int trial_runs;			/* --apply runs before an uncommitted trial
+					   rolls back; default 3, 0..1000, 0 = no limit */
+	int trial_seconds;		/* seconds likewise; default 86400,
+					   0..31536000, 0 = no limit (client/trial.h) */
+	int keep;			/* versions kept per target: default 2
+					   (current + previous), 1..AU_CONFIG_MAX_KEEP */
+	uint64_t bundle_max_bytes;	/* extraction budget when signed custom sets
+					   none (client/budget.h); default and max
+					   AU_BUNDLE_MAX_BYTES */
+	uint64_t bundle_max_entries;	/* likewise; default and max
+					   AU_BUNDLE_MAX_ENTRIES */
 	/* [fleet] (client/fleet.h) */
 	char device_class[65];		/* one name or "" (AU_FLEET_NAME_MAX) */
 	char device_tags[1024];		/* names, space/comma separated, or "" */

@@ -5,12 +5,20 @@
 #include <string.h>
 
 #include "client/http.h"
+#include "client/pipeline.h"
 #include "port/port.h"
 
 #include "port/ban.h"
 
+/*
+ * The caller's thread runs the HTTP/TLS reader (on_start, on_data); the
+ * pipeline's worker owns st between au_pipe_new() and the join, and is the
+ * only one to call au_stage_write() on it (consume).  on_start runs before
+ * the first byte is pushed, while the worker waits for one.
+ */
 struct dl {
 	struct au_stage *st;
+	struct au_pipe *pipe;
 	struct au_diag *diag;
 	const char *name;
 	uint64_t done, total;
@@ -37,7 +45,7 @@ static int
 on_data(void *arg, const uint8_t *buf, size_t len)
 {
 	struct dl *d = arg;
-	int rc = au_stage_write(d->st, buf, len, d->diag);
+	int rc = au_pipe_push(d->pipe, buf, len);
 
 	d->done += len;
 	if (rc == 0 && d->progress != NULL)
@@ -45,10 +53,48 @@ on_data(void *arg, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+/* The worker's side: hash and write (store.h). */
+static int
+consume(void *arg, const uint8_t *buf, size_t len, struct au_diag *diag)
+{
+	return au_stage_write(arg, buf, len, diag);
+}
+
 static int
 is_transport(int rc)
 {
 	return au_err_class(rc) == AU_ECONNECT && rc != AU_ETOOBIG;
+}
+
+/*
+ * The GET through the pipeline.  After a transport failure the bytes that
+ * arrived are still written (kept for a resume); after any other failure
+ * the queue is dropped.  A consumer's failure (AU_ENOSPC, AU_EIO,
+ * AU_EART_LENGTH) wins, with its own diag.
+ */
+static int
+transfer(struct au_http *h, const char *path, uint64_t total,
+    struct au_http_resume *r, struct dl *d, uint64_t *got,
+    struct au_diag *diag)
+{
+	struct au_diag wd = { "", 0 };
+	int rc, wrc;
+
+	rc = au_pipe_new(consume, d->st, &d->pipe, diag);
+	if (rc != 0)
+		return rc;
+	rc = au_http_get_resume(h, path, total, r, on_start, on_data, d, got,
+	    diag);
+	if (rc == 0 || is_transport(rc))
+		wrc = au_pipe_finish(d->pipe, &wd);
+	else
+		wrc = au_pipe_cancel(d->pipe, &wd);
+	d->pipe = NULL;
+	if (wrc == 0)
+		return rc;
+	if (diag != NULL)
+		*diag = wd;
+	return wrc;
 }
 
 /* One attempt; *again when it should be repeated from byte 0. */
@@ -73,8 +119,7 @@ attempt(struct au_http *h, struct au_store *s, const char *path,
 		r.resumed = 1;	/* every byte is here: only the check is left */
 		rc = 0;
 	} else {
-		rc = au_http_get_resume(h, path, ex->length, &r, on_start,
-		    on_data, &d, &got, diag);
+		rc = transfer(h, path, ex->length, &r, &d, &got, diag);
 	}
 	*moved += got;
 	if (rc == AU_ETOOBIG)
@@ -106,7 +151,7 @@ au_download(struct au_http *h, struct au_store *s, const char *path,
     au_download_progress progress, void *parg, char hash_hex[65],
     uint64_t *moved, struct au_diag *diag)
 {
-	struct dl d = { NULL, diag, name, 0, ex->length, progress, parg };
+	struct dl d = { NULL, NULL, diag, name, 0, ex->length, progress, parg };
 	int rc, again = 0;
 
 	*moved = 0;

@@ -2,7 +2,14 @@
 /*
  * client/download.h - one artifact from the repository into the store,
  * resumed across runs and power cuts (RFC 9110 sections 13.1.5 If-Range
- * and 14 range requests), verified against its signed length and hashes.
+ * and 14 range requests), verified against its signed length and hash.
+ *
+ * Speed (issue 7): each byte crosses the network once, is hashed once
+ * (SHA-256 when listed: client/digest.h says which and why), written once
+ * and never read back (except a resumed partial prefix, which is local).
+ * TLS decryption runs on the caller's thread, hashing and writing on a
+ * worker, through a ring of 4 x 64 KiB (client/pipeline.h): the memory
+ * is constant in the artifact's size.
  */
 #ifndef AU_DOWNLOAD_H
 #define AU_DOWNLOAD_H
@@ -29,9 +36,12 @@ typedef void (*au_download_progress)(void *arg, const char *name,
  * *moved (always set) is the body bytes received in this call.
  * After a transport failure the bytes received are kept for the next run;
  * after any other failure (and AU_ENOSPC) they are removed.
- * progress (may be NULL) is called with parg after each block written.
+ * progress (may be NULL) is called with parg, on the caller's thread,
+ * after each block received (up to the ring's 256 KiB ahead of the disk).
  * Errors: au_http_get's transport errors, AU_EART_LENGTH (more than the
- * signed length), and those of au_stage_resume() and au_stage_commit().
+ * signed length), AU_ENOMEM (no thread), and those of au_stage_resume(),
+ * au_stage_write() (AU_ENOSPC, AU_EIO: the worker's own diag) and
+ * au_stage_commit().
  */
 AU_NODISCARD int au_download(struct au_http *h, struct au_store *s,
     const char *path, const struct au_stage_expect *ex, const char *name,

@@ -13,6 +13,7 @@
 #include "client/progress.h"
 #include "client/state.h"
 #include "client/store.h"
+#include "client/trial.h"
 #include "client/report.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
@@ -36,6 +37,7 @@ struct opts {
 static const char usage_text[] =
 "usage: aiupdate [-c FILE] [--json] [-v] --check | --apply | --status\n"
 "       aiupdate [-c FILE] --rollback [NAME]\n"
+"       aiupdate [-c FILE] --commit [NAME]\n"
 "       aiupdate --version | --help\n"
 "\n"
 "  --check       discover the repository, refresh the signed metadata and\n"
@@ -44,7 +46,10 @@ static const char usage_text[] =
 "                target with a newer signed version (health-checked)\n"
 "  --status      offline: what is installed, and the last run's result\n"
 "  --rollback    switch NAME (default: every tracked target) back to its\n"
-"                previous installed version\n"
+"                previous installed version (never below the signed\n"
+"                min_version)\n"
+"  --commit      end the trial of NAME (default: every tracked target in\n"
+"                trial) installed with [install] confirm = yes\n"
 "  -c, --config  config file (default " AU_CONFIG_DEFAULT ")\n"
 "  --from DIR    with --check or --apply: read the repository from a copy\n"
 "                (DIR/metadata, DIR/targets; aiupdate-repo export) instead\n"
@@ -64,8 +69,10 @@ static const char usage_text[] =
 "   12  metadata refused: signature or threshold, expired, rollback, malformed,\n"
 "       over its size cap\n"
 "   13  artifact refused: length or hash mismatch, unsafe bundle\n"
-"   14  install failed before the switch; nothing changed\n"
-"   15  health check failed; the previous version was restored\n"
+"   14  install failed before the switch; nothing changed (also a --rollback\n"
+"       refused: no previous version, or below the signed min_version)\n"
+"   15  health check failed, or a trial expired uncommitted; the previous\n"
+"       version was restored (unless below min_version: the message says)\n"
 "   16  the clock cannot be trusted\n"
 "   17  not enough disk space\n"
 "   75  another aiupdate run holds the lock\n";
@@ -192,6 +199,37 @@ load_last_run(const struct au_config *cfg)
 	return j;
 }
 
+/* --status: the signed floor, older versions kept, and the trial
+ * (client/floor.h, client/retain.h, client/trial.h). */
+static json_t *
+status_extra(const struct au_config *cfg, const struct au_state_target *t,
+    json_t *o)
+{
+	char since[32], until[32] = "";
+	int64_t deadline = au_trial_deadline(t, cfg);
+	json_t *older = json_array();
+	size_t i;
+
+	for (i = 0; i < t->nolder; i++)
+		json_array_append_new(older, json_integer(
+		    (json_int_t)t->older[i].version));
+	json_object_set_new(o, "min_version", json_integer(
+	    (json_int_t)t->min_version));
+	json_object_set_new(o, "older_versions", older);
+	if (!t->trial) {
+		json_object_set_new(o, "trial", json_null());
+		return o;
+	}
+	au_report_fmt_time(t->trial_since, since, sizeof(since));
+	if (deadline != 0)
+		au_report_fmt_time(deadline, until, sizeof(until));
+	json_object_set_new(o, "trial", json_pack("{s:s,s:I,s:i,s:s,s:b}",
+	    "since", since, "runs", (json_int_t)t->trial_runs, "max_runs",
+	    cfg->trial_runs, "deadline", until, "expired",
+	    au_trial_expired(t, cfg, au_now())));
+	return o;
+}
+
 static json_t *
 status_target(const struct au_config *cfg, struct au_state *st,
     const char *name)
@@ -206,11 +244,46 @@ status_target(const struct au_config *cfg, struct au_state *st,
 	    sb.type == AU_FT_NONE)
 		return json_pack("{s:s,s:b}", "name", name, "installed", 0);
 	au_report_fmt_time(t->installed_at, when, sizeof(when));
-	return json_pack("{s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:s}", "name", name,
+	return status_extra(cfg, t, json_pack("{s:s,s:b,s:I,s:s,s:s,s:s,s:I,"
+	    "s:s}", "name", name,
 	    "installed", 1, "version", (json_int_t)t->version, "sha256",
 	    t->hash, "path", path, "installed_at", when, "previous_version",
 	    (json_int_t)(t->prev_hash[0] ? t->prev_version : -1),
-	    "previous_sha256", t->prev_hash);
+	    "previous_sha256", t->prev_hash));
+}
+
+static void
+print_status_extra(const json_t *t)
+{
+	const json_t *tr = json_object_get(t, "trial"), *v;
+	json_int_t floor = json_integer_value(json_object_get(t,
+	    "min_version"));
+	size_t i;
+
+	if (json_array_size(json_object_get(t, "older_versions")) > 0) {
+		printf("  kept       versions");
+		json_array_foreach(json_object_get(t, "older_versions"), i, v)
+			printf(" %lld", (long long)json_integer_value(v));
+		printf("\n");
+	}
+	if (floor >= 0)
+		printf("  min        version %lld (signed floor for rollbacks)\n",
+		    (long long)floor);
+	if (!json_is_object(tr))
+		return;
+	printf("  trial      since %s, %lld run%s", json_string_value(
+	    json_object_get(tr, "since")), (long long)json_integer_value(
+	    json_object_get(tr, "runs")), json_integer_value(json_object_get(
+	    tr, "runs")) == 1 ? "" : "s");
+	if (json_integer_value(json_object_get(tr, "max_runs")) > 0)
+		printf(" of %lld", (long long)json_integer_value(
+		    json_object_get(tr, "max_runs")));
+	if (json_string_length(json_object_get(tr, "deadline")) > 0)
+		printf(", until %s", json_string_value(json_object_get(tr,
+		    "deadline")));
+	printf("%s\n", json_is_true(json_object_get(tr, "expired")) ?
+	    "; expired: the next --apply rolls it back" :
+	    "; waits for aiupdate --commit");
 }
 
 static void
@@ -236,6 +309,7 @@ print_status(const json_t *j)
 			printf("  previous   version %lld\n", (long long)
 			    json_integer_value(json_object_get(t,
 			    "previous_version")));
+		print_status_extra(t);
 	}
 	if (json_is_object(last)) {
 		char when[32];
@@ -329,9 +403,43 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 	return AU_EXIT_OK;
 }
 
+/* --commit [NAME]: end trials (client/trial.h). */
+static int
+cmd_commit(const struct au_config *cfg, const struct opts *o)
+{
+	struct au_diag d = { "", 0 };
+	int rc, n = 0;
+
+	rc = au_trial_commit(cfg, o->rollback_name, &n, &d);
+	if (rc == 0)
+		(void)snprintf(d.msg, sizeof(d.msg), "%s", n == 0 ?
+		    "nothing in trial to commit" : "");
+	if (rc == 0 && n > 0)
+		(void)snprintf(d.msg, sizeof(d.msg), "committed %d trial "
+		    "version%s%s%s", n, n == 1 ? "" : "s", o->rollback_name ?
+		    " of " : "", o->rollback_name ? o->rollback_name : "");
+	if (o->json) {
+		json_t *j = json_pack("{s:i,s:s,s:s,s:i}", "exit",
+		    au_exit_status(rc), "result", rc ? au_strerror(rc) : "ok",
+		    "message", d.msg, "committed", n);
+
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(j);
+		return au_exit_status(rc);
+	}
+	if (rc != 0) {
+		print_error("commit", rc, &d);
+		return au_exit_status(rc);
+	}
+	printf("%s\n", d.msg);
+	return AU_EXIT_OK;
+}
+
 /* ---- main: parse, load config, dispatch ---- */
 
-enum cmd { CMD_NONE, CMD_CHECK, CMD_APPLY, CMD_STATUS, CMD_ROLLBACK };
+enum cmd { CMD_NONE, CMD_CHECK, CMD_APPLY, CMD_STATUS, CMD_ROLLBACK,
+	CMD_COMMIT };
 
 static int
 usage_error(const char *msg)
@@ -348,6 +456,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		{ "apply", no_argument, NULL, 'A' },
 		{ "status", no_argument, NULL, 'S' },
 		{ "rollback", no_argument, NULL, 'R' },
+		{ "commit", no_argument, NULL, 'K' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -368,6 +477,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		case 'A': next = CMD_APPLY; break;
 		case 'S': next = CMD_STATUS; break;
 		case 'R': next = CMD_ROLLBACK; break;
+		case 'K': next = CMD_COMMIT; break;
 		case 'c': o->config = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'v': o->verbose++; break;
@@ -379,17 +489,17 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		}
 		if (next != CMD_NONE && c != CMD_NONE)
 			return usage_error("give exactly one of --check, "
-			    "--apply, --status, --rollback");
+			    "--apply, --status, --rollback, --commit");
 		if (next != CMD_NONE)
 			c = next;
 	}
-	if (c == CMD_ROLLBACK && optind < argc)
-		o->rollback_name = argv[optind++];
+	if ((c == CMD_ROLLBACK || c == CMD_COMMIT) && optind < argc)
+		o->rollback_name = argv[optind++];	/* or the NAME to commit */
 	if (optind < argc)
 		return usage_error("unexpected argument");
 	if (c == CMD_NONE)
 		return usage_error("give one of --check, --apply, --status, "
-		    "--rollback");
+		    "--rollback, --commit");
 	if (o->from != NULL && c != CMD_CHECK && c != CMD_APPLY)
 		return usage_error("--from goes with --check or --apply");
 	*cmd = c;
@@ -423,6 +533,7 @@ main(int argc, char **argv)
 	case CMD_CHECK: rc = cmd_run(&cfg, &o, AU_MODE_CHECK); break;
 	case CMD_APPLY: rc = cmd_run(&cfg, &o, AU_MODE_APPLY); break;
 	case CMD_STATUS: rc = cmd_status(&cfg, &o); break;
+	case CMD_COMMIT: rc = cmd_commit(&cfg, &o); break;
 	default: rc = cmd_rollback(&cfg, &o); break;
 	}
 	au_config_clear(&cfg);

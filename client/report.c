@@ -38,6 +38,8 @@ print_target(const struct au_target_report *t)
 			printf(" (was v%lld)", (long long)t->installed_version);
 		printf(", %llu bytes downloaded\n",
 		    (unsigned long long)t->downloaded);
+		if (t->msg[0] != '\0')	/* e.g. in trial (client/trial.h) */
+			printf("    %s\n", t->msg);
 		return;
 	}
 	if (t->installed_version >= 0)

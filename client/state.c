@@ -105,13 +105,72 @@ load_bad(json_t *arr, struct au_state_target *t)
 	return 0;
 }
 
+/* Optional "min_version" (format 2): an integer >= 0; absent is -1. */
 static int
-load_target(json_t *o, struct au_state_target *t)
+load_floor(json_t *o, struct au_state_target *t)
 {
-	static const char *const keys[] = { "name", "version", "prev_version",
-	    "hash", "prev_hash", "installed_at", "bad", NULL };
+	t->min_version = -1;
+	if (json_object_get(o, "min_version") == NULL)
+		return 0;
+	return get_int(o, "min_version", &t->min_version) != 0 ||
+	    t->min_version < 0 ? -1 : 0;
+}
 
-	if (!json_is_object(o) || only_keys(o, keys) != 0 ||
+/* Optional "trial" (format 2): {"since":INT,"runs":INT >= 0}. */
+static int
+load_trial(json_t *o, struct au_state_target *t)
+{
+	static const char *const keys[] = { "since", "runs", NULL };
+	json_t *tr = json_object_get(o, "trial");
+
+	t->trial = 0;
+	if (tr == NULL)
+		return 0;
+	if (!json_is_object(tr) || only_keys(tr, keys) != 0 ||
+	    get_int(tr, "since", &t->trial_since) != 0 ||
+	    get_int(tr, "runs", &t->trial_runs) != 0 || t->trial_runs < 0)
+		return -1;
+	t->trial = 1;
+	return 0;
+}
+
+/* Optional "older" (format 2): [{"version":INT,"hash":HEX}], newest first. */
+static int
+load_older(json_t *o, struct au_state_target *t)
+{
+	static const char *const keys[] = { "version", "hash", NULL };
+	json_t *arr = json_object_get(o, "older"), *v;
+	size_t i;
+
+	t->nolder = 0;
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > AU_STATE_MAX_OLDER)
+		return -1;
+	for (i = 0; i < json_array_size(arr); i++) {
+		v = json_array_get(arr, i);
+		if (!json_is_object(v) || only_keys(v, keys) != 0 ||
+		    get_int(v, "version", &t->older[i].version) != 0 ||
+		    get_hash(json_object_get(v, "hash"), t->older[i].hash) != 0 ||
+		    t->older[i].hash[0] == '\0')
+			return -1;
+	}
+	t->nolder = json_array_size(arr);
+	return 0;
+}
+
+static int
+load_target(json_t *o, struct au_state_target *t, int64_t fmt)
+{
+	static const char *const keys1[] = { "name", "version", "prev_version",
+	    "hash", "prev_hash", "installed_at", "bad", NULL };
+	static const char *const keys2[] = { "name", "version", "prev_version",
+	    "hash", "prev_hash", "installed_at", "bad", "min_version", "trial",
+	    "older", NULL };
+
+	if (!json_is_object(o) || only_keys(o, fmt == 1 ? keys1 : keys2) != 0 ||
+	    load_floor(o, t) != 0 || load_trial(o, t) != 0 ||
+	    load_older(o, t) != 0 ||
 	    get_str(o, "name", t->name, sizeof(t->name)) != 0 ||
 	    t->name[0] == '\0' ||
 	    get_int(o, "version", &t->version) != 0 ||
@@ -135,7 +194,8 @@ load_doc(json_t *doc, struct au_state *st)
 
 	if (!json_is_object(doc) || only_keys(doc, keys) != 0)
 		return "not an object of the known members";
-	if (get_int(doc, "format", &fmt) != 0 || fmt != AU_STATE_FORMAT)
+	if (get_int(doc, "format", &fmt) != 0 || fmt < 1 ||
+	    fmt > AU_STATE_FORMAT)
 		return "unknown format";
 	if (get_int(doc, "last_run", &st->last_run) != 0 ||
 	    get_int(doc, "last_result", &res) != 0 || res < -100000 ||
@@ -146,7 +206,7 @@ load_doc(json_t *doc, struct au_state *st)
 	if (!json_is_array(arr) || json_array_size(arr) > AU_STATE_MAX_TARGETS)
 		return "targets missing or too many";
 	for (i = 0; i < json_array_size(arr); i++) {
-		if (load_target(json_array_get(arr, i), &st->t[i]) != 0)
+		if (load_target(json_array_get(arr, i), &st->t[i], fmt) != 0)
 			return "a target entry is malformed";
 		for (j = 0; j < i; j++)
 			if (strcmp(st->t[j].name, st->t[i].name) == 0)
@@ -198,6 +258,40 @@ out:
 /* ---- save ---- */
 
 static json_t *
+save_older(const struct au_state_target *t)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < t->nolder && i < AU_STATE_MAX_OLDER;
+	    i++)
+		if (json_array_append_new(arr, json_pack("{s:I, s:s}",
+		    "version", (json_int_t)t->older[i].version, "hash",
+		    t->older[i].hash)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return arr;
+}
+
+/* The format 2 members, each only when it says something. */
+static int
+save_optional(json_t *o, const struct au_state_target *t)
+{
+	if (t->min_version >= 0 && json_object_set_new(o, "min_version",
+	    json_integer((json_int_t)t->min_version)) != 0)
+		return -1;
+	if (t->trial && json_object_set_new(o, "trial", json_pack("{s:I, s:I}",
+	    "since", (json_int_t)t->trial_since, "runs",
+	    (json_int_t)t->trial_runs)) != 0)
+		return -1;
+	if (t->nolder > 0 && json_object_set_new(o, "older",
+	    save_older(t)) != 0)
+		return -1;
+	return 0;
+}
+
+static json_t *
 save_target(const struct au_state_target *t)
 {
 	json_t *o, *bad = json_array();
@@ -215,6 +309,10 @@ save_target(const struct au_state_target *t)
 	    "prev_version", (json_int_t)t->prev_version, "hash", t->hash,
 	    "prev_hash", t->prev_hash,
 	    "installed_at", (json_int_t)t->installed_at, "bad", bad);
+	if (o != NULL && save_optional(o, t) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -291,7 +389,7 @@ au_state_find(struct au_state *st, const char *name, int create)
 	t = &st->t[st->n++];
 	memset(t, 0, sizeof(*t));
 	memcpy(t->name, name, n + 1);
-	t->version = t->prev_version = -1;
+	t->version = t->prev_version = t->min_version = -1;
 	return t;
 }
 
@@ -330,4 +428,33 @@ au_state_mark_bad(struct au_state *st, const char *name, const char *hash)
 	}
 	memcpy(t->bad[t->nbad++], hash, 65);
 	return 0;
+}
+
+void
+au_state_push_older(struct au_state_target *t, size_t max)
+{
+	if (max > AU_STATE_MAX_OLDER)
+		max = AU_STATE_MAX_OLDER;
+	if (t->prev_hash[0] != '\0' && max > 0) {
+		if (t->nolder == AU_STATE_MAX_OLDER)
+			t->nolder--;
+		memmove(&t->older[1], &t->older[0],
+		    t->nolder * sizeof(t->older[0]));
+		t->older[0].version = t->prev_version;
+		memcpy(t->older[0].hash, t->prev_hash, sizeof(t->prev_hash));
+		t->nolder++;
+	}
+	if (t->nolder > max)
+		t->nolder = max;
+}
+
+size_t
+au_state_older_hashes(const struct au_state *st, char (*out)[65], size_t cap)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < st->n; i++)
+		for (j = 0; j < st->t[i].nolder && n < cap; j++)
+			memcpy(out[n++], st->t[i].older[j].hash, 65);
+	return n;
 }

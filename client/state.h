@@ -9,11 +9,21 @@
  * old or the new record.  It is a record for reports and decisions; the
  * running version itself is the targets/<name>/current link (store.h).
  *
- * Format (version 1; unknown members are refused):
- *   {"format":1,"last_run":INT,"last_result":INT,"last_message":STR,
+ * Format 2 (unknown members are refused; format 1 files, which have none
+ * of the optional members, still load and are rewritten as format 2):
+ *   {"format":2,"last_run":INT,"last_result":INT,"last_message":STR,
  *    "targets":[{"name":STR,"version":INT,"prev_version":INT,
  *                "hash":HEX|"","prev_hash":HEX|"","installed_at":INT,
- *                "bad":[HEX,...]}]}
+ *                "bad":[HEX,...],
+ *                "min_version":INT,                 optional, >= 0
+ *                "trial":{"since":INT,"runs":INT},  optional, runs >= 0
+ *                "older":[{"version":INT,"hash":HEX},...]  optional
+ *               }]}
+ * min_version is the signed floor (custom.min_version, client/floor.h) of
+ * the last run that verified the target's metadata; "trial" is present
+ * while the installed version waits for `aiupdate --commit`
+ * (client/trial.h); "older" lists versions kept in the store beyond current
+ * and previous ([install] keep), newest first.
  */
 #ifndef AU_STATE_H
 #define AU_STATE_H
@@ -27,7 +37,14 @@
 #define AU_STATE_MAX_TARGETS 64
 #define AU_STATE_MAX_NAME 511	/* bytes of a target name */
 #define AU_STATE_MAX_BAD 8	/* refused hashes kept per target (newest) */
-#define AU_STATE_FORMAT 1
+#define AU_STATE_MAX_OLDER 14	/* versions kept beyond current and previous */
+#define AU_STATE_FORMAT 2	/* written; 1 and 2 are read */
+
+/* One installed version: its TUF version and content hash. */
+struct au_state_version {
+	int64_t version;
+	char hash[65];		/* SHA-256 hex */
+};
 
 struct au_state_target {
 	char name[AU_STATE_MAX_NAME + 1];
@@ -36,6 +53,12 @@ struct au_state_target {
 	int64_t installed_at;	/* seconds since the epoch */
 	char bad[AU_STATE_MAX_BAD][65];	/* hashes that failed a health check */
 	size_t nbad;
+	int64_t min_version;	/* signed custom.min_version; -1 if none */
+	int trial;		/* 1 while version waits for --commit */
+	int64_t trial_since;	/* seconds since the epoch the trial began */
+	int64_t trial_runs;	/* --apply runs counted (client/trial.h) */
+	struct au_state_version older[AU_STATE_MAX_OLDER];	/* newest first */
+	size_t nolder;
 };
 
 struct au_state {
@@ -66,7 +89,8 @@ AU_NODISCARD int au_state_save(const char *path, const struct au_state *st,
 
 /*
  * The entry for name, or NULL.  With create, a missing entry is appended
- * (version and prev_version -1, hashes "") unless the table is full or the
+ * (version, prev_version and min_version -1, hashes "", no trial, no older
+ * versions) unless the table is full or the
  * name is empty or over AU_STATE_MAX_NAME: then NULL.  The pointer is owned
  * by st and valid until st changes size or is freed.
  */
@@ -83,5 +107,19 @@ int au_state_is_bad(const struct au_state *st, const char *name,
  */
 AU_NODISCARD int au_state_mark_bad(struct au_state *st, const char *name,
     const char *hash);
+
+/*
+ * Before an install replaces t's previous version: move it (when there is
+ * one) to the front of t->older, keeping at most max (<= AU_STATE_MAX_OLDER)
+ * of them; max 0 empties the list.
+ */
+void au_state_push_older(struct au_state_target *t, size_t max);
+
+/*
+ * Copy the hashes of every target's older versions into out (at most cap);
+ * returns how many.  For au_store_gc_keep().
+ */
+size_t au_state_older_hashes(const struct au_state *st, char (*out)[65],
+    size_t cap);
 
 #endif

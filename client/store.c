@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "client/bundle.h"
+#include "client/digest.h"
 #include "port/port.h"
 
 #include "port/ban.h"
@@ -29,10 +30,12 @@ struct au_stage {
 	char validator[AU_STORE_VALIDATOR_MAX + 1];
 	uint64_t offset;	/* bytes found at resume */
 	uint64_t unsynced;	/* resumable: bytes written since the last fsync */
+	uint64_t unflushed;	/* bytes written since the last writeback hint */
+	int64_t synced_ms;	/* au_monotonic_ms() at the last fsync (or start) */
 	struct au_stage_expect ex;
 	uint64_t got;
-	crypto_hash_sha256_state h256;
-	crypto_hash_sha512_state h512;
+	struct au_sha256 h256;	/* always: checked when listed, names store/ */
+	crypto_hash_sha512_state h512;	/* only when SHA-512 alone is listed */
 };
 
 /* ---- small helpers ---- */
@@ -262,27 +265,63 @@ check_space(struct au_store *s, uint64_t need, struct au_diag *diag)
 	return 0;
 }
 
-int
-au_stage_begin(struct au_store *s, const struct au_stage_expect *expect,
+/* One hash per byte (client/digest.h): SHA-256, plus SHA-512 when it is
+ * the only hash listed. */
+static int
+only_sha512(const struct au_stage *st)
+{
+	return !st->ex.has_sha256;
+}
+
+static void
+hash_init(struct au_stage *st)
+{
+	au_sha256_init(&st->h256);
+	if (only_sha512(st))
+		crypto_hash_sha512_init(&st->h512);
+}
+
+static void
+hash_add(struct au_stage *st, const void *buf, size_t len)
+{
+	au_sha256_update(&st->h256, buf, len);
+	if (only_sha512(st))
+		crypto_hash_sha512_update(&st->h512, buf, len);
+}
+
+/* A new stage for expect, its hashes started. */
+static int
+stage_new(struct au_store *s, const struct au_stage_expect *expect,
     struct au_stage **out, struct au_diag *diag)
 {
 	struct au_stage *st;
-	int rc;
 
 	if (!expect->has_sha256 && !expect->has_sha512)
 		return au_diag_set(diag, AU_EART_HASHALG, "no sha256 or sha512 "
 		    "hash is listed for this artifact");
-	rc = check_space(s, expect->length, diag);
-	if (rc != 0)
-		return rc;
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
 	st->s = s;
 	st->ex = *expect;
-	crypto_hash_sha256_init(&st->h256);
-	crypto_hash_sha512_init(&st->h512);
-	rc = tmp_name(s, "dl", st->path, diag);
+	st->synced_ms = au_monotonic_ms();
+	hash_init(st);
+	*out = st;
+	return 0;
+}
+
+int
+au_stage_begin(struct au_store *s, const struct au_stage_expect *expect,
+    struct au_stage **out, struct au_diag *diag)
+{
+	struct au_stage *st = NULL;
+	int rc;
+
+	rc = stage_new(s, expect, &st, diag);
+	if (rc == 0)
+		rc = check_space(s, expect->length, diag);
+	if (rc == 0)
+		rc = tmp_name(s, "dl", st->path, diag);
 	if (rc == 0)
 		rc = au_file_create(st->path, 0644, &st->f, diag);
 	if (rc != 0) {
@@ -290,6 +329,39 @@ au_stage_begin(struct au_store *s, const struct au_stage_expect *expect,
 		return rc;
 	}
 	*out = st;
+	return 0;
+}
+
+/*
+ * After len more bytes: start their writeback every AU_STAGE_WRITEBACK_BYTES,
+ * and keep a resumable download's progress durable (store.h).
+ */
+static int
+keep_progress(struct au_stage *st, size_t len, struct au_diag *diag)
+{
+	int64_t now;
+	int rc;
+
+	st->unsynced += len;
+	st->unflushed += len;
+	if (st->unflushed >= AU_STAGE_WRITEBACK_BYTES) {
+		rc = au_file_writeback(st->f, st->got - st->unflushed,
+		    st->unflushed, diag);
+		if (rc != 0)
+			return rc;
+		st->unflushed = 0;
+	}
+	if (st->val[0] == '\0' || st->unsynced < AU_STAGE_SYNC_BYTES)
+		return 0;
+	now = au_monotonic_ms();
+	if (st->unsynced < st->got / AU_STAGE_SYNC_SHARE &&
+	    now - st->synced_ms < AU_STAGE_SYNC_MS)
+		return 0;
+	rc = au_file_sync(st->f, diag);
+	if (rc != 0)
+		return rc;
+	st->unsynced = 0;
+	st->synced_ms = now;
 	return 0;
 }
 
@@ -306,19 +378,9 @@ au_stage_write(struct au_stage *st, const void *buf, size_t len,
 	rc = au_file_write(st->f, buf, len, diag);
 	if (rc != 0)
 		return rc;
-	/* A resumable download keeps its progress across a power cut. */
-	st->unsynced += len;
-	if (st->val[0] != '\0' && st->unsynced >= AU_STAGE_SYNC_BYTES) {
-		rc = au_file_sync(st->f, diag);
-		if (rc != 0)
-			return rc;
-		st->unsynced = 0;
-	}
 	st->got += len;
-	crypto_hash_sha256_update(&st->h256, buf, len);
-	if (st->ex.has_sha512)
-		crypto_hash_sha512_update(&st->h512, buf, len);
-	return 0;
+	hash_add(st, buf, len);
+	return keep_progress(st, len, diag);
 }
 
 void
@@ -382,8 +444,7 @@ rehash(struct au_stage *st, struct au_diag *diag)
 			break;
 		}
 		st->got += got;
-		crypto_hash_sha256_update(&st->h256, buf, got);
-		crypto_hash_sha512_update(&st->h512, buf, got);
+		hash_add(st, buf, got);
 	}
 	(void)au_file_close(f);
 	free(buf);
@@ -420,9 +481,9 @@ au_stage_restart(struct au_stage *st, const char *validator,
 		return au_diag_set(diag, AU_EINTERNAL, "not a resumable stage");
 	(void)au_file_close(st->f);
 	st->f = NULL;
-	st->got = st->offset = st->unsynced = 0;
-	crypto_hash_sha256_init(&st->h256);
-	crypto_hash_sha512_init(&st->h512);
+	st->got = st->offset = st->unsynced = st->unflushed = 0;
+	st->synced_ms = au_monotonic_ms();
+	hash_init(st);
 	rc = au_unlink(st->val, diag);
 	if (rc == 0)
 		rc = au_unlink(st->path, diag);
@@ -468,18 +529,14 @@ int
 au_stage_resume(struct au_store *s, const struct au_stage_expect *expect,
     struct au_stage **out, struct au_diag *diag)
 {
-	struct au_stage *st;
+	struct au_stage *st = NULL;
 	int rc;
 
 	if (!expect->has_sha256)
 		return au_stage_begin(s, expect, out, diag);
-	st = calloc(1, sizeof(*st));
-	if (st == NULL)
-		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	st->s = s;
-	st->ex = *expect;
-	crypto_hash_sha256_init(&st->h256);
-	crypto_hash_sha512_init(&st->h512);
+	rc = stage_new(s, expect, &st, diag);
+	if (rc != 0)
+		return rc;
 	rc = resume_open(st, diag);
 	if (rc == 0)
 		rc = check_space(s, expect->length - st->offset, diag);
@@ -515,13 +572,17 @@ verify(struct au_stage *st, const char *target, uint8_t sha256[32],
 		    "of the signed %llu bytes", target,
 		    (unsigned long long)st->got,
 		    (unsigned long long)st->ex.length);
-	crypto_hash_sha256_final(&st->h256, sha256);
+	au_sha256_final(&st->h256, sha256);
+	/* Digests of public data: no constant-time compare needed.  One hash
+	 * is checked (digest.h): SHA-256 when listed, else SHA-512. */
+	if (!only_sha512(st)) {
+		if (memcmp(sha256, st->ex.sha256, 32) != 0)
+			return hash_mismatch(target, "sha256", st->ex.sha256,
+			    sha256, 32, diag);
+		return 0;
+	}
 	crypto_hash_sha512_final(&st->h512, h512);
-	/* Digests of public data: no constant-time compare needed. */
-	if (st->ex.has_sha256 && memcmp(sha256, st->ex.sha256, 32) != 0)
-		return hash_mismatch(target, "sha256", st->ex.sha256, sha256,
-		    32, diag);
-	if (st->ex.has_sha512 && memcmp(h512, st->ex.sha512, 64) != 0)
+	if (memcmp(h512, st->ex.sha512, 64) != 0)
 		return hash_mismatch(target, "sha512", st->ex.sha512, h512,
 		    64, diag);
 	return 0;
@@ -923,10 +984,20 @@ gc_sweep(const char *name, void *arg)
 int
 au_store_gc(struct au_store *s, struct au_diag *diag)
 {
+	return au_store_gc_keep(s, NULL, 0, diag);
+}
+
+int
+au_store_gc_keep(struct au_store *s, const char (*keep)[65], size_t nkeep,
+    struct au_diag *diag)
+{
 	struct gc g = { NULL, 0, 0, s, diag };
+	size_t i;
 	int rc;
 
 	rc = gc_walk(&g, s->targets, 0);
+	for (i = 0; rc == 0 && i < nkeep; i++)
+		rc = gc_keep(&g, keep[i]);
 	if (rc == 0)
 		rc = au_dir_list(s->store, gc_sweep, &g, diag);
 	if (rc == 0)

@@ -15,9 +15,9 @@
  *                                   extracted tree
  *   state_dir/tmp/                  staging; emptied at au_store_open()
  *   state_dir/partial/<sha256>.part a download in progress, kept across runs
- *                                   and power cuts (fsynced every
- *                                   AU_STAGE_SYNC_BYTES) so the next run
- *                                   resumes it
+ *                                   and power cuts (fsynced as
+ *                                   AU_STAGE_SYNC_BYTES says) so the next
+ *                                   run resumes it
  *   state_dir/partial/<sha256>.val  the HTTP validator (ETag or
  *                                   Last-Modified) of the response that gave
  *                                   those bytes, for If-Range
@@ -59,8 +59,21 @@
 #define AU_HEALTH_MAX_CMD 1024	/* bytes of the health command line */
 #define AU_HEALTH_MAX_ARGS 32	/* words of the health command line */
 #define AU_STORE_VALIDATOR_MAX 200	/* bytes of a kept HTTP validator */
-#define AU_STAGE_SYNC_BYTES (1u << 20)	/* a resumable download is fsynced
-					   every this many bytes */
+/*
+ * Durable progress of a resumable download: it is fsynced once at least
+ * AU_STAGE_SYNC_BYTES are unsynced AND those are at least
+ * 1/AU_STAGE_SYNC_SHARE of the bytes held OR AU_STAGE_SYNC_MS passed since
+ * the last fsync.  So the first 8 MiB are fsynced every MiB, and a power
+ * cut loses at most max(1 MiB, 1/8 of the bytes held, 1 s of transfer):
+ * about 50 fsyncs for 1 GiB instead of 1,024 (2.3 ms each on the bench
+ * disk, 2.3 s in all).  Every AU_STAGE_WRITEBACK_BYTES written, any stage
+ * starts their writeback (au_file_writeback), so the dirty backlog and the
+ * final fsync stay short.
+ */
+#define AU_STAGE_SYNC_BYTES (1u << 20)
+#define AU_STAGE_SYNC_SHARE 8
+#define AU_STAGE_SYNC_MS 1000
+#define AU_STAGE_WRITEBACK_BYTES (1u << 20)
 
 struct au_store;		/* opaque; owned by the caller of au_store_open() */
 
@@ -99,7 +112,9 @@ struct au_stage;		/* a download in progress: a file in tmp/ */
 
 /*
  * Start a download: create a staging file in tmp/ that is hashed while
- * written (SHA-256 always, SHA-512 too when expected).  *out owns it until
+ * written, each byte once (client/digest.h): SHA-256 always (it names the
+ * store directory and is the hash checked when listed), SHA-512 only when it
+ * is the only hash listed (then it is the one checked).  *out owns it until
  * au_stage_commit() or au_stage_abort().  expect is copied.
  * Errors: AU_EART_HASHALG (no expected hash), AU_ENOSPC (less free space in
  * tmp/ than expect->length), AU_EIO, AU_ENOMEM.
@@ -118,7 +133,8 @@ AU_NODISCARD int au_stage_write(struct au_stage *st, const void *buf,
     size_t len, struct au_diag *diag);
 
 /*
- * Verify the length (AU_EART_LENGTH) and every expected hash (AU_EART_HASH;
+ * Verify the length (AU_EART_LENGTH) and the hash au_stage_begin() chose
+ * (SHA-256 when listed, else SHA-512) (AU_EART_HASH;
  * diag shows expected and received hex), fsync, then install into
  * store/<sha256hex>/: a raw file as store/<hash>/<basename of target_name>;
  * a bundle (au_bundle_kind(target_name) >= 0) through au_bundle_extract()
@@ -139,7 +155,7 @@ void au_stage_abort(struct au_stage *st);
 /*
  * Start or resume the download of an artifact with a signed SHA-256
  * (without one this is au_stage_begin): its bytes accumulate in
- * partial/<sha256hex>.part, fsynced every AU_STAGE_SYNC_BYTES, so a run cut
+ * partial/<sha256hex>.part, fsynced as AU_STAGE_SYNC_BYTES says, so a run cut
  * short leaves them for the next.  Bytes already there (with a kept
  * validator) are re-hashed and kept: au_stage_offset() says how many and
  * au_stage_validator() gives the validator to send in If-Range.  A partial
@@ -232,6 +248,14 @@ AU_NODISCARD int au_store_get(struct au_store *s, const char *name,
  * Errors: AU_EINSTALL (a pointer not of our form), AU_EIO, AU_ENOMEM.
  */
 AU_NODISCARD int au_store_gc(struct au_store *s, struct au_diag *diag);
+
+/*
+ * au_store_gc(), also keeping store/<keep[i]> for the nkeep hashes given
+ * (older versions kept by [install] keep, client/state.h "older"; "" entries
+ * are ignored).  Errors: those of au_store_gc().
+ */
+AU_NODISCARD int au_store_gc_keep(struct au_store *s, const char (*keep)[65],
+    size_t nkeep, struct au_diag *diag);
 
 /*
  * Run the health check cmd: split on spaces into at most AU_HEALTH_MAX_ARGS

@@ -13,12 +13,15 @@
 #include "client/budget.h"
 #include "client/bundle.h"
 #include "client/fleet.h"
+#include "client/floor.h"
 #include "client/http.h"
 #include "client/localrepo.h"
 #include "client/metrics.h"
 #include "client/preflight.h"
+#include "client/retain.h"
 #include "client/state.h"
 #include "client/store.h"
+#include "client/trial.h"
 #include "client/tufclient.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -42,6 +45,7 @@ struct run {
 	struct au_store *store;
 	struct au_state *state;
 	int state_dirty;
+	int floor_dirty;	/* a min_version changed: saved with the metadata */
 };
 
 static struct au_update_hooks hooks;	/* au_update_set_hooks() */
@@ -247,7 +251,13 @@ compare_target(struct run *r, struct au_target_report *tr,
 		(void)snprintf(tr->installed_hash, sizeof(tr->installed_hash),
 		    "%s", st->hash);
 	}
-	if (strcmp(tr->installed_hash, tr->available_hash) == 0)
+	if (st != NULL && st->trial && st->hash[0] != '\0') {
+		/* nothing newer until committed (client/trial.h) */
+		tr->status = AU_T_IN_TRIAL;
+		au_trial_describe(st, r->cfg, r->now,
+		    strcmp(st->hash, tr->available_hash) != 0 ? tg->version : -1,
+		    tr->msg, sizeof(tr->msg));
+	} else if (strcmp(tr->installed_hash, tr->available_hash) == 0)
 		tr->status = AU_T_UPTODATE;
 	else if (au_state_is_bad(r->state, tr->name, tr->available_hash))
 		tr->status = AU_T_BAD;
@@ -329,7 +339,8 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	struct au_stage_expect ex;
 	struct sink_ctx sc = { NULL, r->diag, tr->name, 0, tg->length };
 	char url[URL_MAX], hash[65];
-	uint64_t got = 0, bb = AU_BUNDLE_MAX_BYTES, be = AU_BUNDLE_MAX_ENTRIES;
+	uint64_t got = 0, bb = r->cfg->bundle_max_bytes,
+	    be = r->cfg->bundle_max_entries;
 	int rc;
 
 	if (au_store_has(r->store, tr->available_hash))
@@ -416,11 +427,36 @@ record_install(struct run *r, struct au_target_report *tr)
 
 	if (st == NULL)
 		return;
+	au_state_push_older(st, au_retain_older(r->cfg));	/* [install] keep */
 	st->prev_version = st->version;
 	memcpy(st->prev_hash, st->hash, sizeof(st->hash));
 	st->version = tr->available_version;
 	(void)snprintf(st->hash, sizeof(st->hash), "%s", tr->available_hash);
 	st->installed_at = r->now;
+}
+
+/*
+ * A failed health check, but the version before is below the signed floor
+ * (client/floor.h): running a version the publisher forbids is worse than a
+ * failed check, so the new version stays current; exit 15 says why.
+ */
+static int
+keep_above_floor(struct run *r, struct au_target_report *tr,
+    const struct au_state_target *st, const struct au_diag *hd)
+{
+	int64_t floor = st->min_version, old = st->version;
+
+	record_install(r, tr);
+	r->state_dirty = 1;
+	tr->status = AU_T_FAILED;
+	tr->err = AU_EHEALTH;
+	(void)snprintf(tr->msg, sizeof(tr->msg), "%.400s; kept: cannot roll "
+	    "back below min_version %lld", hd->msg, (long long)floor);
+	return au_diag_set(r->diag, AU_EHEALTH, "%s version %lld: %s; cannot "
+	    "roll back below min_version %lld (previous is version %lld): "
+	    "version %lld stays installed", tr->name,
+	    (long long)tr->available_version, hd->msg, (long long)floor,
+	    (long long)old, (long long)tr->available_version);
 }
 
 /* The switch failed its health check: go back, remember the bad version. */
@@ -429,6 +465,10 @@ roll_back(struct run *r, struct au_target_report *tr, struct au_diag *hd)
 {
 	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
 	int rc;
+
+	if (st != NULL && st->hash[0] != '\0' &&
+	    !au_floor_allows(st->min_version, st->version))
+		return keep_above_floor(r, tr, st, hd);
 
 	/* Undo the switch: current back to the old version, previous back to
 	 * the one before it (or nothing), so the bad version is collectable. */
@@ -485,6 +525,27 @@ install_target(struct run *r, struct au_target_report *tr,
 	record_install(r, tr);
 	r->state_dirty = 1;
 	tr->status = AU_T_INSTALLED;
+	if (r->cfg->confirm) {	/* [install] confirm: client/trial.h */
+		au_trial_begin(au_state_find(r->state, tr->name, 1), r->now);
+		(void)snprintf(tr->msg, sizeof(tr->msg), "in trial until "
+		    "aiupdate --commit");
+	}
+	return 0;
+}
+
+/* The signed floor custom.min_version (client/floor.h) into state.json. */
+static int
+note_min_version(struct run *r, const char *name, const struct au_target *tg)
+{
+	struct au_state_target *st = au_state_find(r->state, name, 0);
+	int64_t v;
+	int rc;
+
+	rc = au_floor_from_custom(tg->custom_json, &v, r->diag);
+	if (rc != 0 || st == NULL || st->min_version == v)
+		return rc;
+	st->min_version = v;
+	r->floor_dirty = 1;
 	return 0;
 }
 
@@ -551,14 +612,18 @@ process_targets(struct run *r)
 		}
 		if (rc != 0)
 			return rc;
-		compare_target(r, tr, &tg);
-		if (tr->status == AU_T_AVAILABLE)
+		rc = note_min_version(r, tr->name, &tg);
+		if (rc == 0)
+			compare_target(r, tr, &tg);
+		if (rc == 0 && tr->status == AU_T_AVAILABLE)
 			rc = fleet_filter(r, tr, &tg);	/* before any download */
 		if (rc == 0 && tr->status == AU_T_AVAILABLE) {
 			rep->updates++;
 			if (r->mode == AU_MODE_APPLY)
 				rc = install_target(r, tr, &tg);
 		}
+		if (rc == 0 && tr->status == AU_T_INSTALLED)	/* a new entry */
+			rc = note_min_version(r, tr->name, &tg);
 		au_target_clear(&tg);
 		if (rc != 0 && rc != AU_EHEALTH)
 			return rc;
@@ -613,12 +678,52 @@ note_floor(struct run *r)
 		au_log(AU_LOG_WARN, "time floor not recorded: %s", cd.msg);
 }
 
+/* An expired trial rolls back before anything else (client/trial.h). */
+static int
+expire_trials(struct run *r)
+{
+	int changed = 0, rc, src;
+
+	rc = au_trial_expire_all(r->cfg, r->store, r->state, r->rep, r->now,
+	    &changed, r->diag);
+	if (rc != 0)
+		r->rep->phase = "trial";
+	if (changed && (src = save_state(r)) != 0 &&
+	    (rc == 0 || rc == AU_EHEALTH))
+		rc = src;
+	return rc;
+}
+
+/* An --apply run that keeps its metadata counts for trials, and prunes
+ * what [install] keep no longer wants (client/trial.h, client/retain.h). */
+static void
+end_of_run(struct run *r, int rc)
+{
+	struct au_diag pd;
+	int err = 0;
+
+	if (r->mode != AU_MODE_APPLY)
+		return;
+	if (au_trial_count_runs(r->state, r->rep) > 0)
+		r->state_dirty = 1;
+	if (rc == 0 && au_retain_prune(r->cfg, r->store, r->state, &err,
+	    &pd) > 0)
+		r->state_dirty = 1;
+	if (err != 0)
+		au_log(AU_LOG_WARN, "keep = %d: %s", r->cfg->keep, pd.msg);
+}
+
 static int
 run_steps(struct run *r)
 {
 	int rc, prc;
 
 	rc = open_state(r);
+	if (rc == 0 && r->mode == AU_MODE_APPLY) {
+		rc = expire_trials(r);	/* before the network; saves state */
+		if (rc != 0)
+			return rc;
+	}
 	if (rc == 0)
 		rc = open_metadata(r);
 	if (rc == 0)
@@ -639,14 +744,16 @@ run_steps(struct run *r)
 	prc = au_tuf_persist(r->tuf, r->diag);
 	if (prc == 0)	/* fresh metadata verified at r->now: client/clock.h */
 		note_floor(r);
-	if (prc == 0 && r->state_dirty)
+	if (prc == 0)
+		end_of_run(r, rc);
+	if (prc == 0 && (r->state_dirty || r->floor_dirty))
 		prc = save_state(r);
 	if (prc != 0 && rc == 0)
 		rc = prc;
 	if (rc == 0) {
 		struct au_diag gd;
 
-		if (au_store_gc(r->store, &gd) != 0)
+		if (au_retain_gc(r->store, r->state, &gd) != 0)
 			au_log(AU_LOG_WARN, "store clean-up: %s", gd.msg);
 	}
 	return rc;
@@ -747,9 +854,21 @@ rollback_one(struct run *r, const char *name)
 	if (st == NULL || st->prev_hash[0] == '\0')
 		return au_diag_set(r->diag, AU_EINSTALL, "%s: no previous "
 		    "version to roll back to", name);
+	if (!au_floor_allows(st->min_version, st->prev_version))
+		return au_diag_set(r->diag, AU_EINSTALL, "%s: cannot roll back "
+		    "below min_version %lld: the previous version %lld is "
+		    "older than the signed metadata allows", name,
+		    (long long)st->min_version, (long long)st->prev_version);
+	if (st->nolder > 0) {	/* [install] keep > 2: one step further back */
+		rc = au_trial_step_back(r->store, r->state, name, r->now,
+		    r->diag);
+		r->state_dirty = 1;
+		return rc;
+	}
 	rc = au_store_rollback(r->store, name, r->diag);
 	if (rc != 0)
 		return rc;
+	st->trial = 0;	/* the version in trial is given up */
 	memcpy(hash, st->hash, sizeof(hash));
 	v = st->version;
 	memcpy(st->hash, st->prev_hash, sizeof(hash));
@@ -781,13 +900,21 @@ rollback_all(struct run *r)
 {
 	const struct au_config *cfg = r->cfg;
 	struct au_state_target *st;
-	size_t i, done = 0;
+	size_t i, done = 0, floored = 0;
 	int rc;
 
 	for (i = 0; i < cfg->ntargets; i++) {
 		st = au_state_find(r->state, cfg->targets[i], 0);
 		if (st == NULL || st->prev_hash[0] == '\0')
 			continue;
+		if (!au_floor_allows(st->min_version, st->prev_version)) {
+			floored++;	/* skipped: client/floor.h */
+			au_log(AU_LOG_WARN, "%s: not rolled back: version %lld "
+			    "is below min_version %lld", cfg->targets[i],
+			    (long long)st->prev_version,
+			    (long long)st->min_version);
+			continue;
+		}
 		rc = rollback_one(r, cfg->targets[i]);
 		if (rc != 0)
 			return rc;
@@ -795,7 +922,8 @@ rollback_all(struct run *r)
 	}
 	if (done == 0)
 		return au_diag_set(r->diag, AU_EINSTALL, "no tracked target has "
-		    "a previous version to roll back to");
+		    "a previous version to roll back to%s", floored ? " that "
+		    "is not below its signed min_version" : "");
 	return 0;
 }
 
@@ -848,6 +976,7 @@ au_target_status_name(enum au_target_status s)
 	case AU_T_FAILED: return "failed";
 	case AU_T_ROLLED_BACK: return "rolled-back";
 	case AU_T_NOT_FOR_DEVICE: return "not-for-this-device";
+	case AU_T_IN_TRIAL: return "in-trial";
 	default: return "unknown";
 	}
 }

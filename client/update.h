@@ -40,6 +40,9 @@ enum au_target_status {
 	AU_T_NOT_FOR_DEVICE,	/* signed custom targets other devices, or the
 				 * staged rollout has not reached this one
 				 * (client/fleet.h); never downloaded */
+	AU_T_IN_TRIAL,		/* the installed version waits for --commit;
+				 * nothing newer is installed meanwhile
+				 * (client/trial.h); msg says more */
 };
 
 struct au_target_report {

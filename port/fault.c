@@ -25,6 +25,11 @@
  * Durable operations counted (port.h's [D]): file create, write, fsync,
  * rename, unlink, symlink, mkdir (of a missing directory), rmdir, directory
  * fsync; au_file_replace, au_mkdir_p and au_remove_tree are built from them.
+ * au_file_writeback (a hint, not durable: unsynced bytes are still lost),
+ * the threads and semaphores are port/posix.c's own.  Durable operations
+ * may come from the download pipeline's worker thread (client/pipeline.c),
+ * but never from two threads at once: the reader thread only does I/O on
+ * sockets while the worker runs, so the model needs no lock.
  *
  * The model (strict POSIX, no ext4 ordering luck): an object (file, directory,
  * symlink) is identified by its inode while it has a name.  A file's durable

@@ -43,6 +43,16 @@ AU_NODISCARD int au_file_read(struct au_file *f, void *buf, size_t len,
 AU_NODISCARD int au_file_sync(struct au_file *f, struct au_diag *diag);
 /* Close and free; NULL is fine.  Returns AU_EIO if close(2) reported an error. */
 int au_file_close(struct au_file *f);
+/*
+ * Start writing back the bytes [offset, offset + len) of f to the disk and
+ * return without waiting (Linux sync_file_range(2) SYNC_FILE_RANGE_WRITE;
+ * a no-op where there is no such call).  Keeps the dirty backlog of a long
+ * download small, so a later au_file_sync() is short.  Not a durability
+ * guarantee: only au_file_sync() is (so it is not marked [D]).
+ * Errors: AU_EIO.
+ */
+AU_NODISCARD int au_file_writeback(struct au_file *f, uint64_t offset,
+    uint64_t len, struct au_diag *diag);
 
 /*
  * Read a whole file of at most max bytes into a new malloc'd buffer
@@ -150,6 +160,29 @@ void au_sock_close(struct au_sock *s);	/* NULL is fine */
 AU_NODISCARD int au_addr_parse(const char *text, struct au_addr *out);
 /* Format an address into buf (at least 46 bytes). */
 void au_addr_format(const struct au_addr *a, char *buf, size_t size);
+
+/* ---- threads (client/pipeline.c) ---- */
+
+#define AU_THREAD_STACK (256u << 10)	/* bytes of stack of a new thread */
+
+struct au_thread;		/* opaque running thread */
+struct au_sem;			/* opaque counting semaphore */
+
+/*
+ * Run fn(arg) on a new thread with an AU_THREAD_STACK-byte stack.  *out
+ * is released by au_thread_join().  Errors: AU_ENOMEM (the OS refused;
+ * diag->sys has its code).
+ */
+AU_NODISCARD int au_thread_start(void (*fn)(void *arg), void *arg,
+    struct au_thread **out, struct au_diag *diag);
+/* Wait until the thread's fn returned, then free t.  NULL is fine. */
+void au_thread_join(struct au_thread *t);
+/* A semaphore holding value.  Errors: AU_ENOMEM. */
+AU_NODISCARD int au_sem_new(unsigned value, struct au_sem **out,
+    struct au_diag *diag);
+void au_sem_post(struct au_sem *s);	/* add one, waking a waiter */
+void au_sem_wait(struct au_sem *s);	/* take one, waiting while zero */
+void au_sem_free(struct au_sem *s);	/* no waiter left; NULL is fine */
 
 /* ---- processes ---- */
 

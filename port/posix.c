@@ -9,6 +9,8 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,6 +134,23 @@ au_file_sync(struct au_file *f, struct au_diag *diag)
 {
 	if (fsync(f->fd) != 0)
 		return io_err(diag, errno, "fsync", "file");
+	return 0;
+}
+
+int
+au_file_writeback(struct au_file *f, uint64_t offset, uint64_t len,
+    struct au_diag *diag)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (sync_file_range(f->fd, (off_t)offset, (off_t)len,
+	    SYNC_FILE_RANGE_WRITE) != 0 && errno != ESPIPE && errno != EINVAL)
+		return io_err(diag, errno, "sync_file_range", "file");
+#else
+	(void)f;
+	(void)offset;
+	(void)len;
+	(void)diag;
+#endif
 	return 0;
 }
 
@@ -638,6 +657,14 @@ au_sock_recv(void *ctx, unsigned char *buf, size_t len)
 	ssize_t n;
 	int r;
 
+	/* Bytes waiting (the common case in a bulk transfer): one syscall. */
+	do {
+		n = recv(s->fd, buf, len, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return (int)n;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
 	do {
 		r = poll(&p, 1, s->timeout_ms);
 	} while (r < 0 && errno == EINTR);
@@ -691,6 +718,99 @@ au_addr_format(const struct au_addr *a, char *buf, size_t size)
 		return;
 	if (inet_ntop(af, a->addr, buf, (socklen_t)size) == NULL)
 		buf[0] = '\0';
+}
+
+struct au_thread {
+	pthread_t id;
+	void (*fn)(void *);
+	void *arg;
+};
+
+struct au_sem {
+	sem_t sem;
+};
+
+static void *
+thread_main(void *arg)
+{
+	struct au_thread *t = arg;
+
+	t->fn(t->arg);
+	return NULL;
+}
+
+int
+au_thread_start(void (*fn)(void *arg), void *arg, struct au_thread **out,
+    struct au_diag *diag)
+{
+	struct au_thread *t = calloc(1, sizeof(*t));
+	pthread_attr_t attr;
+	int e;
+
+	if (t == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	t->fn = fn;
+	t->arg = arg;
+	e = pthread_attr_init(&attr);
+	if (e == 0) {
+		e = pthread_attr_setstacksize(&attr, AU_THREAD_STACK);
+		if (e == 0)
+			e = pthread_create(&t->id, &attr, thread_main, t);
+		(void)pthread_attr_destroy(&attr);
+	}
+	if (e != 0) {
+		free(t);
+		return au_diag_sys(diag, AU_ENOMEM, e, "cannot start a thread");
+	}
+	*out = t;
+	return 0;
+}
+
+void
+au_thread_join(struct au_thread *t)
+{
+	if (t == NULL)
+		return;
+	(void)pthread_join(t->id, NULL);
+	free(t);
+}
+
+int
+au_sem_new(unsigned value, struct au_sem **out, struct au_diag *diag)
+{
+	struct au_sem *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	if (sem_init(&s->sem, 0, value) != 0) {
+		free(s);
+		return au_diag_sys(diag, AU_ENOMEM, errno,
+		    "cannot make a semaphore");
+	}
+	*out = s;
+	return 0;
+}
+
+void
+au_sem_post(struct au_sem *s)
+{
+	(void)sem_post(&s->sem);
+}
+
+void
+au_sem_wait(struct au_sem *s)
+{
+	while (sem_wait(&s->sem) != 0 && errno == EINTR)
+		;
+}
+
+void
+au_sem_free(struct au_sem *s)
+{
+	if (s == NULL)
+		return;
+	(void)sem_destroy(&s->sem);
+	free(s);
 }
 
 static int

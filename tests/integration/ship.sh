@@ -84,7 +84,7 @@ done
 it_check "aiupdate(8) documents every exit status${missing:+ (missing:$missing)}" test -z "$missing"
 missing=""
 for k in $(grep -oE 'KEY\("[a-z_]+", "[a-z_0-9]+"\)' client/config.c | sed 's/.*, "\(.*\)")/\1/' | sort -u) \
-    $(sed -n '/^set_fleet/,/^}/p' client/config.c | grep -oE 'strcmp\(name, "[a-z_]+"\)' | sed 's/.*"\(.*\)".*/\1/'); do
+    $(sed -n '/^set_fleet/,/^}/p;/^set_install/,/^}/p' client/config.c | grep -oE 'strcmp\(name, "[a-z_]+"\)' | sed 's/.*"\(.*\)".*/\1/'); do
 	grep -Eq "^       $k( |\$)" "$M5" || missing="$missing $k"
 done
 it_check "aiupdate.conf(5) documents every config key${missing:+ (missing:$missing)}" test -z "$missing"

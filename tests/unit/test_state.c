@@ -121,6 +121,13 @@ TEST(round_trip)
 	cleanup();
 }
 
+/* The start of a format 2 file with one target, open for more members. */
+#define T2 "{\"format\":2,\"last_run\":1,\"last_result\":0," \
+    "\"last_message\":\"\",\"targets\":[{\"name\":\"a\"," \
+    "\"version\":1,\"prev_version\":0,\"hash\":\"\"," \
+    "\"prev_hash\":\"\",\"installed_at\":0,\"bad\":[],"
+#define H1L "1111111111111111111111111111111111111111111111111111111111111111"
+
 TEST(corrupt_files_refused)
 {
 	static const char *const bad[] = {
@@ -128,8 +135,28 @@ TEST(corrupt_files_refused)
 		"{\"format\":1,\"last_run\":1,\"last_result\":0,",
 		"garbage",
 		"[]",
-		"{\"format\":2,\"last_run\":1,\"last_result\":0,"
+		"{\"format\":3,\"last_run\":1,\"last_result\":0,"
 		    "\"last_message\":\"\",\"targets\":[]}",
+		"{\"format\":0,\"last_run\":1,\"last_result\":0,"
+		    "\"last_message\":\"\",\"targets\":[]}",
+		/* format 2 members in a format 1 file */
+		"{\"format\":1,\"last_run\":1,\"last_result\":0,"
+		    "\"last_message\":\"\",\"targets\":[{\"name\":\"a\","
+		    "\"version\":1,\"prev_version\":0,\"hash\":\"\","
+		    "\"prev_hash\":\"\",\"installed_at\":0,\"bad\":[],"
+		    "\"min_version\":1}]}",
+		/* format 2: negative floor, bad trial, bad older */
+		T2 "\"min_version\":-1}]}",
+		T2 "\"min_version\":\"3\"}]}",
+		T2 "\"trial\":{\"since\":5}}]}",
+		T2 "\"trial\":{\"since\":5,\"runs\":-1}}]}",
+		T2 "\"trial\":{\"since\":5,\"runs\":0,\"x\":1}}]}",
+		T2 "\"trial\":true}]}",
+		T2 "\"older\":[{\"version\":1,\"hash\":\"\"}]}]}",
+		T2 "\"older\":[{\"version\":1}]}]}",
+		T2 "\"older\":{}}]}",
+		T2 "\"older\":[{\"version\":1,\"hash\":\"" H1L "\","
+		    "\"extra\":0}]}]}",
 		"{\"format\":1,\"last_run\":1,\"last_result\":0,"
 		    "\"last_message\":\"\",\"targets\":[],\"extra\":1}",
 		"{\"format\":1,\"format\":1,\"last_run\":1,\"last_result\":0,"
@@ -207,6 +234,127 @@ TEST(find_and_bad_list)
 	CHECK(au_state_is_bad(&a, "t1", h));
 }
 
+/* A file written by the format 1 code (before trials, floors, keep). */
+TEST(format_1_file_still_loads)
+{
+	static const char old[] = "{\"format\":1,\"last_run\":5,"
+	    "\"last_result\":0,\"last_message\":\"\",\"targets\":[{\"name\":"
+	    "\"m\",\"version\":2,\"prev_version\":1,\"hash\":\"" H1L "\","
+	    "\"prev_hash\":\"\",\"installed_at\":7,\"bad\":[]}]}";
+	struct au_diag d = { "", 0 };
+	struct au_state_target *t;
+	char buf[4096];
+	FILE *fp;
+	size_t n;
+
+	fresh();
+	REQUIRE(write_text(old, strlen(old)) == 0);
+	REQUIRE(au_state_load(path, &a, &d) == 0);
+	t = au_state_find(&a, "m", 0);
+	REQUIRE(t != NULL);
+	CHECK_EQ(t->version, 2);
+	CHECK_EQ(t->min_version, -1);
+	CHECK_EQ(t->trial, 0);
+	CHECK_EQ(t->nolder, 0);
+	/* saved again as format 2, with no optional member it does not need */
+	REQUIRE(au_state_save(path, &a, &d) == 0);
+	fp = fopen(path, "rb");
+	REQUIRE(fp != NULL);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	CHECK(strstr(buf, "\"format\": 2") != NULL);
+	CHECK(strstr(buf, "min_version") == NULL);
+	CHECK(strstr(buf, "trial") == NULL);
+	CHECK(strstr(buf, "older") == NULL);
+	cleanup();
+}
+
+TEST(trial_floor_and_older_round_trip)
+{
+	struct au_diag d = { "", 0 };
+	struct au_state_target *t;
+
+	fresh();
+	fill(&a);
+	t = au_state_find(&a, "models/eng.traineddata", 0);
+	REQUIRE(t != NULL);
+	CHECK_EQ(t->min_version, -1);	/* au_state_find's default */
+	t->min_version = 5;
+	t->trial = 1;
+	t->trial_since = 1790000000;
+	t->trial_runs = 2;
+	t->nolder = 2;
+	t->older[0].version = 5;
+	memcpy(t->older[0].hash, H2, 65);
+	t->older[1].version = 4;
+	memcpy(t->older[1].hash, H1, 65);
+	REQUIRE(au_state_save(path, &a, &d) == 0);
+	REQUIRE(au_state_load(path, &b, &d) == 0);
+	t = au_state_find(&b, "models/eng.traineddata", 0);
+	REQUIRE(t != NULL);
+	CHECK_EQ(t->min_version, 5);
+	CHECK_EQ(t->trial, 1);
+	CHECK_EQ(t->trial_since, 1790000000);
+	CHECK_EQ(t->trial_runs, 2);
+	CHECK_EQ(t->nolder, 2);
+	CHECK_EQ(t->older[0].version, 5);
+	CHECK_STR(t->older[0].hash, H2);
+	CHECK_EQ(t->older[1].version, 4);
+	CHECK_STR(t->older[1].hash, H1);
+	t = au_state_find(&b, "policies/p.tar.gz", 0);
+	REQUIRE(t != NULL);
+	CHECK_EQ(t->min_version, -1);
+	CHECK_EQ(t->trial, 0);
+	cleanup();
+}
+
+TEST(push_older_keeps_newest)
+{
+	struct au_state_target t;
+	char h[65];
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	t.prev_version = -1;
+	au_state_push_older(&t, 3);	/* no previous: nothing to push */
+	CHECK_EQ(t.nolder, 0);
+	for (i = 1; i <= AU_STATE_MAX_OLDER + 3; i++) {
+		memset(h, 'a' + (i % 6), 64);
+		h[64] = '\0';
+		memcpy(t.prev_hash, h, 65);
+		t.prev_version = i;
+		au_state_push_older(&t, AU_STATE_MAX_OLDER + 5);
+	}
+	CHECK_EQ(t.nolder, AU_STATE_MAX_OLDER);
+	CHECK_EQ(t.older[0].version, AU_STATE_MAX_OLDER + 3);
+	CHECK_EQ(t.older[AU_STATE_MAX_OLDER - 1].version, 4);
+	au_state_push_older(&t, 2);	/* keep lowered: trimmed */
+	CHECK_EQ(t.nolder, 2);
+	CHECK_EQ(t.older[1].version, AU_STATE_MAX_OLDER + 3);
+	au_state_push_older(&t, 0);
+	CHECK_EQ(t.nolder, 0);
+}
+
+TEST(older_hashes_for_gc)
+{
+	char out[4][65];
+	struct au_state_target *t;
+
+	memset(&a, 0, sizeof(a));
+	t = au_state_find(&a, "x", 1);
+	t->nolder = 2;
+	memcpy(t->older[0].hash, H1, 65);
+	memcpy(t->older[1].hash, H2, 65);
+	t = au_state_find(&a, "y", 1);
+	t->nolder = 1;
+	memcpy(t->older[0].hash, H2, 65);
+	CHECK_EQ(au_state_older_hashes(&a, out, 4), 3);
+	CHECK_STR(out[0], H1);
+	CHECK_STR(out[2], H2);
+	CHECK_EQ(au_state_older_hashes(&a, out, 1), 1);
+}
+
 int
 main(void)
 {
@@ -214,5 +362,9 @@ main(void)
 	RUN(round_trip);
 	RUN(corrupt_files_refused);
 	RUN(find_and_bad_list);
+	RUN(format_1_file_still_loads);
+	RUN(trial_floor_and_older_round_trip);
+	RUN(push_older_keeps_newest);
+	RUN(older_hashes_for_gc);
 	return harness_done();
 }
