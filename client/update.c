@@ -789,6 +789,22 @@ write_last_run(const struct au_config *cfg, const struct au_report *rep)
 
 /* node_exporter textfile (client/metrics.h); a failure is only a warning.
  * DNSSEC expiry: 0 (unknown) until the report carries it. */
+/* The earliest RRSIG expiry over the run's DNS answers; 0 when none seen. */
+static int64_t
+dnssec_expiry(const struct au_report *rep)
+{
+	int64_t min = 0;
+	size_t i;
+
+	for (i = 0; i < rep->net.nq; i++) {
+		int64_t e = rep->net.q[i].rrsig_expires;
+
+		if (e > 0 && (min == 0 || e < min))
+			min = e;
+	}
+	return min;
+}
+
 static void
 write_metrics(const struct run *r)
 {
@@ -798,8 +814,8 @@ write_metrics(const struct run *r)
 
 	if (rep->err == 0 && r->mode == AU_MODE_CHECK && rep->updates > 0)
 		code = AU_EXIT_UPDATES;
-	if (au_metrics_write(r->cfg->metrics_file, rep, r->state, code, 0,
-	    &d) != 0)
+	if (au_metrics_write(r->cfg->metrics_file, rep, r->state, code,
+	    dnssec_expiry(rep), &d) != 0)
 		au_log(AU_LOG_WARN, "event=metrics file=%s error=\"%s\"",
 		    r->cfg->metrics_file, d.msg);
 }

@@ -84,6 +84,10 @@ it_exit "apply installs both targets" 0 $AIUPDATE -c "$C" --apply
 it_check "model bytes installed" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_check "bundle extracted" grep -q max_tokens=64 "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
 it_exit "check after apply: up to date" 0 $AIUPDATE -c "$C" --check
+{ cat "$C"; echo "metrics_file = $W/aiupdate.prom"; } > "$W/metrics.conf"
+it_exit "check with a metrics file" 0 $AIUPDATE -c "$W/metrics.conf" --check
+it_check "metrics: days until the earliest DNSSEC signature expires" \
+	grep -Eq '^aiupdate_dnssec_expiry_days [0-9]+\.[0-9]+$' "$W/aiupdate.prom"
 it_exit "status" 0 $AIUPDATE -c "$C" --status
 it_grep "status shows the installed version" "version +1"
 it_exit "status --json" 0 $AIUPDATE -c "$C" --status --json
