@@ -214,6 +214,10 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 		return set_enum(c, name, val);
 	if (KEY("report", "warn_days"))
 		return set_int(c, &cfg->warn_days, name, val, 0, 3650);
+	if (KEY("transport", "min_rate"))
+		return set_int(c, &cfg->min_rate, name, val, 1, 1 << 30);
+	if (KEY("transport", "deadline_base"))
+		return set_int(c, &cfg->deadline_base, name, val, 1, 86400);
 	if (KEY("repository", "trusted_root"))
 		return set_str(c, cfg->trusted_root, sizeof(cfg->trusted_root),
 		    name, val);
@@ -269,6 +273,8 @@ set_defaults(struct au_config *cfg)
 	(void)snprintf(cfg->ca_file, sizeof(cfg->ca_file), "%s",
 	    "/etc/ssl/certs/ca-certificates.crt");
 	cfg->health_timeout = 60;
+	cfg->min_rate = AU_CONFIG_MIN_RATE;
+	cfg->deadline_base = AU_CONFIG_DEADLINE_BASE;
 	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/http.h) */
 	cfg->rfc5011 = AU_RFC5011_AUTO;
 	cfg->warn_days = 7;

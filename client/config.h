@@ -12,6 +12,8 @@
 #define AU_CONFIG_PATH_MAX 1024		/* any path value */
 #define AU_CONFIG_MAX_TARGETS 32	/* names in [repository] targets */
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
+#define AU_CONFIG_MIN_RATE 8192		/* [transport] min_rate, bytes/s */
+#define AU_CONFIG_DEADLINE_BASE 30	/* [transport] deadline_base, s */
 #define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/state.h: 2 + AU_STATE_MAX_OLDER) */
 
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
@@ -37,6 +39,11 @@ struct au_config {
 	char state_dir[AU_CONFIG_PATH_MAX];	/* required */
 	char health_check[AU_CONFIG_PATH_MAX];	/* "" = none */
 	int health_timeout;		/* seconds, default 60, 1..86400 */
+	/* [transport]: every GET must finish within deadline_base seconds
+	 * plus its byte cap (metadata) or signed length (artifact) divided
+	 * by min_rate bytes per second - the answer to slow retrieval. */
+	int min_rate;			/* bytes/s, default AU_CONFIG_MIN_RATE */
+	int deadline_base;		/* seconds, default AU_CONFIG_DEADLINE_BASE */
 	char metrics_file[AU_CONFIG_PATH_MAX];	/* "" = none (client/metrics.h) */
 	int confirm;			/* confirm = yes|no (default no): a new
 					   version stays in trial until --commit */

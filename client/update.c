@@ -167,6 +167,23 @@ url_path(const struct run *r, const char *dir, const char *name, int keep_pct,
 	return 0;
 }
 
+/*
+ * Slow retrieval (TUF threat model): the next GET must end within
+ * deadline_base seconds plus `bytes` at min_rate bytes per second, or it
+ * fails with AU_ETIMEOUT.
+ */
+static void
+set_deadline(struct run *r, uint64_t bytes)
+{
+	uint64_t ms = (uint64_t)r->cfg->deadline_base * 1000 +
+	    bytes / (uint64_t)r->cfg->min_rate * 1000 +
+	    bytes % (uint64_t)r->cfg->min_rate * 1000 / (uint64_t)r->cfg->min_rate;
+
+	if (ms > (uint64_t)INT64_MAX / 2)
+		ms = (uint64_t)INT64_MAX / 2;
+	au_http_set_deadline(r->http, au_monotonic_ms() + (int64_t)ms);
+}
+
 /* au_tuf_fetch_fn over the run's HTTPS connection. */
 static int
 fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
@@ -180,6 +197,7 @@ fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
 		    buf, len, diag);
 	if (url_path(r, "metadata", file, 1, url, sizeof(url)) != 0)
 		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
+	set_deadline(r, cap);
 	return au_http_get_mem(r->http, url, cap, buf, len, diag);
 }
 
@@ -363,6 +381,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	memcpy(ex.sha256, tg->sha256, 32);
 	memcpy(ex.sha512, tg->sha512, 64);
 	if (hooks.from_dir == NULL) {	/* resumable, see client/download.h */
+		set_deadline(r, tg->length);
 		rc = au_download(r->http, r->store, url, &ex, tr->name,
 		    hooks.progress, hooks.progress_arg, hash, &got, r->diag);
 		tr->downloaded = got;
@@ -372,11 +391,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	if (rc != 0)
 		return rc;
 	/* The cap is the signed length: byte length+1 ends the transfer. */
-	if (hooks.from_dir != NULL)
-		rc = get_artifact(r, tr->name, tg, &sc, &got);
-	else
-		rc = au_http_get(r->http, url, tg->length, sink_stage, &sc,
-		    &got, r->diag);
+	rc = get_artifact(r, tr->name, tg, &sc, &got);
 	tr->downloaded = got;
 	if (rc == AU_ETOOBIG)
 		rc = au_diag_set(r->diag, AU_EART_LENGTH, "%s: the server sent "

@@ -15,6 +15,7 @@ W=$(mktemp -d /tmp/aiu-e2e.XXXXXX)
 cleanup() {
 	httpsbed_stop "$W/https" 2>/dev/null
 	httpsbed_stop "$W/https-untrusted" 2>/dev/null
+	httpsbed_stop "$W/https-slow" 2>/dev/null
 	dnsbed_stop "$W/dns" 2>/dev/null
 	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
 }
@@ -23,6 +24,7 @@ trap cleanup EXIT
 DNS_PORT=$(it_free_port 15500 15549)
 HTTPS_PORT=$(it_free_port 15550 15569)
 UNTRUSTED_PORT=$(it_free_port $((HTTPS_PORT + 1)) 15589)
+SLOW_PORT=$(it_free_port $((UNTRUSTED_PORT + 1)) 15599)
 
 # ---- the repository ----
 R=$W/repo
@@ -43,6 +45,7 @@ dnsbed_zone "$W/dns" nods "$HTTPS_PORT" nods /
 # repo.good.aiutest, not repo.othername.aiutest.
 dnsbed_zone "$W/dns" othername "$HTTPS_PORT" good /
 dnsbed_zone "$W/dns" untrusted "$UNTRUSTED_PORT" good /
+dnsbed_zone "$W/dns" slow "$SLOW_PORT" good /
 dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
 
 # ---- HTTPS: the real server, and one whose certificate comes from a CA the device does not trust ----
@@ -54,6 +57,12 @@ httpsbed_ca "$W/https-untrusted"
 httpsbed_cert "$W/https-untrusted" repo.untrusted.aiutest
 httpsbed_start "$W/https-untrusted" "$UNTRUSTED_PORT" "$R/public" repo.untrusted.aiutest ||
 	it_fail "nginx (untrusted CA) started"
+
+# a server that trickles (20 KB/s), with the same CA
+mkdir -p "$W/https-slow" && cp "$W/https/ca.pem" "$W/https/ca.key" "$W/https-slow/"
+httpsbed_cert "$W/https-slow" repo.slow.aiutest
+HTTPSBED_LIMIT_RATE=20k httpsbed_start "$W/https-slow" "$SLOW_PORT" "$R/public" repo.slow.aiutest ||
+	it_fail "nginx (slow) started"
 
 # config DOMAIN-CHILD STATE_DIR [HEALTH]
 mkconf() {
@@ -108,6 +117,15 @@ mkconf nods "$SD"; refused "delegation without DS (insecure)" 10 "$W/nods.conf" 
 # ---- TLS ----
 mkconf othername "$SD"; refused "TLS certificate for another name" 11 "$W/othername.conf"
 mkconf untrusted "$SD"; refused "TLS certificate from an untrusted CA" 11 "$W/untrusted.conf"
+
+# ---- slow retrieval: a transfer below [transport] min_rate is cut ----
+mkconf slow "$W/slow-device"
+printf '[transport]\nmin_rate = 100000\ndeadline_base = 1\n' >> "$W/slow.conf"
+t0=$(date +%s)
+it_exit "a server trickling an artifact below min_rate is cut off" 11 $AIUPDATE -c "$W/slow.conf" --apply
+it_grep "message says it timed out" "timed out"
+it_check "cut within its deadline, not after the whole trickle (15 s)" test $(( $(date +%s) - t0 )) -lt 12
+it_check "nothing installed from the slow server" test ! -e "$W/slow-device/targets/models/model.bin/current"
 
 # ---- metadata ----
 cp -a "$R/public" "$W/public-v1"
