@@ -56,11 +56,20 @@ file_open(const char *path, int flags, unsigned mode, struct au_file **out,
     struct au_diag *diag, const char *what)
 {
 	struct au_file *f;
+	struct stat sb;
 	int fd, e;
 
-	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	/* O_NONBLOCK: opening a FIFO planted in place of a file must not hang. */
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+	    (mode_t)mode);
 	if (fd < 0)
 		return io_err(diag, errno, what, path);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return au_diag_sys(diag, AU_EIO, EINVAL, "%s %s: not a regular "
+		    "file", what, path);
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	f = malloc(sizeof(*f));
 	if (f == NULL) {
 		e = errno;
