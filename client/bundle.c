@@ -181,6 +181,8 @@ components_bad(const char *name)
 			return "\".\" path component";
 		if (len == 2 && p[0] == '.' && p[1] == '.')
 			return "\"..\" path component";
+		if (len > AU_BUNDLE_MAX_COMPONENT)
+			return "path component longer than AU_BUNDLE_MAX_COMPONENT";
 		if (++depth > AU_BUNDLE_MAX_DEPTH)
 			return "deeper than AU_BUNDLE_MAX_DEPTH";
 		if (q == NULL)
@@ -441,7 +443,10 @@ check_filter(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 	static const int want[] = { ARCHIVE_FILTER_NONE, ARCHIVE_FILTER_GZIP,
 	    ARCHIVE_FILTER_ZSTD };
 
-	if (archive_filter_code(x->a, 0) != want[f])
+	/* Exactly the expected filter over the raw stream ("none"): nested
+	 * compression (gzip in gzip) compounds a bomb's ratio. */
+	if (archive_filter_code(x->a, 0) != want[f] ||
+	    archive_filter_count(x->a) != (f == AU_BUNDLE_NONE ? 1 : 2))
 		return unsafe(x, diag, NULL,
 		    "compression does not match the name's suffix");
 	return 0;

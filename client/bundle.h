@@ -23,6 +23,7 @@
 #define AU_BUNDLE_MAX_BYTES (4ULL << 30)	/* file content bytes, in total */
 #define AU_BUNDLE_MAX_PATH 1024	/* bytes of one entry name */
 #define AU_BUNDLE_MAX_DEPTH 64	/* path components of one entry name */
+#define AU_BUNDLE_MAX_COMPONENT 255	/* bytes of one component (NAME_MAX) */
 /*
  * The decompressed tar stream may exceed the file content written by at
  * most this much plus AU_BUNDLE_ENTRY_OVERHEAD per entry (headers, pax

@@ -34,6 +34,8 @@ struct spec {
 
 static char root[256], dest[300], arc[300];
 
+#define GZIP_TWICE 99	/* mk(): tar | gzip | gzip */
+
 /* Write an archive: format is ARCHIVE_FORMAT_TAR_PAX_RESTRICTED or _ZIP. */
 static int
 mk(const char *path, int filter, int format, const struct spec *s, size_t n)
@@ -45,7 +47,9 @@ mk(const char *path, int filter, int format, const struct spec *s, size_t n)
 	int ok = 1;
 
 	archive_write_set_format(a, format);
-	if (filter == AU_BUNDLE_GZIP)
+	if (filter == AU_BUNDLE_GZIP || filter == GZIP_TWICE)
+		archive_write_add_filter_gzip(a);
+	if (filter == GZIP_TWICE)
 		archive_write_add_filter_gzip(a);
 	else if (filter == AU_BUNDLE_ZSTD)
 		archive_write_add_filter_zstd(a);
@@ -512,6 +516,37 @@ TEST(refuses_wrong_filter)
 	cleanup();
 }
 
+TEST(refuses_nested_compression)
+{
+	static const struct spec s[] = { { "f", 0, 0, "data", 0, NULL, 0 } };
+	struct au_diag d = { "", 0 };
+
+	/* tar | gzip | gzip named .tar.gz: one filter expected, two found */
+	fresh();
+	REQUIRE(mk(arc, GZIP_TWICE, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, s, 1));
+	CHECK_EQ(au_bundle_extract(arc, AU_BUNDLE_GZIP, dest, 100, 10, &d),
+	    AU_EART_UNSAFE);
+	CHECK(strstr(d.msg, "compression") != NULL);
+	CHECK(only_dest_and_arc());
+	cleanup();
+}
+
+TEST(refuses_overlong_component_as_unsafe)
+{
+	static char name[300];
+	static struct spec s[] = { { name, 0, 0, "data", 0, NULL, 0 } };
+	struct au_diag d = { "", 0 };
+
+	/* a 300-byte file name: an unsafe bundle (exit 13), not an I/O error */
+	memset(name, 'n', sizeof(name) - 1);
+	fresh();
+	REQUIRE(mk(arc, AU_BUNDLE_NONE, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, s, 1));
+	CHECK_EQ(au_bundle_extract(arc, AU_BUNDLE_NONE, dest, 100, 10, &d),
+	    AU_EART_UNSAFE);
+	CHECK(only_dest_and_arc());
+	cleanup();
+}
+
 TEST(refuses_truncated_and_garbage)
 {
 	static const struct spec s[] = {
@@ -577,6 +612,8 @@ main(void)
 	RUN(refuses_too_many_entries);
 	RUN(refuses_zip_named_tar);
 	RUN(refuses_wrong_filter);
+	RUN(refuses_nested_compression);
+	RUN(refuses_overlong_component_as_unsafe);
 	RUN(refuses_truncated_and_garbage);
 	RUN(missing_archive_is_io_error);
 	return harness_done();
