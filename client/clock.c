@@ -10,6 +10,7 @@
 #include "port/ban.h"
 
 #define PATH_MAX_ 4200
+#define AU_CLOCK_FLOOR_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 
 static int
 floor_path(const char *dir, char *buf, size_t size)
@@ -35,6 +36,9 @@ parse_floor(const uint8_t *b, size_t len, int64_t *out)
 			return -1;
 		v = v * 10 + (b[i] - '0');
 	}
+	/* Past the year 9999 no metadata date can be judged: corrupt. */
+	if (v > AU_CLOCK_FLOOR_MAX)
+		return -1;
 	*out = v;
 	return 0;
 }

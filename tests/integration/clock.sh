@@ -105,4 +105,7 @@ assert c['behind_floor'] and c['judged_at']==c['floor']>c['now'], c"
 echo garbage > "$SD/time-floor"
 run "a corrupt time floor file: refuse to judge expiry" 16 -
 it_grep "corrupt floor: names the file" 'time-floor does not hold a time'
+echo 99999999999999 > "$SD/time-floor"
+run "a time floor past the year 9999 is corrupt, not a date to judge at" 16 -
+it_grep "far-future floor: names the file" 'time-floor does not hold a time'
 it_done
