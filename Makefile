@@ -68,7 +68,7 @@ TOOLS_BIN += $(O)/tests/aiupdate-fault
 
 BINS := $(O)/aiupdate $(O)/aiupdate-repo
 
-.PHONY: all check unit integration asan fuzz fuzz-build bench demo deps install uninstall clean
+.PHONY: all check unit integration asan tsan fuzz fuzz-build fuzz-libs bench demo deps install uninstall clean
 all: $(BINS) $(UNIT_BIN) $(TOOLS_BIN)
 
 $(O)/%.o: %.c
@@ -125,6 +125,12 @@ asan:
 	$(MAKE) O=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
 
+# The unit tests (the download pipeline's threads: test_pipeline) under
+# ThreadSanitizer, with clang.
+tsan:
+	$(MAKE) O=build-tsan CC=clang OPT="-O1 -g -fsanitize=thread" \
+	  EXTRA_LDFLAGS="-fsanitize=thread" unit
+
 # Fuzz targets: tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; seed
 # corpus in tests/fuzz/corpus/NAME/.  FUZZ_SECONDS per target (default 60).
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -132,9 +138,13 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 
-build-fuzz/%: tests/fuzz/%.c
+# The instrumented libraries are built once (a phony order-only step), not
+# by each fuzz target: two concurrent recursive makes raced on the archive.
+fuzz-libs:
 	$(MAKE) O=build-fuzz CC=clang OPT="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 	  build-fuzz/libaiupdate.a build-fuzz/libaiupdate-sign.a
+
+build-fuzz/%: tests/fuzz/%.c | fuzz-libs
 	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate.a $(LIBS_CLIENT)
 
 fuzz-build: $(FUZZ_BIN)
@@ -194,6 +204,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/aiupdate 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf
+	rm -rf build build-asan build-tsan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
