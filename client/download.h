@@ -8,7 +8,7 @@
  * (SHA-256 when listed: client/digest.h says which and why), written once
  * and never read back (except a resumed partial prefix, which is local).
  * TLS decryption runs on the caller's thread, hashing and writing on a
- * worker, through a ring of 4 x 64 KiB (client/pipeline.h): the memory
+ * worker, through a ring of 4 x 256 KiB (client/pipeline.h): the memory
  * is constant in the artifact's size.
  */
 #ifndef AU_DOWNLOAD_H
@@ -37,7 +37,7 @@ typedef void (*au_download_progress)(void *arg, const char *name,
  * After a transport failure the bytes received are kept for the next run;
  * after any other failure (and AU_ENOSPC) they are removed.
  * progress (may be NULL) is called with parg, on the caller's thread,
- * after each block received (up to the ring's 256 KiB ahead of the disk).
+ * after each block received (up to the ring's 1 MiB ahead of the disk).
  * Errors: au_http_get's transport errors, AU_EART_LENGTH (more than the
  * signed length), AU_ENOMEM (no thread), and those of au_stage_resume(),
  * au_stage_write() (AU_ENOSPC, AU_EIO: the worker's own diag) and

@@ -14,7 +14,7 @@
 # and the script fails for it.
 set -u
 [ $# -gt 0 ] || set -- aarch64-linux-gnu arm-linux-gnueabihf
-LIBS="libc6-dev libsodium-dev libmbedtls-dev libunbound-dev libarchive-dev libjansson-dev libinih-dev"
+LIBS="libc6-dev libsodium-dev libmbedtls-dev libunbound-dev libarchive-dev libjansson-dev libinih-dev nettle-dev"
 export DEBIAN_FRONTEND=noninteractive
 rc=0
 
