@@ -3,11 +3,12 @@
  * client/digest.h - the SHA-256 (FIPS 180-4) computed over an artifact's
  * bytes while they stream in: each byte is hashed once (issue 7).
  *
- * Which hash an artifact is checked with (TUF 1.0 section 4.5 needs one
- * supported hash; client/store.h): SHA-256 whenever the signed target lists
- * it, whatever else is listed; SHA-512 only for a target that lists SHA-512
- * alone (then SHA-256 is computed too: it names the store directory).
- * Metadata files (manifest/) still have every listed hash checked.
+ * Which hashes an artifact is checked with (client/store.h): every
+ * supported hash the signed target lists must match (SHA-256 and SHA-512);
+ * SHA-256 is always computed, as it names the store directory.  Each byte is
+ * hashed once when the target lists SHA-256 alone, which is what
+ * aiupdate-repo publishes; a repository that also lists SHA-512 costs a
+ * second hash (libsodium SHA-512, in the pipeline's worker thread).
  *
  * Why SHA-256, measured on the bench machine (Xeon with SHA extensions,
  * 2 cores, 64 KiB blocks from memory, MB/s):

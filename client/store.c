@@ -35,7 +35,7 @@ struct au_stage {
 	struct au_stage_expect ex;
 	uint64_t got;
 	struct au_sha256 h256;	/* always: checked when listed, names store/ */
-	crypto_hash_sha512_state h512;	/* only when SHA-512 alone is listed */
+	crypto_hash_sha512_state h512;	/* only when SHA-512 is listed */
 };
 
 /* ---- small helpers ---- */
@@ -265,19 +265,19 @@ check_space(struct au_store *s, uint64_t need, struct au_diag *diag)
 	return 0;
 }
 
-/* One hash per byte (client/digest.h): SHA-256, plus SHA-512 when it is
- * the only hash listed. */
+/* SHA-256 always (it names the store directory); SHA-512 when listed:
+ * every listed supported hash must match (client/digest.h). */
 static int
-only_sha512(const struct au_stage *st)
+want_sha512(const struct au_stage *st)
 {
-	return !st->ex.has_sha256;
+	return st->ex.has_sha512;
 }
 
 static void
 hash_init(struct au_stage *st)
 {
 	au_sha256_init(&st->h256);
-	if (only_sha512(st))
+	if (want_sha512(st))
 		crypto_hash_sha512_init(&st->h512);
 }
 
@@ -285,7 +285,7 @@ static void
 hash_add(struct au_stage *st, const void *buf, size_t len)
 {
 	au_sha256_update(&st->h256, buf, len);
-	if (only_sha512(st))
+	if (want_sha512(st))
 		crypto_hash_sha512_update(&st->h512, buf, len);
 }
 
@@ -573,14 +573,13 @@ verify(struct au_stage *st, const char *target, uint8_t sha256[32],
 		    (unsigned long long)st->got,
 		    (unsigned long long)st->ex.length);
 	au_sha256_final(&st->h256, sha256);
-	/* Digests of public data: no constant-time compare needed.  One hash
-	 * is checked (digest.h): SHA-256 when listed, else SHA-512. */
-	if (!only_sha512(st)) {
-		if (memcmp(sha256, st->ex.sha256, 32) != 0)
-			return hash_mismatch(target, "sha256", st->ex.sha256,
-			    sha256, 32, diag);
+	/* Digests of public data: no constant-time compare needed.  Every
+	 * listed hash is checked (digest.h). */
+	if (st->ex.has_sha256 && memcmp(sha256, st->ex.sha256, 32) != 0)
+		return hash_mismatch(target, "sha256", st->ex.sha256, sha256,
+		    32, diag);
+	if (!want_sha512(st))
 		return 0;
-	}
 	crypto_hash_sha512_final(&st->h512, h512);
 	if (memcmp(h512, st->ex.sha512, 64) != 0)
 		return hash_mismatch(target, "sha512", st->ex.sha512, h512,

@@ -218,9 +218,16 @@ TEST(raw_file_flipped_byte_refused)
 	    AU_EART_HASH);
 	CHECK(strstr(d.msg, "sha512") != NULL);
 	CHECK_EQ(count_in("store"), 0);
-	/* both listed: only sha256 is computed and checked (digest.h: each
-	 * byte hashed once), so a wrong sha512 beside a right sha256 passes */
+	/* both listed: every listed hash must match, so a wrong sha512
+	 * beside a right sha256 is refused too (issue 2: "SHA-512 when
+	 * listed") */
 	ex.has_sha256 = 1;
+	CHECK_EQ(put(s, "m.bin", data, strlen(data), &ex, hex, &d),
+	    AU_EART_HASH);
+	CHECK(strstr(d.msg, "sha512") != NULL);
+	CHECK_EQ(count_in("store"), 0);
+	/* and with the right sha512 it installs */
+	ex.sha512[0] ^= 1;
 	CHECK_EQ(put(s, "m.bin", data, strlen(data), &ex, hex, &d), 0);
 	hex_of(data, strlen(data), gothex);
 	CHECK_STR(hex, gothex);
