@@ -57,31 +57,24 @@
 #define au_file_write posix_file_write
 #define au_file_sync posix_file_sync
 #define au_file_close posix_file_close
-#define au_file_replace posix_file_replace
 #define au_rename posix_rename
 #define au_unlink posix_unlink
 #define au_mkdir posix_mkdir
-#define au_mkdir_p posix_mkdir_p
 #define au_rmdir posix_rmdir
 #define au_symlink posix_symlink
 #define au_dir_sync posix_dir_sync
-#define au_remove_tree posix_remove_tree
 int posix_file_create(const char *, unsigned, struct au_file **,
     struct au_diag *);
 int posix_file_open_append(const char *, struct au_file **, struct au_diag *);
 int posix_file_write(struct au_file *, const void *, size_t, struct au_diag *);
 int posix_file_sync(struct au_file *, struct au_diag *);
 int posix_file_close(struct au_file *);
-int posix_file_replace(const char *, const void *, size_t, unsigned,
-    struct au_diag *);
 int posix_rename(const char *, const char *, struct au_diag *);
 int posix_unlink(const char *, struct au_diag *);
 int posix_mkdir(const char *, unsigned, struct au_diag *);
-int posix_mkdir_p(const char *, unsigned, struct au_diag *);
 int posix_rmdir(const char *, struct au_diag *);
 int posix_symlink(const char *, const char *, struct au_diag *);
 int posix_dir_sync(const char *, struct au_diag *);
-int posix_remove_tree(const char *, struct au_diag *);
 #include "port/posix.c"
 #undef au_file_create
 #undef au_file_open_append
@@ -323,6 +316,25 @@ snap_dir(const char *path, size_t o, int whole)
 
 /* ---- the power cut ---- */
 
+static void clear_dir(const char *path);
+
+/* Remove a file or a tree at the cut, uncounted (the cut is not an op). */
+static void
+raw_remove_tree(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		die("lstat");
+	if (S_ISDIR(sb.st_mode)) {
+		clear_dir(path);
+		if (rmdir(path) != 0)
+			die("rmdir");
+	} else if (unlink(path) != 0) {
+		die("unlink");
+	}
+}
+
 static void
 clear_dir(const char *path)
 {
@@ -338,8 +350,7 @@ clear_dir(const char *path)
 		if (snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >=
 		    (int)sizeof(child))
 			die("path too long");
-		if (posix_remove_tree(child, NULL) != 0)
-			die("remove");
+		raw_remove_tree(child);
 	}
 	closedir(dir);
 }
@@ -604,97 +615,5 @@ au_dir_sync(const char *path, struct au_diag *diag)
 	return rc;
 }
 
-/* ---- compound operations, built from the wrapped ones above ---- */
-
-int
-au_mkdir_p(const char *path, unsigned mode, struct au_diag *diag)
-{
-	char buf[4096], parent[4096];
-	size_t n = strlen(path), i;
-	struct stat sb;
-	int rc, made;
-
-	if (n == 0 || n >= sizeof(buf))
-		return au_diag_set(diag, AU_ETOOBIG, "bad path length");
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		made = lstat(buf, &sb) != 0;
-		rc = au_mkdir(buf, mode, diag);
-		if (rc == 0 && made && dir_of(buf, parent, sizeof(parent)) == 0)
-			rc = au_dir_sync(parent, diag);
-		buf[i] = i < n ? '/' : '\0';
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-int
-au_file_replace(const char *path, const void *buf, size_t len, unsigned mode,
-    struct au_diag *diag)
-{
-	char tmp[4096], dir[4096];
-	struct au_file *f = NULL;
-	int rc, n;
-
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp) ||
-	    dir_of(path, dir, sizeof(dir)) != 0)
-		return au_diag_set(diag, AU_ETOOBIG, "path too long: %s", path);
-	rc = au_unlink(tmp, diag);
-	if (rc == 0)
-		rc = au_file_create(tmp, mode, &f, diag);
-	if (rc != 0)
-		return rc;
-	rc = au_file_write(f, buf, len, diag);
-	if (rc == 0)
-		rc = au_file_sync(f, diag);
-	if (au_file_close(f) != 0 && rc == 0)
-		rc = au_diag_set(diag, AU_EIO, "close %s", tmp);
-	if (rc == 0)
-		rc = au_rename(tmp, path, diag);
-	if (rc == 0)
-		rc = au_dir_sync(dir, diag);
-	if (rc != 0 && au_unlink(tmp, NULL) != 0)
-		au_log(AU_LOG_DEBUG, "cannot remove %s", tmp);
-	return rc;
-}
-
-struct frm {
-	const char *dir;
-	struct au_diag *diag;
-};
-
-static int
-frm_entry(const char *name, void *arg)
-{
-	struct frm *c = arg;
-	char path[4096];
-	int n;
-
-	n = snprintf(path, sizeof(path), "%s/%s", c->dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return au_diag_set(c->diag, AU_ETOOBIG, "path too long");
-	return au_remove_tree(path, c->diag);
-}
-
-int
-au_remove_tree(const char *path, struct au_diag *diag)
-{
-	struct au_stat st;
-	struct frm c = { path, diag };
-	int rc;
-
-	rc = au_stat(path, &st, diag);
-	if (rc != 0 || st.type == AU_FT_NONE)
-		return rc;
-	if (st.type != AU_FT_DIR)
-		return au_unlink(path, diag);
-	rc = au_dir_list(path, frm_entry, &c, diag);
-	if (rc != 0)
-		return rc;
-	return au_rmdir(path, diag);
-}
+/* The compound operations (au_mkdir_p, au_file_replace, au_remove_tree)
+ * are port/compose.c's, built from the wrapped primitives above. */
