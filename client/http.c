@@ -44,6 +44,7 @@ struct body {
 	uint64_t max;
 	uint64_t got;
 	const char *path;
+	int done;	/* the whole response was read: the connection can be reused */
 };
 
 /* ---- transport: mbedTLS bio callbacks over port/ sockets ---- */
@@ -445,16 +446,29 @@ discard(void *arg, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Read a small error body away to keep the connection; else drop it. */
-static void
-drain(struct au_http *c, struct au_http_head *h, const char *path)
+static int
+body_done(struct body *b, int rc)
 {
-	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, path };
+	b->done = rc == 0;
+	return rc;
+}
+
+/*
+ * Read a small error body away to keep the connection (a 404 is expected:
+ * TUF 5.3 probes N+1.root.json); else drop it.  Sets b->done when the
+ * response was read to its end.
+ */
+static void
+drain(struct au_http *c, struct au_http_head *h, struct body *b)
+{
+	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, b->path, 0 };
 
 	if (h->framing == AU_HTTP_FRAME_CLOSE ||
 	    (h->framing == AU_HTTP_FRAME_LENGTH && h->length > d.max) ||
 	    read_body(c, h, &d, NULL) != 0)
 		h->close = 1;
+	else
+		b->done = 1;
 }
 
 static int
@@ -467,9 +481,9 @@ handle_response(struct au_http *c, struct au_http_head *h, struct body *b,
 			    "Content-Length %llu is over the cap of %llu bytes",
 			    b->path, c->host, (unsigned long long)h->length,
 			    (unsigned long long)b->max);
-		return read_body(c, h, b, diag);
+		return body_done(b, read_body(c, h, b, diag));
 	}
-	drain(c, h, b->path);
+	drain(c, h, b);
 	if (h->status == 404)
 		return au_diag_set(diag, AU_ENOTFOUND, "HTTP 404 for %s on %s",
 		    b->path, c->host);
@@ -482,7 +496,7 @@ int
 au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
     au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, max_bytes, 0, path };
+	struct body b = { sink, arg, max_bytes, 0, path, 0 };
 	struct au_http_head h;
 	int rc;
 
@@ -491,8 +505,8 @@ au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
 		rc = exchange(c, path, "", &h, diag);
 	if (rc == 0)
 		rc = handle_response(c, &h, &b, diag);
-	if (rc != 0 || h.close || c->pos != c->len)
-		disconnect(c, rc == 0);
+	if (!b.done || h.close || c->pos != c->len)
+		disconnect(c, b.done);
 	if (got != NULL)
 		*got = b.got;
 	return rc;
@@ -529,7 +543,7 @@ resume_refused(struct au_http *c, struct au_http_head *h, struct body *b,
     struct au_http_resume *r, struct au_diag *diag)
 {
 	r->range_refused = 1;
-	drain(c, h, b->path);
+	drain(c, h, b);
 	return au_diag_set(diag, AU_EHTTP, "HTTP %d for %s on %s does not "
 	    "continue the %llu bytes held (Content-Range %llu-%llu/%llu)",
 	    h->status, b->path, c->host, (unsigned long long)r->offset,
@@ -562,7 +576,7 @@ handle_resume(struct au_http *c, struct au_http_head *h, struct body *b,
 	if (rc != 0)
 		return au_diag_set(diag, rc, "download of %s stopped by its "
 		    "consumer: %s", b->path, au_strerror(rc));
-	return read_body(c, h, b, diag);
+	return body_done(b, read_body(c, h, b, diag));
 }
 
 int
@@ -570,7 +584,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
     struct au_http_resume *r, au_http_start_fn start, au_http_sink sink,
     void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, total, 0, path };
+	struct body b = { sink, arg, total, 0, path, 0 };
 	struct au_http_head h;
 	char extra[EXTRA_MAX] = "";
 	int rc;
@@ -589,8 +603,8 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 		rc = exchange(c, path, extra, &h, diag);
 	if (rc == 0)
 		rc = handle_resume(c, &h, &b, r, start, diag);
-	if (rc != 0 || h.close || c->pos != c->len)
-		disconnect(c, rc == 0);
+	if (!b.done || h.close || c->pos != c->len)
+		disconnect(c, b.done);
 	if (got != NULL)
 		*got = b.got;
 	return rc;

@@ -118,6 +118,11 @@ it_check "reconnect after the server closed an idle connection" \
 get "$W/out" --count 2 "$CA" $H $L "$P_GOOD" /missing.bin
 it_check "404 body drained, connection kept" \
 	sh -c "[ \$(awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l) -eq 1 ] || cat '$W/ca/access.log' >&2; [ \$(wc -l < '$W/ca/access.log') -eq 1 ]"
+: > "$W/ca/access.log"
+expect "404 then a GET on the same handle (the TUF root probe)" 0 "auth: CA" \
+	--then /hello.txt "$CA" $H $L "$P_GOOD" /missing.bin
+it_check "  ... both requests on one connection (the 404 does not close it)" \
+	sh -c "grep -q '^[0-9]* 1 404 GET /missing.bin' '$W/ca/access.log' && grep -q '^[0-9]* 2 200 GET /hello.txt' '$W/ca/access.log' && [ \$(awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l) -eq 1 ] || { cat '$W/ca/access.log' >&2; false; }"
 
 # ---- DANE (RFC 7671) ----
 expect "DANE-EE 3 1 1 accepts a certificate no CA vouches for" 0 "^auth: DANE-EE$" \

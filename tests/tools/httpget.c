@@ -3,7 +3,7 @@
  * tests/tools/httpget.c - one or more GETs over client/http.h.
  *
  *   httpget [--tlsa 'U S M HEX' | --tlsa HEX]... [--auth MODE]
- *           [--count N] [--pause-ms MS] [--deadline-ms MS]
+ *           [--count N] [--pause-ms MS] [--deadline-ms MS] [--then PATH2]
  *           CA_FILE HOST ADDR PORT PATH [MAXBYTES]
  *
  * Writes the body to stdout (N times with --count, over one connection
@@ -11,7 +11,10 @@
  * CA_FILE "-" means none.  --tlsa HEX alone is DANE-EE "3 1 1 HEX".
  * MODE: ca (default), dane (default when --tlsa is given), dane-or-ca,
  * dane-and-ca, plain.  MAXBYTES defaults to 64 MiB.  --deadline-ms sets
- * an overall deadline (struct au_endpoint deadline_ms).
+ * an overall deadline (struct au_endpoint deadline_ms).  --then PATH2 GETs
+ * PATH2 on the same handle after PATH, also when PATH answered 404 (the
+ * TUF 5.3 root probe followed by timestamp.json); the exit status is then
+ * PATH2's.
  * On success prints "auth: <what authenticated the peer>" to stderr and
  * exits 0; on a transport error prints "httpget: <code>: <diag>" to stderr
  * and exits 11; usage 2.
@@ -34,6 +37,7 @@ struct opts {
 	size_t ntlsa;
 	int auth;		/* -1 until chosen */
 	unsigned long count, pause_ms, deadline_ms;
+	const char *then;	/* --then PATH2, or NULL */
 };
 
 static int
@@ -41,7 +45,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: httpget [--tlsa 'U S M HEX']... [--auth "
 	    "ca|dane|dane-or-ca|dane-and-ca|plain] [--count N] [--pause-ms MS]"
-	    " [--deadline-ms MS] CA_FILE HOST ADDR PORT PATH [MAXBYTES]\n");
+	    " [--deadline-ms MS] [--then PATH2] CA_FILE HOST ADDR PORT PATH [MAXBYTES]\n");
 	return 2;
 }
 
@@ -134,6 +138,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			bad = parse_ulong(v, &o->pause_ms) != 0;
 		else if (!bad && strcmp(argv[i], "--deadline-ms") == 0)
 			bad = parse_ulong(v, &o->deadline_ms) != 0;
+		else if (!bad && strcmp(argv[i], "--then") == 0)
+			o->then = v;
 		else
 			bad = 1;
 		if (bad)
@@ -203,6 +209,8 @@ main(int argc, char **argv)
 		rc = au_http_get(c, argv[at + 4], max, to_stdout, NULL, NULL,
 		    &d);
 	}
+	if (o.then != NULL && (rc == 0 || rc == AU_ENOTFOUND))
+		rc = au_http_get(c, o.then, max, to_stdout, NULL, NULL, &d);
 	if (rc == 0)
 		fprintf(stderr, "auth: %s\n", au_http_auth_used(c));
 	au_http_close(c);
