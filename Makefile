@@ -14,29 +14,43 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) -I. $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 BUILD_TIME := $(shell date +%s)
 
-# Cross builds (tests/cross/setup.sh installs the tool chain, tests/cross/run.sh
-# runs the tests under qemu-user-static): make CROSS=aarch64-linux-gnu or
-# CROSS=arm-linux-gnueabihf uses Debian's cross gcc, which finds the multiarch
-# -dev packages (/usr/lib/TRIPLE) by itself; output goes to build-TRIPLE.
-# CROSS_SYSROOT=DIR adds a tree of unpacked -dev packages (DIR/usr/include,
-# DIR/usr/lib/TRIPLE) for when multiarch cannot install them.
+# Cross builds (tests/cross/setup.sh installs the tool chain and builds the
+# sysroots, tests/cross/run.sh runs the tests under qemu-user-static or, for
+# i686, natively): make CROSS=aarch64-linux-gnu, CROSS=arm-linux-gnueabihf or
+# CROSS=i686-linux-gnu uses Debian's cross gcc; output goes to build-TRIPLE.
+# CROSS_SYSROOT=DIR (tests/cross/sysroot.sh: unpacked Debian packages, libc
+# included) is passed as gcc --sysroot; without it gcc finds multiarch -dev
+# packages (/usr/lib/MULTIARCH) installed on the host.  MULTIARCH is Debian's
+# directory name for the triple (i686-linux-gnu -> i386-linux-gnu).
 ifneq ($(CROSS),)
 CC := $(CROSS)-gcc
 O  := build-$(CROSS)
+MULTIARCH := $(if $(filter i%86-linux-gnu,$(CROSS)),i386-linux-gnu,$(CROSS))
 ifneq ($(CROSS_SYSROOT),)
-CFLAGS  += -isystem $(CROSS_SYSROOT)/usr/include/$(CROSS) -isystem $(CROSS_SYSROOT)/usr/include
-LDFLAGS += -L$(CROSS_SYSROOT)/usr/lib/$(CROSS) -Wl,-rpath-link,$(CROSS_SYSROOT)/usr/lib/$(CROSS) \
-           -Wl,-rpath-link,$(CROSS_SYSROOT)/lib/$(CROSS)
+CFLAGS  += --sysroot=$(CROSS_SYSROOT)
+LDFLAGS += --sysroot=$(CROSS_SYSROOT)
 endif
 endif
 
-LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -larchive -ljansson -linih -pthread
+LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson -linih -pthread
+# libarchive (bundle extraction only) and its ~42 MB closure are loaded at
+# the first bundle (client/libarchive_dl.h): a --check or a raw model never
+# maps them.  LIBARCHIVE=link links it instead (static firmware, no dlopen).
+LIBARCHIVE ?= dlopen
+ifeq ($(LIBARCHIVE),link)
+LIBS_CLIENT += -larchive
+CFLAGS += -DAU_LIBARCHIVE_LINKED
+else
+LIBS_CLIENT += -ldl
+endif
+# Tests also write archives (archive_write_*): they link libarchive always.
+LIBS_TEST = $(LIBS_CLIENT) $(if $(filter link,$(LIBARCHIVE)),,-larchive)
 # The artifact SHA-256 (client/digest.h): Nettle, already in the closure
 # through libunbound, picks the CPU's SHA instructions at run time; or
 # SHA256=sodium (libsodium's portable C), the default of a cross build
 # whose sysroot has no Nettle development files.
 ifeq ($(SHA256),)
-SHA256 := $(if $(CROSS),$(if $(wildcard /usr/lib/$(CROSS)/libnettle.so $(CROSS_SYSROOT)/usr/lib/$(CROSS)/libnettle.so),nettle,sodium),nettle)
+SHA256 := $(if $(CROSS),$(if $(wildcard $(CROSS_SYSROOT)/usr/lib/$(MULTIARCH)/libnettle.so),nettle,sodium),nettle)
 endif
 ifeq ($(SHA256),nettle)
 LIBS_CLIENT += -lnettle
@@ -93,7 +107,7 @@ $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_TEST)
 
 $(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
@@ -145,7 +159,7 @@ fuzz-libs:
 	  build-fuzz/libaiupdate.a build-fuzz/libaiupdate-sign.a
 
 build-fuzz/%: tests/fuzz/%.c | fuzz-libs
-	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate.a $(LIBS_CLIENT)
+	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate.a $(LIBS_TEST)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -204,6 +218,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/aiupdate 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf
+	rm -rf build build-asan build-tsan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf build-i686-linux-gnu
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -205,7 +205,16 @@ lib_exclusive() {	# SONAME-PATTERN
 	comm -23 <(echo "$_its") <(echo "$_others") | xargs -r stat -c '%s %n' |
 		awk '{s+=$1; sub(".*/", "", $2); sub("\\.so.*", "", $2); names=names " " $2} END {printf "%d bytes:%s", s, names}'
 }
-arc_only=$(lib_exclusive '^libarchive')
+# libarchive is not linked (client/libarchive_dl.h): loaded at the first
+# bundle.  What it adds then: itself and its libraries not already loaded.
+ldd_set() {	# LIB [self]: the files LIB loads (and LIB itself with "self")
+	{ [ -n "${2:-}" ] && readlink -f "$1"
+	  ldd "$1" | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | xargs -r readlink -f; } | sort -u
+}
+la_lib=$(readlink -f "/usr/lib/$(gcc -print-multiarch)/libarchive.so.13")
+arc_only=$(comm -23 <(ldd_set "$la_lib" self) <(ldd_set "$AIU") | xargs -r stat -c '%s %n' |
+	awk '{s+=$1; n++; sub(".*/", "", $2); sub("\\.so.*", "", $2); names=names " " $2} END {printf "%d bytes in %d libraries:%s", s, n, names}')
+arc_bytes=${arc_only%% bytes*}
 ub_only=$(lib_exclusive '^libunbound')
 
 # ---- 6: 20 shards, one changed ----
@@ -260,7 +269,8 @@ medians of $RUNS runs (item 3: $((RUNS * 5))); TLS cipher suite negotiated: $sui
 | binary | size B | closure B | libs |
 |---|---|---|---|
 $(printf '| %-10s | %9s | %12s | %4s |' "aiupdate" "$a_size (stripped; $(stat -c %s "$AIU") unstripped)" "$a_cl" "$a_n")
-${foot_other}  only libarchive needs: $arc_only
+$(printf '| %-10s | %9s | %12s | %4s |' "aiupdate with a bundle" "(libarchive loaded)" "$((a_cl + arc_bytes))" "")
+${foot_other}  libarchive, loaded at the first bundle, adds: $arc_only
   only libunbound needs: $ub_only
 
 Reproduce (servers as set up above; $W with AU_KEEP=1):

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "client/libarchive_dl.h"
 
 #include "port/port.h"
 
@@ -29,6 +28,9 @@ struct nset {
 	struct nent *v;
 	size_t cap, n;
 };
+
+/* libarchive's reader, loaded by au_bundle_extract() (client/libarchive_dl.h). */
+static const struct au_libarchive *la;
 
 struct xctx {
 	struct archive *a;
@@ -308,12 +310,12 @@ write_data(struct xctx *x, struct au_file *f, const char *name,
 	int rc;
 
 	for (;;) {
-		n = archive_read_data(x->a, x->buf, sizeof(x->buf));
+		n = la->archive_read_data(x->a, x->buf, sizeof(x->buf));
 		if (n == 0)
 			return 0;
 		if (n < 0)
 			return unsafe(x, diag, name, x->rerr ? x->rdiag.msg :
-			    archive_error_string(x->a));
+			    la->archive_error_string(x->a));
 		if ((uint64_t)n > x->max_bytes - x->bytes)
 			return unsafe(x, diag, name,
 			    "content exceeds the byte budget (bomb?)");
@@ -330,11 +332,11 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 {
 	char path[PATHBUF];
 	struct au_file *f = NULL;
-	unsigned mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
+	unsigned mode = (la->archive_entry_perm(e) & 0111) ? 0755 : 0644;
 	int rc;
 
-	if (archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
-	    (uint64_t)archive_entry_size(e) > x->max_bytes - x->bytes)
+	if (la->archive_entry_size_is_set(e) && la->archive_entry_size(e) >= 0 &&
+	    (uint64_t)la->archive_entry_size(e) > x->max_bytes - x->bytes)
 		return unsafe(x, diag, name, "size exceeds the byte budget");
 	rc = join(x, name, path, diag);
 	if (rc == 0)
@@ -353,12 +355,12 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 static const char *
 type_bad(struct archive_entry *e)
 {
-	if (archive_entry_hardlink(e) != NULL)
+	if (la->archive_entry_hardlink(e) != NULL)
 		return "hardlink";
-	if (archive_entry_symlink(e) != NULL ||
-	    archive_entry_filetype(e) == AE_IFLNK)
+	if (la->archive_entry_symlink(e) != NULL ||
+	    la->archive_entry_filetype(e) == AE_IFLNK)
 		return "symlink";
-	switch (archive_entry_filetype(e)) {
+	switch (la->archive_entry_filetype(e)) {
 	case AE_IFREG: case AE_IFDIR: return NULL;
 	case AE_IFCHR: return "character device";
 	case AE_IFBLK: return "block device";
@@ -372,13 +374,13 @@ static int
 extract_entry(struct xctx *x, struct archive_entry *e, struct au_diag *diag)
 {
 	char name[PATHBUF], path[PATHBUF];
-	const char *raw = archive_entry_pathname(e), *why;
-	int is_dir = archive_entry_filetype(e) == AE_IFDIR, r, rc;
+	const char *raw = la->archive_entry_pathname(e), *why;
+	int is_dir = la->archive_entry_filetype(e) == AE_IFDIR, r, rc;
 	enum ptype t;
 
 	if ((why = type_bad(e)) != NULL)
 		return unsafe(x, diag, raw, why);
-	if (archive_entry_perm(e) & 07000)
+	if (la->archive_entry_perm(e) & 07000)
 		return unsafe(x, diag, raw, "setuid, setgid or sticky bit");
 	r = normalise(raw, is_dir, name, &why);
 	if (r != 0)
@@ -408,7 +410,7 @@ read_cb(struct archive *a, void *arg, const void **buf)
 	if (au_file_read(x->in, x->inbuf, sizeof(x->inbuf), &got,
 	    &x->rdiag) != 0) {
 		x->rerr = 1;
-		archive_set_error(a, x->rdiag.sys, "%s", x->rdiag.msg);
+		la->archive_set_error(a, x->rdiag.sys, "%s", x->rdiag.msg);
 		return -1;
 	}
 	*buf = x->inbuf;
@@ -420,12 +422,12 @@ enable_filter(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 {
 	int r = ARCHIVE_OK;
 
-	if (archive_read_support_format_tar(x->a) != ARCHIVE_OK)
+	if (la->archive_read_support_format_tar(x->a) != ARCHIVE_OK)
 		return au_diag_set(diag, AU_EINTERNAL, "libarchive: no tar");
 	if (f == AU_BUNDLE_GZIP)
-		r = archive_read_support_filter_gzip(x->a);
+		r = la->archive_read_support_filter_gzip(x->a);
 	else if (f == AU_BUNDLE_ZSTD)
-		r = archive_read_support_filter_zstd(x->a);
+		r = la->archive_read_support_filter_zstd(x->a);
 	else if (f != AU_BUNDLE_NONE)
 		return au_diag_set(diag, AU_EINTERNAL, "bad bundle filter %d",
 		    (int)f);
@@ -445,8 +447,8 @@ check_filter(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 
 	/* Exactly the expected filter over the raw stream ("none"): nested
 	 * compression (gzip in gzip) compounds a bomb's ratio. */
-	if (archive_filter_code(x->a, 0) != want[f] ||
-	    archive_filter_count(x->a) != (f == AU_BUNDLE_NONE ? 1 : 2))
+	if (la->archive_filter_code(x->a, 0) != want[f] ||
+	    la->archive_filter_count(x->a) != (f == AU_BUNDLE_NONE ? 1 : 2))
 		return unsafe(x, diag, NULL,
 		    "compression does not match the name's suffix");
 	return 0;
@@ -456,7 +458,7 @@ check_filter(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 static int
 check_stream(struct xctx *x, struct au_diag *diag)
 {
-	uint64_t in = (uint64_t)archive_filter_bytes(x->a, 0);
+	uint64_t in = (uint64_t)la->archive_filter_bytes(x->a, 0);
 	uint64_t allow = x->bytes + AU_BUNDLE_STREAM_SLACK +
 	    (x->entries + 1) * AU_BUNDLE_ENTRY_OVERHEAD;
 
@@ -471,7 +473,7 @@ static int
 stream_bad(struct xctx *x, struct au_diag *diag)
 {
 	char why[AU_DIAG_MAX];
-	const char *e = x->rerr ? x->rdiag.msg : archive_error_string(x->a);
+	const char *e = x->rerr ? x->rdiag.msg : la->archive_error_string(x->a);
 
 	snprintf(why, sizeof(why), "not a readable tar stream of the expected "
 	    "compression (%.300s)", e ? e : "no detail");
@@ -481,7 +483,7 @@ stream_bad(struct xctx *x, struct au_diag *diag)
 static int
 next_header(struct xctx *x, struct archive_entry **e, struct au_diag *diag)
 {
-	int r = archive_read_next_header(x->a, e);
+	int r = la->archive_read_next_header(x->a, e);
 
 	if (r == ARCHIVE_EOF)
 		return 1;
@@ -490,7 +492,7 @@ next_header(struct xctx *x, struct archive_entry **e, struct au_diag *diag)
 	 * the "C" charset and warns with EILSEQ; the raw bytes it keeps are
 	 * the UTF-8 name, which the checks below take as they are.
 	 */
-	if (r == ARCHIVE_WARN && archive_errno(x->a) == EILSEQ)
+	if (r == ARCHIVE_WARN && la->archive_errno(x->a) == EILSEQ)
 		r = ARCHIVE_OK;
 	if (r != ARCHIVE_OK)
 		return stream_bad(x, diag);
@@ -503,7 +505,7 @@ run(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 	struct archive_entry *e;
 	int rc, first = 1;
 
-	if (archive_read_open(x->a, x, NULL, read_cb, NULL) != ARCHIVE_OK)
+	if (la->archive_read_open(x->a, x, NULL, read_cb, NULL) != ARCHIVE_OK)
 		return stream_bad(x, diag);
 	while ((rc = next_header(x, &e, diag)) == 0) {
 		if (first && (rc = check_filter(x, f, diag)) != 0)
@@ -548,6 +550,9 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	const char *why;
 	int rc;
 
+	rc = au_libarchive(&la, diag);
+	if (rc != 0)
+		return rc;
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
@@ -555,7 +560,7 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	x->dest = dest;
 	x->max_bytes = max_bytes;
 	x->max_entries = max_entries;
-	x->a = archive_read_new();
+	x->a = la->archive_read_new();
 	if (x->a == NULL) {
 		rc = au_diag_set(diag, AU_ENOMEM, "archive_read_new failed");
 		goto out;
@@ -573,7 +578,7 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 		rc = sync_dirs(x, diag);
 out:
 	if (x->a != NULL)
-		archive_read_free(x->a);
+		la->archive_read_free(x->a);
 	(void)au_file_close(x->in);
 	nset_free(&x->set);
 	free(x);

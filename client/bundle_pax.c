@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
+#include "client/libarchive_dl.h"
 
 #include "port/ban.h"
 
@@ -183,14 +183,16 @@ feed(struct walk *w, const uint8_t *p, size_t n)
 }
 
 static int
-open_raw(struct archive *a, enum au_bundle_filter f, const char *path)
+open_raw(const struct au_libarchive *la, struct archive *a,
+    enum au_bundle_filter f, const char *path)
 {
-	if (archive_read_support_format_raw(a) != ARCHIVE_OK ||
-	    (f == AU_BUNDLE_GZIP && archive_read_support_filter_gzip(a) !=
+	if (la->archive_read_support_format_raw(a) != ARCHIVE_OK ||
+	    (f == AU_BUNDLE_GZIP && la->archive_read_support_filter_gzip(a) !=
 	    ARCHIVE_OK) || (f == AU_BUNDLE_ZSTD &&
-	    archive_read_support_filter_zstd(a) != ARCHIVE_OK))
+	    la->archive_read_support_filter_zstd(a) != ARCHIVE_OK))
 		return -1;
-	return archive_read_open_filename(a, path, 65536) == ARCHIVE_OK ? 0 : -1;
+	return la->archive_read_open_filename(a, path, 65536) == ARCHIVE_OK ?
+	    0 : -1;
 }
 
 /*
@@ -202,30 +204,35 @@ const char *
 au_bundle_pax_check(const char *path, enum au_bundle_filter f,
     uint64_t max_stream)
 {
-	struct archive *a = archive_read_new();
+	const struct au_libarchive *la;
+	struct archive *a = NULL;
 	struct archive_entry *e;
-	struct walk *w = calloc(1, sizeof(*w));
+	struct walk *w;
 	uint8_t buf[16384];
 	uint64_t seen = 0;
 	const char *why = NULL;
 	la_ssize_t n;
 
+	if (au_libarchive(&la, NULL) != 0)
+		return "libarchive cannot be loaded";
+	a = la->archive_read_new();
+	w = calloc(1, sizeof(*w));
 	if (a == NULL || w == NULL) {
 		why = "out of memory";
 		goto out;
 	}
-	if (open_raw(a, f, path) != 0 || archive_read_next_header(a, &e) !=
+	if (open_raw(la, a, f, path) != 0 || la->archive_read_next_header(a, &e) !=
 	    ARCHIVE_OK)
 		goto out;
 	while (!w->done && w->why == NULL && seen < max_stream &&
-	    (n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+	    (n = la->archive_read_data(a, buf, sizeof(buf))) > 0) {
 		seen += (uint64_t)n;
 		feed(w, buf, (size_t)n);
 	}
 	why = w->why;
 out:
 	if (a != NULL)
-		archive_read_free(a);
+		la->archive_read_free(a);
 	free(w);
 	return why;
 }

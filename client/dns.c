@@ -63,6 +63,49 @@ resolver_valid(const char *r)
 	return 1;
 }
 
+struct pending {
+	int done;
+	int err;
+	struct ub_result *res;
+};
+
+static void
+resolved(void *arg, int err, struct ub_result *res)
+{
+	struct pending *p = arg;
+
+	p->err = err;
+	p->res = res;
+	p->done = 1;
+}
+
+/*
+ * One query, answered through libunbound's background worker (a thread:
+ * ub_ctx_async(ctx, 1) in ctx_setup), which lives as long as the context.
+ * The synchronous ub_resolve() builds a new worker for every call, and each
+ * seeds its random generator anew (Nettle's Yarrow: 1,500 SHA-256 rounds),
+ * which was a third of an up-to-date --check's instructions.  Returns a
+ * libunbound error code (0, UB_*); on 0, *out is the caller's.
+ */
+static int
+resolve(struct ub_ctx *ctx, const char *name, int type, struct ub_result **out)
+{
+	struct pending p = { 0, 0, NULL };
+	int err;
+
+	*out = NULL;
+	err = ub_resolve_async(ctx, name, type, 1, &p, resolved, NULL);
+	while (err == 0 && !p.done)
+		err = ub_wait(ctx);
+	if (err == 0)
+		err = p.err;
+	if (err == 0)
+		*out = p.res;
+	else
+		ub_resolve_free(p.res);
+	return err;
+}
+
 /*
  * libunbound reads the trust anchor lazily, at the first query.  Ask for
  * "localhost." (a built-in local zone, answered without any network
@@ -72,7 +115,7 @@ static int
 ctx_finalize(struct ub_ctx *ctx, const char *ta, struct au_diag *diag)
 {
 	struct ub_result *res = NULL;
-	int r = ub_resolve(ctx, "localhost.", T_A, 1, &res);
+	int r = resolve(ctx, "localhost.", T_A, &res);
 
 	ub_resolve_free(res);
 	if (r == 0)
@@ -150,6 +193,9 @@ ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o,
 
 	if ((r = ta_setup(ctx, o, diag)) != 0)
 		return r;
+	if ((r = ub_ctx_async(ctx, 1)) != 0)	/* a thread, not a fork */
+		return au_diag_sys(diag, AU_EDNS_RESOLVER, r,
+		    "libunbound background thread: %s", ub_strerror(r));
 	if (o->validate_at > 0) {
 		(void)snprintf(when, sizeof(when), "%lld",
 		    (long long)o->validate_at);
@@ -338,7 +384,7 @@ query(struct au_dns *d, const char *name, int type, int optional,
 	char why[160];
 	int err;
 
-	err = ub_resolve(d->ctx, name, type, 1, &r);
+	err = resolve(d->ctx, name, type, &r);
 	if (err != 0) {
 		ub_resolve_free(r);
 		note_query(d, name, type, NULL, ub_strerror(err));

@@ -118,6 +118,10 @@ discover(struct run *r)
 	    "transport";
 	if (rc != 0)
 		return rc;
+	/* The resolver is not needed past here: its caches and buffers
+	 * (about 1 MiB) go before the download's ring is allocated. */
+	au_dns_free(r->dns);
+	r->dns = NULL;
 	(void)snprintf(rep->host, sizeof(rep->host), "%s", r->svc.host);
 	(void)snprintf(rep->path, sizeof(rep->path), "%s", r->svc.path);
 	rep->port = r->svc.port;

@@ -196,6 +196,21 @@ void au_sem_free(struct au_sem *s);	/* no waiter left; NULL is fine */
 AU_NODISCARD int au_spawn(char *const argv[], char *const env_extra[],
     int timeout_s, int *status, struct au_diag *diag);
 
+/* ---- shared libraries ---- */
+
+/*
+ * Load the shared library soname (dlopen(3) with RTLD_NOW | RTLD_LOCAL, on
+ * the dynamic loader's usual search path, as for a linked library) and look
+ * up the n symbols names[i] into syms[i].  The library stays loaded for the
+ * life of the process; loading one already loaded costs a lookup.  Lets a
+ * heavy optional library (libarchive: client/libarchive_dl.h) cost nothing
+ * in runs that do not need it.
+ * Errors: AU_EINSTALL when the library or one symbol is missing (diag says
+ * which, with the loader's message).
+ */
+AU_NODISCARD int au_dl_load(const char *soname, const char *const names[],
+    void *syms[], size_t n, struct au_diag *diag);
+
 /* ---- logging ---- */
 
 enum au_log_level { AU_LOG_ERR = 0, AU_LOG_WARN, AU_LOG_INFO, AU_LOG_DEBUG };

@@ -89,13 +89,19 @@ C=$W/good.conf
 # ---- the happy path ----
 it_exit "check with nothing installed reports updates" 100 $AIUPDATE -c "$C" --check
 it_grep "check names the update" "models/model.bin: update-available"
-it_exit "apply installs both targets" 0 $AIUPDATE -c "$C" --apply
+it_exit "apply installs both targets" 0 env LD_DEBUG=files $AIUPDATE -c "$C" --apply
+it_grep "  ... loading libarchive for the bundle (LD_DEBUG=files)" "file=libarchive"
 it_check "model bytes installed" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_check "bundle extracted" grep -q max_tokens=64 "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
 : > "$W/https/access.log"
 it_exit "check after apply: up to date" 0 $AIUPDATE -c "$C" --check
 it_check "an up-to-date check asks for the next root (404) and timestamp.json only, over ONE connection" \
 	sh -c "awk '{print \$3, \$5}' '$W/https/access.log' | tr '\n' ' ' | grep -Eqx '404 /metadata/2.root.json 200 /metadata/timestamp.json ' && [ \$(awk '{print \$1}' '$W/https/access.log' | sort -u | wc -l) -eq 1 ] || { cat '$W/https/access.log' >&2; false; }"
+# libarchive is loaded at the first bundle only (client/libarchive_dl.h):
+# the loader's own log (LD_DEBUG=files) lists every library it maps.
+LD_DEBUG=files $AIUPDATE -c "$C" --check > "$W/lddebug.out" 2>&1
+it_check "an up-to-date check never maps libarchive (the loader log lists libunbound, not libarchive)" \
+	sh -c "grep -q 'file=libunbound' '$W/lddebug.out' && ! grep -q 'file=libarchive' '$W/lddebug.out'"
 { cat "$C"; echo "metrics_file = $W/aiupdate.prom"; } > "$W/metrics.conf"
 it_exit "check with a metrics file" 0 $AIUPDATE -c "$W/metrics.conf" --check
 it_check "metrics: days until the earliest DNSSEC signature expires" \

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
-/* tests/unit/test_port.c - the POSIX backend's refusals of special files. */
+/* tests/unit/test_port.c - the POSIX backend's refusals of special files,
+ * and its loading of optional shared libraries. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/libarchive_dl.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
 
@@ -62,6 +64,41 @@ TEST(regular_file_reads)
 	CHECK_EQ(au_file_read_all(path, 2, &buf, &len, NULL), AU_ETOOBIG);
 }
 
+TEST(missing_library_is_AU_EINSTALL_and_named)
+{
+	const char *names[] = { "strlen" };
+	void *syms[1];
+	struct au_diag d = { "", 0 };
+
+	CHECK_EQ(au_dl_load("libaiupdate-no-such.so.0", names, syms, 1, &d),
+	    AU_EINSTALL);
+	CHECK(strstr(d.msg, "libaiupdate-no-such.so.0") != NULL);
+}
+
+TEST(missing_symbol_is_AU_EINSTALL_and_named)
+{
+	const char *names[] = { "strlen", "au_no_such_function" };
+	void *syms[2];
+	struct au_diag d = { "", 0 };
+
+	CHECK_EQ(au_dl_load("libc.so.6", names, syms, 2, &d), AU_EINSTALL);
+	CHECK(strstr(d.msg, "au_no_such_function") != NULL);
+}
+
+TEST(libarchive_table_is_complete_and_live)
+{
+	const struct au_libarchive *la = NULL;
+	struct archive *a;
+
+	REQUIRE(au_libarchive(&la, NULL) == 0);
+	REQUIRE(la != NULL && la->archive_read_new != NULL &&
+	    la->archive_entry_size_is_set != NULL);
+	a = la->archive_read_new();
+	REQUIRE(a != NULL);
+	CHECK_EQ(la->archive_read_support_format_tar(a), ARCHIVE_OK);
+	CHECK_EQ(la->archive_read_free(a), ARCHIVE_OK);
+}
+
 int
 main(void)
 {
@@ -71,6 +108,9 @@ main(void)
 	RUN(fifo_in_place_of_a_file_is_refused_without_blocking);
 	RUN(device_is_refused);
 	RUN(regular_file_reads);
+	RUN(missing_library_is_AU_EINSTALL_and_named);
+	RUN(missing_symbol_is_AU_EINSTALL_and_named);
+	RUN(libarchive_table_is_complete_and_live);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();
