@@ -285,6 +285,28 @@ set_defaults(struct au_config *cfg)
 	cfg->bundle_max_entries = AU_BUNDLE_MAX_ENTRIES;
 }
 
+/* libinih would cut a longer line in two and read the rest as a new line. */
+static int
+long_line(const char *path, const uint8_t *buf, size_t len,
+    struct au_diag *diag)
+{
+	size_t i, start = 0;
+	int line = 1;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && buf[i] != '\n')
+			continue;
+		if (i - start > AU_CONFIG_LINE_MAX)
+			return au_diag_set(diag, AU_ECONFIG, "%s:%d: line of %zu "
+			    "bytes, over the limit of %d (a long targets list "
+			    "can be split over several \"targets =\" lines)",
+			    path, line, i - start, AU_CONFIG_LINE_MAX);
+		start = i + 1;
+		line++;
+	}
+	return 0;
+}
+
 int
 au_config_load(const char *path, struct au_config *cfg, struct au_diag *diag)
 {
@@ -308,6 +330,8 @@ au_config_load(const char *path, struct au_config *cfg, struct au_diag *diag)
 		    path);
 		goto out;
 	}
+	if ((rc = long_line(path, buf, len, diag)) != 0)
+		goto out;
 	line = ini_parse_string((const char *)buf, on_entry, &c);
 	if (line != 0) {
 		rc = au_diag_set(diag, AU_ECONFIG, "%s:%d: %s", path, line,

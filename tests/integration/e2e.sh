@@ -219,5 +219,13 @@ it_grep "message names the file" "nope.conf"
 printf '[discovery]\ndomain = x\ndomian = y\n' > "$W/garbled.conf"
 it_exit "garbled config file" 2 $AIUPDATE -c "$W/garbled.conf" --check
 it_grep "message names file and line" "garbled.conf:3"
+# libinih cuts lines at 199 bytes and would read the rest as a new line
+long_names=$(for i in $(seq 1 12); do printf 'models/a-rather-long-model-name-%02d.bin ' "$i"; done)
+sed "s#^targets = .*#targets = $long_names#" "$C" > "$W/longline.conf"
+it_exit "a config line over 199 bytes is refused" 2 $AIUPDATE -c "$W/longline.conf" --check
+it_grep "  ... naming the line and the way out" "longline.conf:[0-9]+: line of [0-9]+ bytes, over the limit of 199 .*several \"targets =\" lines"
+awk '/^targets = / { for (i = 1; i <= 12; i++) print "targets = models/a-rather-long-model-name-" i ".bin"; print "targets = models/model.bin"; next } 1' "$C" > "$W/manylines.conf"
+it_exit "targets over several lines add up (13 targets, 12 not published)" 12 $AIUPDATE -c "$W/manylines.conf" --check
+it_grep "  ... the first of them is looked up" "models/a-rather-long-model-name-1.bin is not in the signed targets"
 
 it_done
