@@ -38,6 +38,7 @@ static const char usage_text[] =
 "usage: aiupdate [-c FILE] [--json] [-v] --check | --apply | --status\n"
 "       aiupdate [-c FILE] --rollback [NAME]\n"
 "       aiupdate [-c FILE] --commit [NAME]\n"
+"       aiupdate [-c FILE] --retry [NAME]\n"
 "       aiupdate --version | --help\n"
 "\n"
 "  --check       discover the repository, refresh the signed metadata and\n"
@@ -50,6 +51,9 @@ static const char usage_text[] =
 "                min_version)\n"
 "  --commit      end the trial of NAME (default: every tracked target in\n"
 "                trial) installed with [install] confirm = yes\n"
+"  --retry       forget the versions of NAME (default: every tracked target)\n"
+"                marked bad by a failed health check, an expired trial or\n"
+"                --rollback, so the next --apply may install them again\n"
 "  -c, --config  config file (default " AU_CONFIG_DEFAULT ")\n"
 "  --from DIR    with --check or --apply: read the repository from a copy\n"
 "                (DIR/metadata, DIR/targets; aiupdate-repo export) instead\n"
@@ -403,25 +407,34 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 	return AU_EXIT_OK;
 }
 
-/* --commit [NAME]: end trials (client/trial.h). */
+/*
+ * --commit [NAME]: end trials; --retry [NAME]: forget versions marked bad
+ * (client/trial.h).
+ */
 static int
-cmd_commit(const struct au_config *cfg, const struct opts *o)
+cmd_edit(const struct au_config *cfg, const struct opts *o, int retry)
 {
+	const char *what = retry ? "retry" : "commit";
 	struct au_diag d = { "", 0 };
 	int rc, n = 0;
 
-	rc = au_trial_commit(cfg, o->rollback_name, &n, &d);
-	if (rc == 0)
-		(void)snprintf(d.msg, sizeof(d.msg), "%s", n == 0 ?
-		    "nothing in trial to commit" : "");
-	if (rc == 0 && n > 0)
-		(void)snprintf(d.msg, sizeof(d.msg), "committed %d trial "
-		    "version%s%s%s", n, n == 1 ? "" : "s", o->rollback_name ?
+	rc = retry ? au_bad_clear(cfg, o->rollback_name, &n, &d) :
+	    au_trial_commit(cfg, o->rollback_name, &n, &d);
+	if (rc == 0 && n == 0)
+		(void)snprintf(d.msg, sizeof(d.msg), "%s", retry ?
+		    "no version is marked bad" : "nothing in trial to commit");
+	else if (rc == 0)
+		(void)snprintf(d.msg, sizeof(d.msg), "%s %d %s%s%s%s", retry ?
+		    "forgot" : "committed", n, retry ? "bad version" :
+		    "trial version", n == 1 ? "" : "s", o->rollback_name ?
 		    " of " : "", o->rollback_name ? o->rollback_name : "");
+	if (rc == 0 && retry && n > 0)
+		au_log_event(AU_LOG_INFO, "event=retry target=%s cleared=%d",
+		    o->rollback_name ? o->rollback_name : "*", n);
 	if (o->json) {
 		json_t *j = json_pack("{s:i,s:s,s:s,s:i}", "exit",
 		    au_exit_status(rc), "result", rc ? au_strerror(rc) : "ok",
-		    "message", d.msg, "committed", n);
+		    "message", d.msg, retry ? "cleared" : "committed", n);
 
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
@@ -429,7 +442,7 @@ cmd_commit(const struct au_config *cfg, const struct opts *o)
 		return au_exit_status(rc);
 	}
 	if (rc != 0) {
-		print_error("commit", rc, &d);
+		print_error(what, rc, &d);
 		return au_exit_status(rc);
 	}
 	printf("%s\n", d.msg);
@@ -439,7 +452,7 @@ cmd_commit(const struct au_config *cfg, const struct opts *o)
 /* ---- main: parse, load config, dispatch ---- */
 
 enum cmd { CMD_NONE, CMD_CHECK, CMD_APPLY, CMD_STATUS, CMD_ROLLBACK,
-	CMD_COMMIT };
+	CMD_COMMIT, CMD_RETRY };
 
 static int
 usage_error(const char *msg)
@@ -457,6 +470,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		{ "status", no_argument, NULL, 'S' },
 		{ "rollback", no_argument, NULL, 'R' },
 		{ "commit", no_argument, NULL, 'K' },
+		{ "retry", no_argument, NULL, 'T' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -478,6 +492,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		case 'S': next = CMD_STATUS; break;
 		case 'R': next = CMD_ROLLBACK; break;
 		case 'K': next = CMD_COMMIT; break;
+		case 'T': next = CMD_RETRY; break;
 		case 'c': o->config = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'v': o->verbose++; break;
@@ -489,17 +504,18 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		}
 		if (next != CMD_NONE && c != CMD_NONE)
 			return usage_error("give exactly one of --check, "
-			    "--apply, --status, --rollback, --commit");
+			    "--apply, --status, --rollback, --commit, --retry");
 		if (next != CMD_NONE)
 			c = next;
 	}
-	if ((c == CMD_ROLLBACK || c == CMD_COMMIT) && optind < argc)
+	if ((c == CMD_ROLLBACK || c == CMD_COMMIT || c == CMD_RETRY) &&
+	    optind < argc)
 		o->rollback_name = argv[optind++];	/* or the NAME to commit */
 	if (optind < argc)
 		return usage_error("unexpected argument");
 	if (c == CMD_NONE)
 		return usage_error("give one of --check, --apply, --status, "
-		    "--rollback, --commit");
+		    "--rollback, --commit, --retry");
 	if (o->from != NULL && c != CMD_CHECK && c != CMD_APPLY)
 		return usage_error("--from goes with --check or --apply");
 	*cmd = c;
@@ -533,7 +549,8 @@ main(int argc, char **argv)
 	case CMD_CHECK: rc = cmd_run(&cfg, &o, AU_MODE_CHECK); break;
 	case CMD_APPLY: rc = cmd_run(&cfg, &o, AU_MODE_APPLY); break;
 	case CMD_STATUS: rc = cmd_status(&cfg, &o); break;
-	case CMD_COMMIT: rc = cmd_commit(&cfg, &o); break;
+	case CMD_COMMIT: rc = cmd_edit(&cfg, &o, 0); break;
+	case CMD_RETRY: rc = cmd_edit(&cfg, &o, 1); break;
 	default: rc = cmd_rollback(&cfg, &o); break;
 	}
 	au_config_clear(&cfg);

@@ -300,9 +300,13 @@ commit_in(const struct au_config *cfg, struct au_state *st, const char *name,
 	}
 }
 
+/* Edit state.json under the lock: fn counts what it changed into *n. */
+typedef void (*state_edit_fn)(const struct au_config *cfg,
+    struct au_state *st, const char *name, int *n);
+
 static int
-commit_locked(const struct au_config *cfg, const char *name, int *n,
-    struct au_diag *diag)
+edit_locked(const struct au_config *cfg, const char *name, state_edit_fn fn,
+    int *n, struct au_diag *diag)
 {
 	char path[AU_CONFIG_PATH_MAX + 32];
 	struct au_state *st = calloc(1, sizeof(*st));
@@ -313,16 +317,16 @@ commit_locked(const struct au_config *cfg, const char *name, int *n,
 	(void)snprintf(path, sizeof(path), "%s/state.json", cfg->state_dir);
 	rc = au_state_load(path, st, diag);
 	if (rc == 0)
-		commit_in(cfg, st, name, n);
+		fn(cfg, st, name, n);
 	if (rc == 0 && *n > 0)
 		rc = au_state_save(path, st, diag);
 	free(st);
 	return rc;
 }
 
-int
-au_trial_commit(const struct au_config *cfg, const char *name,
-    int *committed, struct au_diag *diag)
+static int
+edit_state(const struct au_config *cfg, const char *name, state_edit_fn fn,
+    int *changed, struct au_diag *diag)
 {
 	char path[AU_CONFIG_PATH_MAX + 32];
 	struct au_lock *lk = NULL;
@@ -333,7 +337,7 @@ au_trial_commit(const struct au_config *cfg, const char *name,
 	if (rc != 0)
 		return rc;
 	if (au_stat(cfg->state_dir, &sb, NULL) == 0 && sb.type == AU_FT_NONE) {
-		*committed = 0;	/* nothing was ever installed */
+		*changed = 0;	/* nothing was ever installed */
 		return 0;
 	}
 	if (snprintf(path, sizeof(path), "%s/lock", cfg->state_dir) >=
@@ -341,9 +345,41 @@ au_trial_commit(const struct au_config *cfg, const char *name,
 		return au_diag_set(diag, AU_ECONFIG, "state_dir too long");
 	rc = au_lock_take(path, &lk, diag);
 	if (rc == 0)
-		rc = commit_locked(cfg, name, &n, diag);
+		rc = edit_locked(cfg, name, fn, &n, diag);
 	au_lock_release(lk);
 	if (rc == 0)
-		*committed = n;
+		*changed = n;
 	return rc;
+}
+
+int
+au_trial_commit(const struct au_config *cfg, const char *name,
+    int *committed, struct au_diag *diag)
+{
+	return edit_state(cfg, name, commit_in, committed, diag);
+}
+
+static void
+retry_in(const struct au_config *cfg, struct au_state *st, const char *name,
+    int *n)
+{
+	struct au_state_target *t;
+	size_t i;
+
+	for (i = 0; i < cfg->ntargets; i++) {
+		if (name != NULL && strcmp(cfg->targets[i], name) != 0)
+			continue;
+		t = au_state_find(st, cfg->targets[i], 0);
+		if (t != NULL && t->nbad > 0) {
+			*n += (int)t->nbad;
+			t->nbad = 0;
+		}
+	}
+}
+
+int
+au_bad_clear(const struct au_config *cfg, const char *name, int *cleared,
+    struct au_diag *diag)
+{
+	return edit_state(cfg, name, retry_in, cleared, diag);
 }

@@ -126,4 +126,16 @@ void au_trial_describe(const struct au_state_target *t,
 AU_NODISCARD int au_trial_commit(const struct au_config *cfg, const char *name,
     int *committed, struct au_diag *diag);
 
+/*
+ * `aiupdate --retry [NAME]`: forget the versions of NAME (of every tracked
+ * target when name is NULL) that a failed health check, an expired trial
+ * or a manual --rollback marked bad, so the next --apply may install them
+ * again (issue 4 "not retried until a newer version appears": this is the
+ * field engineer's way round it once the cause is fixed).  Under
+ * STATE_DIR/lock; state.json saved.  *cleared receives how many marks were
+ * dropped (0 is success).  Errors: as au_trial_commit().
+ */
+AU_NODISCARD int au_bad_clear(const struct au_config *cfg, const char *name,
+    int *cleared, struct au_diag *diag);
+
 #endif

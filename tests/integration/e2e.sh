@@ -206,6 +206,20 @@ it_check "v1 active again after the failed health check" cmp -s "$W/model-v1.bin
 it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
 it_grep "reported as known bad" "known-bad"
 
+# ---- --retry: the field engineer fixed the cause ----
+fp=$(it_fingerprint "$SD")
+it_exit "--retry of a target that is not tracked" 2 $AIUPDATE -c "$C" --retry models/other.bin
+it_check "  ... changes nothing" test "$(it_fingerprint "$SD")" = "$fp"
+it_exit "--retry forgets the bad marks of the model" 0 $AIUPDATE -c "$C" --retry models/model.bin
+it_grep "  ... and says how many" "^forgot 2 bad versions of models/model.bin$"
+it_exit "--retry again: nothing left to forget" 0 $AIUPDATE -c "$C" --retry --json
+it_check "  ... JSON says 0 cleared" python3 -c "import json; d=json.load(open('$IT_OUT')); assert d['cleared'] == 0 and d['exit'] == 0"
+it_exit "after --retry the failed version is offered again" 100 $AIUPDATE -c "$C" --check
+it_grep "  ... as an update" "models/model.bin: update-available"
+mkconf good "$SD"
+it_exit "... and installs once the health check passes" 0 $AIUPDATE -c "$C" --apply
+it_check "v3 active" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
+
 # ---- a tracked target the repository does not list ----
 sed 's#^targets = .*#targets = models/model.bin models/typo.bin#' "$C" > "$W/typo.conf"
 it_exit "a tracked target missing from the signed targets is an error" 12 $AIUPDATE -c "$W/typo.conf" --check
