@@ -21,7 +21,7 @@
  *   {"format":1,
  *    "versions":{"root":1,"targets":N,"snapshot":N,"timestamp":N},
  *    "targets":{NAME:{"file":"staged/SHA256","length":L,
- *                     "hashes":{"sha256":HEX,"sha512":HEX},
+ *                     "hashes":{"sha256":HEX},
  *                     "custom":{...,"version":V}}}}
  *
  * Publisher only; the subcommand functions (cmd_*) are the command-line
@@ -55,11 +55,10 @@
 /* The four top-level TUF roles, in the order keys are created. */
 extern const char *const au_repo_roles[4];
 
-/* A target's length and hashes (public data). */
+/* A target's length and hash (public data). */
 struct au_repo_hashes {
 	uint64_t length;
 	char sha256[65];
-	char sha512[129];
 };
 
 /* ---- paths and state (repo/state.c) ---- */

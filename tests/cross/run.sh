@@ -1,29 +1,40 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# tests/cross/run.sh [TRIPLE...] - cross builds for ARM, tested under
-# qemu-user-static (run tests/cross/setup.sh first, as root).
+# tests/cross/run.sh [TRIPLE...] - cross builds tested on this x86_64 host
+# (run tests/cross/setup.sh first: compilers, qemu-user-static, sysroots).
 #
-# For each TRIPLE (default: aarch64-linux-gnu arm-linux-gnueabihf):
-#   1. make CROSS=TRIPLE all with -Werror (output in build-TRIPLE/);
-#   2. every unit test binary under qemu-ARCH-static;
-#   3. with CROSS_E2E=TRIPLE (default aarch64-linux-gnu): the whole
-#      end-to-end suite tests/integration/e2e.sh with the ARM client under
-#      qemu (AIUPDATE=...), NSD, nginx and the publisher native.
-# A triple whose cross compiler is missing fails; triples listed in
-# CROSS_OPTIONAL (those whose tests/cross/setup.sh failed) are reported as
-# skipped.  Ends with "N passed, N failed".
+# For each TRIPLE (default: aarch64-linux-gnu arm-linux-gnueabihf
+# i686-linux-gnu; tests/cross/triples.sh):
+#   1. make CROSS=TRIPLE CROSS_SYSROOT=SYSROOT all with -Werror (output in
+#      build-TRIPLE/);
+#   2. every unit test binary, run with the sysroot's loader and libraries:
+#      under qemu-ARCH-static -L SYSROOT for ARM, natively for i686
+#      (SYSROOT/lib/ld-linux.so.2 --library-path ...);
+#   3. the whole end-to-end suite tests/integration/e2e.sh with that client
+#      (AIUPDATE=...; NSD, nginx and the publisher native), for every triple
+#      in CROSS_E2E (default: all);
+#   4. for i686 (CROSS_LARGE, default i686-linux-gnu): tests/integration/large.sh,
+#      an artifact over 4 GiB installed and resumed past 2^32 by the 32-bit
+#      client.
+# Prints the time of each step and each triple; ends with "N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
-[ $# -gt 0 ] || set -- aarch64-linux-gnu arm-linux-gnueabihf
-E2E=${CROSS_E2E-aarch64-linux-gnu}
+cd "$(dirname "$0")/../.." || exit 1
+. tests/cross/triples.sh
+# shellcheck disable=SC2086
+[ $# -gt 0 ] || set -- $CROSS_TRIPLES
+E2E=${CROSS_E2E-$CROSS_TRIPLES}
+LARGE=${CROSS_LARGE-i686-linux-gnu}
 pass=0
 fail=0
 log=$(mktemp -d /tmp/aiu-cross.XXXXXX)
+times=""
+t_all=$(date +%s)
 
 count() {	# add the last "N passed, N failed" line of file $1; $2 = exit status
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
 	if [ -z "$line" ]; then
-		fail=$((fail + 1)); echo "no result line (exit $2)"; return
+		fail=$((fail + 1)); echo "no result line (exit $2)"
+		tail -n 20 "$1" | sed 's/^/    | /'; return
 	fi
 	p=${line%% passed*}
 	f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
@@ -33,47 +44,64 @@ count() {	# add the last "N passed, N failed" line of file $1; $2 = exit status
 	[ "$f" -eq 0 ] || grep -v '^ok - ' "$1" | tail -n 30 | sed 's/^/    | /'
 }
 
-qemu_of() {
-	case "$1" in
-	aarch64-linux-gnu) echo qemu-aarch64-static ;;
-	arm-linux-gnueabihf) echo qemu-arm-static ;;
-	*) return 1 ;;
-	esac
+in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+
+native_built=0
+native_build() {	# the publisher and the test tools run natively
+	[ "$native_built" -eq 1 ] && return 0
+	native_built=1
+	make -j2 all >"$log/native-build.log" 2>&1 ||
+		{ echo "native build FAILED"; tail -n 20 "$log/native-build.log"; }
 }
 
 for t in "$@"; do
-	q=$(qemu_of "$t") || { echo "cross: unknown triple $t"; fail=$((fail + 1)); continue; }
-	case " ${CROSS_OPTIONAL:-} " in
-	*" $t "*) echo "cross $t: SKIPPED (CROSS_OPTIONAL: its set-up failed)"; continue ;;
-	esac
-	if ! command -v "$t-gcc" >/dev/null || ! command -v "$q" >/dev/null; then
-		echo "cross $t: $t-gcc or $q missing (run tests/cross/setup.sh)"
+	start=$(date +%s)
+	q=$(cross_qemu "$t") && sr=$(cross_sysroot "$t") && run=$(cross_runner "$t") ||
+		{ fail=$((fail + 1)); continue; }
+	if ! command -v "$t-gcc" >/dev/null || { [ -n "$q" ] && ! command -v "$q" >/dev/null; }; then
+		echo "cross $t: $t-gcc${q:+ or $q} missing (run tests/cross/setup.sh)"
 		fail=$((fail + 1)); continue
 	fi
-	start=$(date +%s)
-	if ! make -j2 CROSS="$t" EXTRA_CFLAGS=-Werror all >"$log/$t-build.log" 2>&1; then
+	if [ ! -f "$sr/.stamp" ]; then
+		echo "cross $t: no sysroot in $sr (run tests/cross/setup.sh)"
+		fail=$((fail + 1)); continue
+	fi
+	if ! make -j2 CROSS="$t" CROSS_SYSROOT="$sr" EXTRA_CFLAGS=-Werror all \
+	    >"$log/$t-build.log" 2>&1; then
 		echo "cross $t: build FAILED"; tail -n 30 "$log/$t-build.log"
 		fail=$((fail + 1)); continue
 	fi
 	echo "cross $t: built in $(( $(date +%s) - start ))s"
+	step=$(date +%s)
 	for u in "build-$t"/tests/test_*; do
 		[ -x "$u" ] || continue
 		printf '%-44s ' "$t/unit/$(basename "$u")"
-		"$q" "$u" >"$log/$t-$(basename "$u").log" 2>&1
+		# shellcheck disable=SC2086
+		$run "$u" >"$log/$t-$(basename "$u").log" 2>&1
 		count "$log/$t-$(basename "$u").log" $?
 	done
-	echo "cross $t: unit tests under $q in $(( $(date +%s) - start ))s"
-	if [ "$t" = "$E2E" ]; then
-		make -j2 all >"$log/native-build.log" 2>&1 ||
-			{ echo "native build FAILED"; tail -n 20 "$log/native-build.log"; }
-		e2e_start=$(date +%s)
-		printf '%-44s ' "$t/integration/e2e (client under qemu)"
-		AIUPDATE="$q build-$t/aiupdate" AU_BUILD=build \
+	echo "cross $t: unit tests (${q:-native}) in $(( $(date +%s) - step ))s"
+	if in_list "$t" "$E2E"; then
+		native_build
+		step=$(date +%s)
+		printf '%-44s ' "$t/integration/e2e (client: ${q:-native})"
+		AIUPDATE="$run build-$t/aiupdate" AU_BUILD=build \
 			bash tests/integration/e2e.sh >"$log/$t-e2e.log" 2>&1
 		count "$log/$t-e2e.log" $?
-		echo "cross $t: e2e in $(( $(date +%s) - e2e_start ))s"
+		echo "cross $t: e2e in $(( $(date +%s) - step ))s"
 	fi
+	if in_list "$t" "$LARGE"; then
+		native_build
+		step=$(date +%s)
+		printf '%-44s ' "$t/integration/large (> 4 GiB)"
+		AU_LARGE=1 AIUPDATE="$run build-$t/aiupdate" AU_BUILD=build \
+			bash tests/integration/large.sh >"$log/$t-large.log" 2>&1
+		count "$log/$t-large.log" $?
+		echo "cross $t: large in $(( $(date +%s) - step ))s"
+	fi
+	times="$times $t=$(( $(date +%s) - start ))s"
 done
+echo "cross times:$times, total $(( $(date +%s) - t_all ))s"
 [ "$fail" -eq 0 ] && rm -rf "$log" || echo "logs in $log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,22 +1,26 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# tests/cross/setup.sh [TRIPLE...] - installs what the ARM cross builds and
-# their tests under qemu need (Debian 12, multiarch; DESIGN.md "Cross
-# builds"): the cross compiler, libc6-dev and the -dev packages of every
-# library the client links, for each architecture, plus qemu-user-static.
-# Default triples: aarch64-linux-gnu arm-linux-gnueabihf.
+# tests/cross/setup.sh [TRIPLE...] - what the cross builds and their tests
+# need (Debian 12), without multiarch: the cross compiler gcc-TRIPLE and
+# qemu-user-static (amd64 packages, installed with apt-get as root), and a
+# sysroot per triple built by tests/cross/sysroot.sh from unpacked Debian
+# packages (libc6 and the -dev packages of every library the client links)
+# under $CROSS_SYSROOTS/ARCH (tests/cross/triples.sh: /var/cache/aiupdate-cross
+# as root, else ~/.cache/aiupdate-cross).  The host's dpkg architectures are
+# left alone.  Default triples: aarch64-linux-gnu arm-linux-gnueabihf
+# i686-linux-gnu.
 #
-# Idempotent: with everything present it only says so.  Needs root to
-# install; as another user it reports what is missing and fails.  One
-# architecture at a time: when the package index of a newly added
-# architecture cannot be fetched (a mirror caught mid-sync), that
-# architecture is removed again, so apt keeps working for everything else,
-# and the script fails for it.
+# Idempotent: with the packages present and each sysroot's stamp matching,
+# it only says so.  As another user than root it reports missing packages
+# and fails for that triple (the sysroot needs no root).
 set -u
-[ $# -gt 0 ] || set -- aarch64-linux-gnu arm-linux-gnueabihf
-LIBS="libc6-dev libsodium-dev libmbedtls-dev libunbound-dev libarchive-dev libjansson-dev libinih-dev nettle-dev"
+cd "$(dirname "$0")/../.." || exit 1
+. tests/cross/triples.sh
+# shellcheck disable=SC2086
+[ $# -gt 0 ] || set -- $CROSS_TRIPLES
 export DEBIAN_FRONTEND=noninteractive
 rc=0
+updated=0
 
 missing_of() {	# packages of $@ not installed
 	for p in "$@"; do
@@ -25,49 +29,36 @@ missing_of() {	# packages of $@ not installed
 	done
 }
 
-apt_update() {	# retried: a mirror caught mid-sync fails one index now and then
-	for i in 1 2 3; do
-		apt-get update -qq && return 0
-		echo "cross setup: apt-get update failed (try $i)" >&2
-		sleep $((i * 5))
-	done
-	return 1
+apt_update() {	# once per run; a failing index of another suite is not fatal
+	[ "$updated" -eq 1 ] && return 0
+	updated=1
+	apt-get update -qq || echo "cross setup: apt-get update reported errors; trying the install anyway" >&2
+}
+
+tools_of() {	# triple: the amd64 packages it needs
+	q=""
+	[ -n "$(cross_qemu "$1")" ] && q=qemu-user-static
+	echo "gcc-$1 $q"
 }
 
 setup_one() {	# triple
-	case "$1" in
-	aarch64-linux-gnu) a=arm64 q=qemu-user-static ;;
-	arm-linux-gnueabihf) a=armhf q=qemu-user-static ;;
-	*) echo "cross setup: unknown triple $1" >&2; return 2 ;;
-	esac
-	pkgs="$q gcc-$1"
-	for l in $LIBS; do pkgs="$pkgs $l:$a"; done
-	# shellcheck disable=SC2086
-	missing=$(missing_of $pkgs)
-	[ -z "$missing" ] && { echo "cross setup $1: all packages present"; return 0; }
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "cross setup $1: missing packages:$missing (run as root)" >&2
-		return 1
-	fi
-	added=0
-	if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
-		dpkg --add-architecture "$a" && added=1
-	fi
-	echo "cross setup $1: installing$missing"
-	if ! apt_update; then
-		if [ "$added" -eq 1 ]; then
-			echo "cross setup $1: the $a package index cannot be fetched;" \
-			    "removing architecture $a again" >&2
-			dpkg --remove-architecture "$a"
-			apt-get update -qq >/dev/null 2>&1
+	cross_arch "$1" >/dev/null || return 2
+	# shellcheck disable=SC2046
+	missing=$(missing_of $(tools_of "$1"))
+	if [ -n "$missing" ]; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "cross setup $1: missing packages:$missing (run as root)" >&2
 			return 1
 		fi
-		echo "cross setup $1: apt-get update failed; trying the install anyway" >&2
+		echo "cross setup $1: installing$missing"
+		apt_update
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+			{ echo "cross setup $1: install failed" >&2; return 1; }
 	fi
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-		{ echo "cross setup $1: install failed" >&2; return 1; }
-	echo "cross setup $1: done"
+	sh tests/cross/sysroot.sh "$(cross_arch "$1")" "$(cross_sysroot "$1")" ||
+		{ echo "cross setup $1: sysroot failed" >&2; return 1; }
+	echo "cross setup $1: ready"
 }
 
 for t in "$@"; do
