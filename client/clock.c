@@ -91,8 +91,8 @@ au_clock_floor_advance(const char *state_dir, int64_t t, struct au_diag *diag)
 		cur = 0;	/* a corrupt file is replaced by a good one */
 	else if (rc != 0)
 		return rc;
-	if (cur >= t)
-		return 0;
+	if (t < cur + AU_CLOCK_FLOOR_STEP)
+		return 0;	/* not worth a write: see AU_CLOCK_FLOOR_STEP */
 	if (floor_path(state_dir, path, sizeof(path)) != 0)
 		return au_diag_set(diag, AU_EIO, "state_dir too long");
 	n = snprintf(text, sizeof(text), "%lld\n", (long long)t);

@@ -33,6 +33,15 @@
 
 #define AU_CLOCK_FILE "time-floor"	/* under state_dir */
 #define AU_CLOCK_FILE_MAX 32		/* bytes; larger is corrupt */
+/*
+ * The floor is rewritten only when it moves by at least this many seconds:
+ * a device on a 15-minute timer would otherwise replace (and fsync twice)
+ * the file on every run, wearing its flash for nothing.  The floor may lag
+ * the last verified run by up to an hour, which widens the window in which
+ * a device without a clock could accept metadata that expired meanwhile by
+ * that hour; TUF expiry works in days.
+ */
+#define AU_CLOCK_FLOOR_STEP 3600
 
 /*
  * *floor = max(build_time, the value in STATE_DIR/time-floor).  A missing
@@ -47,8 +56,9 @@ AU_NODISCARD int au_clock_floor_load(const char *state_dir, int64_t build_time,
 int64_t au_clock_effective(int64_t now, int64_t floor);
 
 /*
- * Record that a run verified fresh metadata at time t: the file becomes
- * max(its value, t).  Never moves it backwards.
+ * Record that a run verified fresh metadata at time t: the file becomes t
+ * when t is at least AU_CLOCK_FLOOR_STEP past its value (a missing or
+ * corrupt file: always).  Never moves it backwards.
  * Errors: AU_EIO, AU_ENOSPC (the floor stays as it was).
  */
 AU_NODISCARD int au_clock_floor_advance(const char *state_dir, int64_t t,

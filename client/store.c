@@ -158,22 +158,76 @@ tmp_name(const struct au_store *s, const char *prefix, char out[PMAX],
 /* ---- open / free ---- */
 
 static int
-make_dirs(struct au_store *s, struct au_diag *diag)
+count_entry(const char *name, void *arg)
 {
+	(void)name;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Make path an empty directory: create it when missing, empty it (what an
+ * interrupted run left) when not empty.  *changed is set when it did
+ * either, so the caller syncs the parent only then: an up-to-date --check
+ * writes nothing here (flash wear, and an fsync costs 1-2 ms).
+ */
+static int
+reset_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
+{
+	struct au_stat st;
+	size_t n = 0;
 	int rc;
 
-	rc = au_mkdir_p(s->dir, 0755, diag);
+	rc = au_stat(path, &st, diag);
+	if (rc == 0 && st.type == AU_FT_DIR) {
+		rc = au_dir_list(path, count_entry, &n, diag);
+		if (rc != 0 || n == 0)
+			return rc;
+	}
+	if (rc == 0 && st.type != AU_FT_NONE)
+		rc = au_remove_tree(path, diag);
 	if (rc == 0)
-		rc = au_mkdir(s->store, 0755, diag);
+		rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
-		rc = au_mkdir(s->targets, 0755, diag);
+		*changed = 1;
+	return rc;
+}
+
+/* mkdir unless it is there; *changed set when it was created. */
+static int
+ensure_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
+{
+	struct au_stat st;
+	int rc;
+
+	rc = au_stat(path, &st, diag);
+	if (rc == 0 && st.type == AU_FT_DIR)
+		return 0;
+	rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
-		rc = au_mkdir(s->partial, 0700, diag);
+		*changed = 1;
+	return rc;
+}
+
+static int
+make_dirs(struct au_store *s, struct au_diag *diag)
+{
+	int rc, changed = 0;
+
+	rc = ensure_dir(s->dir, 0755, &changed, NULL);
+	if (rc != 0) {		/* its parents are missing too */
+		rc = au_mkdir_p(s->dir, 0755, diag);
+		changed = 1;
+	}
 	if (rc == 0)
-		rc = au_remove_tree(s->tmp, diag);
+		rc = ensure_dir(s->store, 0755, &changed, diag);
 	if (rc == 0)
-		rc = au_mkdir(s->tmp, 0700, diag);
+		rc = ensure_dir(s->targets, 0755, &changed, diag);
 	if (rc == 0)
+		rc = ensure_dir(s->partial, 0700, &changed, diag);
+	if (rc == 0)
+		rc = reset_dir(s->tmp, 0700, &changed, diag);
+	if (rc == 0 && changed)
 		rc = au_dir_sync(s->dir, diag);
 	return rc;
 }
@@ -901,6 +955,7 @@ struct gc {
 	size_t n, cap;
 	struct au_store *s;
 	struct au_diag *diag;
+	int removed;	/* something was swept from store/ */
 };
 
 struct gc_frame {
@@ -977,6 +1032,7 @@ gc_sweep(const char *name, void *arg)
 		if (strcmp(g->keep[i], name) == 0)
 			return 0;
 	rc = pjoin(path, g->s->store, name, g->diag);
+	g->removed = 1;
 	return rc ? rc : au_remove_tree(path, g->diag);
 }
 
@@ -990,25 +1046,21 @@ int
 au_store_gc_keep(struct au_store *s, const char (*keep)[65], size_t nkeep,
     struct au_diag *diag)
 {
-	struct gc g = { NULL, 0, 0, s, diag };
+	struct gc g = { NULL, 0, 0, s, diag, 0 };
 	size_t i;
-	int rc;
+	int rc, changed = 0;
 
 	rc = gc_walk(&g, s->targets, 0);
 	for (i = 0; rc == 0 && i < nkeep; i++)
 		rc = gc_keep(&g, keep[i]);
 	if (rc == 0)
 		rc = au_dir_list(s->store, gc_sweep, &g, diag);
-	if (rc == 0)
+	if (rc == 0 && g.removed)
 		rc = au_dir_sync(s->store, diag);
 	if (rc == 0)
-		rc = au_remove_tree(s->tmp, diag);
+		rc = reset_dir(s->tmp, 0700, &changed, diag);
 	if (rc == 0)
-		rc = au_mkdir(s->tmp, 0700, diag);
-	if (rc == 0)
-		rc = au_remove_tree(s->partial, diag);
-	if (rc == 0)
-		rc = au_mkdir(s->partial, 0700, diag);
+		rc = reset_dir(s->partial, 0700, &changed, diag);
 	free(g.keep);
 	return rc;
 }

@@ -97,6 +97,13 @@ it_check "bundle extracted" grep -q max_tokens=64 "$SD/targets/policy/guard.tar.
 it_exit "check after apply: up to date" 0 $AIUPDATE -c "$C" --check
 it_check "an up-to-date check asks for the next root (404) and timestamp.json only, over ONE connection" \
 	sh -c "awk '{print \$3, \$5}' '$W/https/access.log' | tr '\n' ' ' | grep -Eqx '404 /metadata/2.root.json 200 /metadata/timestamp.json ' && [ \$(awk '{print \$1}' '$W/https/access.log' | sort -u | wc -l) -eq 1 ] || { cat '$W/https/access.log' >&2; false; }"
+# An up-to-date check (the timer's run) writes only last-run.json: the
+# power-cut backend counts the durable operations under state_dir (before:
+# 22, from re-creating tmp/ and partial/, syncing unchanged directories and
+# rewriting the time floor on every run).
+AIUPDATE_FAULT_ROOT=$SD AIUPDATE_FAULT_COUNT=1 "$B/tests/aiupdate-fault" -c "$C" --check > "$W/fault.out" 2>&1
+it_check "an up-to-date check makes at most 7 durable operations under state_dir" \
+	sh -c "n=\$(sed -n 's/^aiupdate-fault: \([0-9]*\) durable operations$/\1/p' '$W/fault.out'); [ -n \"\$n\" ] && [ \"\$n\" -le 7 ] || { cat '$W/fault.out' >&2; false; }"
 # libarchive is loaded at the first bundle only (client/libarchive_dl.h):
 # the loader's own log (LD_DEBUG=files) lists every library it maps.
 LD_DEBUG=files $AIUPDATE -c "$C" --check > "$W/lddebug.out" 2>&1
