@@ -894,6 +894,12 @@ rollback_one(struct run *r, const char *name)
 		    "below min_version %lld: the previous version %lld is "
 		    "older than the signed metadata allows", name,
 		    (long long)st->min_version, (long long)st->prev_version);
+	if (st->nolder == 0 && au_state_is_bad(r->state, name, st->prev_hash))
+		return au_diag_set(r->diag, AU_EINSTALL, "%s: the previous "
+		    "version %lld is marked bad (rolled back from, or failed "
+		    "its health check): not switching back to it; `aiupdate "
+		    "--retry %s` first if it should be allowed again", name,
+		    (long long)st->prev_version, name);
 	if (st->nolder > 0) {	/* [install] keep > 2: one step further back */
 		rc = au_trial_step_back(r->store, r->state, name, r->now,
 		    r->diag);
@@ -935,7 +941,7 @@ rollback_all(struct run *r)
 {
 	const struct au_config *cfg = r->cfg;
 	struct au_state_target *st;
-	size_t i, done = 0, floored = 0;
+	size_t i, done = 0, floored = 0, bad = 0;
 	int rc;
 
 	for (i = 0; i < cfg->ntargets; i++) {
@@ -950,6 +956,14 @@ rollback_all(struct run *r)
 			    (long long)st->min_version);
 			continue;
 		}
+		if (st->nolder == 0 && au_state_is_bad(r->state,
+		    cfg->targets[i], st->prev_hash)) {
+			bad++;	/* already rolled back from it */
+			au_log(AU_LOG_WARN, "%s: not rolled back: the previous "
+			    "version %lld is marked bad", cfg->targets[i],
+			    (long long)st->prev_version);
+			continue;
+		}
 		rc = rollback_one(r, cfg->targets[i]);
 		if (rc != 0)
 			return rc;
@@ -957,8 +971,10 @@ rollback_all(struct run *r)
 	}
 	if (done == 0)
 		return au_diag_set(r->diag, AU_EINSTALL, "no tracked target has "
-		    "a previous version to roll back to%s", floored ? " that "
-		    "is not below its signed min_version" : "");
+		    "a previous version to roll back to%s%s", floored ? " that "
+		    "is not below its signed min_version" : "", bad ? (floored ?
+		    " or marked bad" : " that is not marked bad (see --retry)") :
+		    "");
 	return 0;
 }
 

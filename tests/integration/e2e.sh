@@ -189,6 +189,11 @@ it_exit "rollback of the model" 0 $AIUPDATE -c "$C" --rollback models/model.bin
 it_check "v1 active after rollback" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_exit "check after rollback: the rolled-back v2 is not offered again" 0 $AIUPDATE -c "$C" --check
 it_grep "v2 reported as known bad" "models/model.bin: known-bad"
+fp=$(it_fingerprint "$SD")
+it_exit "a second --rollback does not switch back to the version just rolled back from" 14 $AIUPDATE -c "$C" --rollback models/model.bin
+it_grep "  ... says why and the way out" "previous version 2 is marked bad.*--retry models/model.bin"
+it_check "  ... v1 still active" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
+it_check "  ... state, metadata and links byte for byte as they were" test "$(it_fingerprint "$SD")" = "$fp"
 it_exit "rollback of a target that is not tracked" 2 $AIUPDATE -c "$C" --rollback models/other.bin
 it_grep "message names the target" "models/other.bin is not a tracked target"
 
