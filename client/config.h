@@ -9,9 +9,10 @@
 #include "port/err.h"
 
 #define AU_CONFIG_MAX_BYTES 65536	/* larger config files are refused */
-/* Longest line, newline excluded: libinih (INI_MAX_LINE 200) reads a longer
- * one as two, so au_config_load() refuses it first, naming the line. */
-#define AU_CONFIG_LINE_MAX 199
+/* Longest line, newline excluded: libinih (INI_MAX_LINE 200, the newline
+ * and the NUL included) reads a longer one as two (and numbers every later
+ * line wrong), so au_config_load() refuses it first, naming the line. */
+#define AU_CONFIG_LINE_MAX 198
 #define AU_CONFIG_PATH_MAX 1024		/* any path value */
 #define AU_CONFIG_MAX_TARGETS 32	/* names in [repository] targets */
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"

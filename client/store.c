@@ -1133,9 +1133,10 @@ health_verdict(const char *cmd, int status, int timeout_s,
 	if (status < 0)
 		return au_diag_set(diag, AU_EHEALTH, "health check \"%.200s\" "
 		    "timed out after %d s and was killed", cmd, timeout_s);
-	if (status == 127)
+	if (status == 127 || status == 126)
 		return au_diag_set(diag, AU_EHEALTH, "health check \"%.200s\" "
-		    "exited with status 127 (command not found?)", cmd);
+		    "exited with status %d (command %s?)", cmd, status,
+		    status == 127 ? "not found" : "not executable");
 	if (status > 128)
 		return au_diag_set(diag, AU_EHEALTH, "health check \"%.200s\" "
 		    "exited with status %d (killed by signal %d?)", cmd, status,

@@ -12,6 +12,7 @@
 #include "client/download.h"
 #include "client/budget.h"
 #include "client/bundle.h"
+#include "client/libarchive_dl.h"
 #include "client/fleet.h"
 #include "client/floor.h"
 #include "client/http.h"
@@ -372,6 +373,15 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	if (rc != 0)
 		return rc;
 	au_store_set_budget(r->store, bb, be);
+	if (au_bundle_kind(tr->name) >= 0) {
+		const struct au_libarchive *la;
+
+		/* A device image without libarchive: say so before the
+		 * download, not after it (client/libarchive_dl.h). */
+		rc = au_libarchive(&la, r->diag);
+		if (rc != 0)
+			return rc;
+	}
 	rc = check_space(r, tg->length + (au_bundle_kind(tr->name) >= 0 &&
 	    bb < AU_BUNDLE_MAX_BYTES ? bb : 0));
 	if (rc != 0)
@@ -732,11 +742,37 @@ end_of_run(struct run *r, int rc)
 		au_log(AU_LOG_WARN, "keep = %d: %s", r->cfg->keep, pd.msg);
 }
 
+/*
+ * A health check that cannot run would only show after the switch, and
+ * roll back (and mark bad) every new version: say so before anything.
+ */
+static int
+health_runnable(const struct run *r)
+{
+	char prog[AU_CONFIG_PATH_MAX];
+	struct au_diag d = { "", 0 };
+	size_t n;
+
+	if (r->cfg->health_check[0] == '\0')
+		return 0;
+	n = strcspn(r->cfg->health_check, " ");	/* as client/store.c splits */
+	(void)snprintf(prog, sizeof(prog), "%.*s", (int)n,
+	    r->cfg->health_check);
+	if (au_executable(prog, &d) == 0)
+		return 0;
+	r->rep->phase = "config";
+	return au_diag_set(r->diag, AU_ECONFIG, "[install] health_check "
+	    "\"%.200s\" cannot be run: %s", r->cfg->health_check, d.msg);
+}
+
 static int
 run_steps(struct run *r)
 {
 	int rc, prc;
 
+	rc = health_runnable(r);
+	if (rc != 0)
+		return rc;
 	rc = open_state(r);
 	if (rc == 0 && r->mode == AU_MODE_APPLY) {
 		rc = expire_trials(r);	/* before the network; saves state */

@@ -195,6 +195,14 @@ void au_sem_free(struct au_sem *s);	/* no waiter left; NULL is fine */
  */
 AU_NODISCARD int au_spawn(char *const argv[], char *const env_extra[],
     int timeout_s, int *status, struct au_diag *diag);
+/*
+ * Whether au_spawn() could run the program name: with a '/', that path; else
+ * the first match in PATH.  It must be a regular file executable by this
+ * process.  The exec itself reports 127 (not found) or 126 (found, not
+ * executable) when it fails.  Errors: AU_EIO with diag->sys ENOENT (no such
+ * file, or not in PATH), EACCES (not executable) or ENOEXEC (not a file).
+ */
+AU_NODISCARD int au_executable(const char *name, struct au_diag *diag);
 
 /* ---- shared libraries ---- */
 

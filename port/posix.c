@@ -729,7 +729,53 @@ child_exec(char *const argv[], char *const env_extra[])
 	for (i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
 		(void)putenv(env_extra[i]);
 	execvp(argv[0], argv);
-	_exit(127);
+	_exit(errno == ENOENT ? 127 : 126);	/* as a shell says it */
+}
+
+static int
+exec_ok(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return errno;
+	if (!S_ISREG(sb.st_mode))
+		return ENOEXEC;
+	return access(path, X_OK) == 0 ? 0 : errno;
+}
+
+int
+au_executable(const char *name, struct au_diag *diag)
+{
+	const char *p = getenv("PATH"), *end;
+	char path[4096];
+	int e = ENOENT, r;
+	size_t n;
+
+	if (p == NULL)
+		p = "/bin:/usr/bin";	/* execvp's default */
+	if (strchr(name, '/') != NULL)
+		e = exec_ok(name);
+	else
+		for (; p != NULL && e != 0; p = *end ? end + 1 : NULL) {
+			end = strchr(p, ':');
+			if (end == NULL)
+				end = p + strlen(p);
+			n = (size_t)(end - p);
+			r = snprintf(path, sizeof(path), "%.*s/%s", (int)n,
+			    n ? p : ".", name);
+			if (r < 0 || (size_t)r >= sizeof(path))
+				continue;
+			r = exec_ok(path);
+			if (r == 0 || e == ENOENT)
+				e = r;	/* keep "not executable" over "none" */
+			if (r == 0)
+				break;
+		}
+	if (e == 0)
+		return 0;
+	return au_diag_sys(diag, AU_EIO, e, "%s: %s", name, e == ENOENT &&
+	    strchr(name, '/') == NULL ? "not found in PATH" : strerror(e));
 }
 
 static int

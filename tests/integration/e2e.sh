@@ -218,6 +218,19 @@ it_check "v1 active again after the failed health check" cmp -s "$W/model-v1.bin
 it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
 it_grep "reported as known bad" "known-bad"
 
+# ---- a health check that cannot run is a configuration error, found first ----
+printf '#!/bin/sh\nexit 0\n' > "$W/noexec.sh" && chmod 644 "$W/noexec.sh"
+fp=$(it_fingerprint "$SD")
+mkconf good "$SD" "$W/noexec.sh"
+it_exit "health_check not executable: --check says so (exit 2)" 2 $AIUPDATE -c "$C" --check
+it_grep "  ... naming it and why" "health_check .*noexec.sh.* cannot be run: .*Permission denied"
+it_exit "health_check not executable: --apply stops before switching anything" 2 $AIUPDATE -c "$C" --apply
+mkconf good "$SD" "no-such-health-check --quick"
+it_exit "health_check not on PATH: exit 2" 2 $AIUPDATE -c "$C" --check
+it_grep "  ... not found in PATH" "no-such-health-check: not found in PATH"
+it_check "  ... state, metadata and links byte for byte as they were" test "$(it_fingerprint "$SD")" = "$fp"
+mkconf good "$SD" "$W/health.sh"
+
 # ---- --retry: the field engineer fixed the cause ----
 fp=$(it_fingerprint "$SD")
 it_exit "--retry of a target that is not tracked" 2 $AIUPDATE -c "$C" --retry models/other.bin
@@ -232,6 +245,27 @@ mkconf good "$SD"
 it_exit "... and installs once the health check passes" 0 $AIUPDATE -c "$C" --apply
 it_check "v3 active" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
 
+# ---- a device image without a loadable libarchive: refused before the download ----
+# (LD_LIBRARY_PATH puts a broken libarchive.so.13 first; the i686 run starts
+# the client through its loader's --library-path, which overrides it.)
+case "$AIUPDATE" in
+*--library-path*) echo "# skipped under --library-path: the broken-libarchive check" ;;
+*)
+	mkdir -p "$W/badlib" && echo "not a library" > "$W/badlib/libarchive.so.13"
+	mkdir -p "$W/bundle/policy" && echo "max_tokens=128" > "$W/bundle/policy/guard.conf"
+	tar -C "$W/bundle" -czf "$W/guard-v2.tar.gz" policy
+	$AIUREPO add "$R" "$W/guard-v2.tar.gz" --name policy/guard.tar.gz >/dev/null && $AIUREPO publish "$R" >/dev/null
+	fp=$(it_fingerprint "$SD")
+	: > "$W/https/access.log"
+	it_exit "no loadable libarchive: a bundle update is refused (exit 14)" 14 env LD_LIBRARY_PATH="$W/badlib" $AIUPDATE -c "$C" --apply
+	it_grep "  ... saying which library" "cannot load libarchive.so.13"
+	it_check "  ... before downloading the bundle (nginx log)" sh -c "! grep -q 'guard.tar.gz' '$W/https/access.log'"
+	it_check "  ... state, metadata and links byte for byte as they were" test "$(it_fingerprint "$SD")" = "$fp"
+	it_exit "  ... and with libarchive back, it installs" 0 $AIUPDATE -c "$C" --apply
+	it_check "  ... v2 of the bundle extracted" grep -q max_tokens=128 "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
+	;;
+esac
+
 # ---- a tracked target the repository does not list ----
 sed 's#^targets = .*#targets = models/model.bin models/typo.bin#' "$C" > "$W/typo.conf"
 it_exit "a tracked target missing from the signed targets is an error" 12 $AIUPDATE -c "$W/typo.conf" --check
@@ -245,11 +279,15 @@ it_grep "message names the file" "nope.conf"
 printf '[discovery]\ndomain = x\ndomian = y\n' > "$W/garbled.conf"
 it_exit "garbled config file" 2 $AIUPDATE -c "$W/garbled.conf" --check
 it_grep "message names file and line" "garbled.conf:3"
-# libinih cuts lines at 199 bytes and would read the rest as a new line
+# libinih cuts lines at 199 bytes with the newline and reads the rest as a new line
 long_names=$(for i in $(seq 1 12); do printf 'models/a-rather-long-model-name-%02d.bin ' "$i"; done)
 sed "s#^targets = .*#targets = $long_names#" "$C" > "$W/longline.conf"
-it_exit "a config line over 199 bytes is refused" 2 $AIUPDATE -c "$W/longline.conf" --check
-it_grep "  ... naming the line and the way out" "longline.conf:[0-9]+: line of [0-9]+ bytes, over the limit of 199 .*several \"targets =\" lines"
+it_exit "a config line over 198 bytes is refused" 2 $AIUPDATE -c "$W/longline.conf" --check
+it_grep "  ... naming the line and the way out" "longline.conf:[0-9]+: line of [0-9]+ bytes, over the limit of 198 .*several \"targets =\" lines"
+# a 199-byte line (the newline makes 200) shifted every later line number
+{ printf '[repository]\ntrusted_root = /x\ntargets = %s\n' "$(head -c 189 /dev/zero | tr '\0' x)"; printf '[install]\nbogus = 1\n'; } > "$W/line199.conf"
+it_exit "a 199-byte line is refused too" 2 $AIUPDATE -c "$W/line199.conf" --status
+it_grep "  ... naming its own line (libinih alone would blame a later one)" "line199.conf:3: line of 199 bytes"
 awk '/^targets = / { for (i = 1; i <= 12; i++) print "targets = models/a-rather-long-model-name-" i ".bin"; print "targets = models/model.bin"; next } 1' "$C" > "$W/manylines.conf"
 it_exit "targets over several lines add up (13 targets, 12 not published)" 12 $AIUPDATE -c "$W/manylines.conf" --check
 it_grep "  ... the first of them is looked up" "models/a-rather-long-model-name-1.bin is not in the signed targets"
