@@ -33,10 +33,13 @@ json_t *au_report_json(const struct au_report *rep, int exit_code);
  * records, days until its RRSIG expires), each host tried and the TLS peer.
  * au_report_print_warnings: a "WARN what name expires T (in N days)" line
  * for each RRSIG, certificate and metadata role expiring within
- * rep->warn_days.
+ * rep->warn_days; the timestamp role, re-signed every few days by design,
+ * within AU_WARN_TIMESTAMP_DAYS when that is shorter.
  * au_report_json_net: adds "clock", "dns", "hosts", "tls", "warn_days" and
  * "warnings" to the --json object o.
  */
+#define AU_WARN_TIMESTAMP_DAYS 1
+
 void au_report_print_net(const struct au_report *rep, int verbose);
 void au_report_print_warnings(const struct au_report *rep);
 void au_report_json_net(const struct au_report *rep, json_t *o);

@@ -126,15 +126,22 @@ struct warn_ctx {
 };
 
 static void
-check(struct warn_ctx *w, const char *what, const char *name, int64_t exp)
+check_within(struct warn_ctx *w, const char *what, const char *name,
+    int64_t exp, int days)
 {
 	long long d;
 
 	if (exp <= 0)
 		return;
 	d = days_until(exp, w->rep->now);
-	if (exp - w->rep->now < (int64_t)w->rep->warn_days * DAY)
+	if (exp - w->rep->now < (int64_t)days * DAY)
 		w->emit(w->arg, what, name, exp, d);
+}
+
+static void
+check(struct warn_ctx *w, const char *what, const char *name, int64_t exp)
+{
+	check_within(w, what, name, exp, w->rep->warn_days);
 }
 
 static void
@@ -159,9 +166,14 @@ walk_warnings(struct warn_ctx *w)
 			check(w, "certificate-chain", rep->host,
 			    rep->net.tls.chain_not_after);
 	}
+	/* The timestamp is re-signed every few days by design (aiupdate-repo
+	 * signs it for 7): it warns within a day, else every healthy run
+	 * would warn (AU_WARN_TIMESTAMP_DAYS). */
 	for (i = 0; i < 4; i++)
 		if (roles[i]->version >= 0)
-			check(w, "metadata", names[i], roles[i]->expires);
+			check_within(w, "metadata", names[i], roles[i]->expires,
+			    i == 1 && rep->warn_days > AU_WARN_TIMESTAMP_DAYS ?
+			    AU_WARN_TIMESTAMP_DAYS : rep->warn_days);
 }
 
 static void

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/budget.h"
+#include "client/bundle.h"
 #include "client/fleet.h"
 #include "manifest/json.h"
 #include "manifest/tuf.h"
@@ -224,6 +226,52 @@ check_same_version(const json_t *prev, int64_t version,
 	    name, version);
 }
 
+/*
+ * A bundle devices would refuse (client/bundle.h: links, devices, "..",
+ * duplicates, over its budget, the wrong compression...) is refused here,
+ * before anything is signed: extracted with the client's own code into a
+ * scratch directory under DIR/staged, under the budget devices will apply
+ * (custom's bundle_max_bytes / bundle_max_entries, else the maximums).
+ */
+static int skip_bundle_check;	/* add --unsafe-allow-invalid (tests only) */
+
+static int
+check_bundle(const char *dir, const struct au_repo_hashes *h, const char *name,
+    const json_t *custom, struct au_diag *diag)
+{
+	char path[AU_REPO_PATH_MAX], dest[AU_REPO_PATH_MAX], rel[96];
+	uint64_t bb = AU_BUNDLE_MAX_BYTES, be = AU_BUNDLE_MAX_ENTRIES;
+	struct au_diag d = { "", 0 };
+	int kind = au_bundle_kind(name), rc;
+	char *cj;
+
+	if (kind < 0 || skip_bundle_check)
+		return 0;
+	cj = json_dumps(custom, JSON_COMPACT);
+	rc = au_budget_from_custom(cj, &bb, &be, diag);
+	free(cj);
+	if (rc != 0)
+		return au_diag_set(diag, AU_EUSAGE, "%s: custom: %s", name,
+		    diag ? diag->msg : "bad bundle budget");
+	(void)snprintf(rel, sizeof(rel), "staged/%s", h->sha256);
+	if ((rc = au_repo_path(path, sizeof(path), dir, rel, diag)) != 0)
+		return rc;
+	(void)snprintf(rel, sizeof(rel), "staged/check-%s", h->sha256);
+	if ((rc = au_repo_path(dest, sizeof(dest), dir, rel, diag)) != 0)
+		return rc;
+	if ((rc = au_remove_tree(dest, diag)) != 0 ||
+	    (rc = au_mkdir(dest, 0700, diag)) != 0)
+		return rc;
+	rc = au_bundle_extract(path, (enum au_bundle_filter)kind, dest, bb, be,
+	    &d);
+	if (au_remove_tree(dest, NULL) != 0 && rc == 0)
+		rc = au_diag_set(&d, AU_EIO, "cannot remove %s", dest);
+	if (rc != 0)
+		return au_diag_set(diag, rc, "%s: devices would refuse this "
+		    "bundle: %s", name, d.msg);
+	return 0;
+}
+
 /* Validate, stage and record one target; the state is saved by the caller. */
 static int
 add_target(const char *dir, json_t *state, const char *file, const char *name,
@@ -237,6 +285,7 @@ add_target(const char *dir, json_t *state, const char *file, const char *name,
 
 	if ((rc = set_version(custom, prev_version(prev), &version, diag)) != 0 ||
 	    (rc = stage_file(dir, file, &h, diag)) != 0 ||
+	    (rc = check_bundle(dir, &h, name, custom, diag)) != 0 ||
 	    (rc = check_same_version(prev, version, &h, name, diag)) != 0)
 		return rc;
 	if (json_object_set_new(targets, name, make_entry(&h, custom)) != 0)
@@ -259,13 +308,17 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 {
 	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL },
 	    { "--device-class", 1, NULL }, { "--device-tags", 1, NULL },
-	    { "--rollout", 1, NULL } };
+	    { "--rollout", 1, NULL }, { "--unsafe-allow-invalid", 0, NULL } };
 	const char *pos[2];
 	json_t *state = NULL, *custom = NULL;
 	int rc;
 
-	if ((rc = au_repo_args(argc, argv, opts, 5, pos, 2, 2, diag)) != 0)
+	if ((rc = au_repo_args(argc, argv, opts, 6, pos, 2, 2, diag)) != 0)
 		return rc;
+	skip_bundle_check = opts[5].value != NULL;	/* a testing aid */
+	if (skip_bundle_check)
+		fprintf(stderr, "aiupdate-repo add: WARNING: --unsafe-allow-invalid: "
+		    "the bundle is not checked; devices may refuse it\n");
 	if (opts[0].value == NULL)
 		return au_diag_set(diag, AU_EUSAGE, "add needs --name NAME");
 	if (au_target_name_check(opts[0].value, diag) != 0)

@@ -27,6 +27,7 @@
 #define EXIT_INTERNAL 1
 #define EXIT_USAGE 2
 #define EXIT_METADATA 12
+#define EXIT_ARTIFACT 13	/* a bundle devices would refuse (as aiupdate) */
 
 static const char usage_text[] =
 "usage: aiupdate-repo COMMAND ...\n"
@@ -78,7 +79,8 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 ok, 1 internal error, 2 usage or configuration error\n"
 "(also: fewer private keys than a role's threshold), 12 the metadata\n"
-"would not verify (nothing written).\n";
+"would not verify (nothing written), 13 add: a bundle devices would refuse\n"
+"(links, devices, .., wrong compression, over its budget; nothing staged).\n";
 
 struct command {
 	const char *name;
@@ -105,6 +107,7 @@ exit_status(int err)
 	case AU_OK: return 0;
 	case AU_EUSAGE: return EXIT_USAGE;
 	case AU_EMETA_MALFORMED: return EXIT_METADATA;
+	case AU_EART_LENGTH: return EXIT_ARTIFACT;
 	default: return EXIT_INTERNAL;
 	}
 }

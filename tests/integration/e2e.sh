@@ -36,6 +36,16 @@ $AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
 $AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
 $AIUREPO publish "$R" >/dev/null
 it_check "publisher: init, add and publish a repository" test -f "$R/public/metadata/timestamp.json"
+# bundles every device would refuse are refused when added (exit 13)
+mkdir -p "$W/badbundle/policy" && echo x > "$W/badbundle/policy/guard.conf" &&
+	ln -s guard.conf "$W/badbundle/policy/current.conf" && tar -C "$W/badbundle" -czf "$W/bad-link.tar.gz" policy
+head -c 1000 /dev/urandom > "$W/not-a-tar.tar.gz"
+cp "$R/repo.json" "$W/repo.json.before"
+it_exit "publisher: a bundle holding a symlink is refused" 13 $AIUREPO add "$R" "$W/bad-link.tar.gz" --name policy/guard.tar.gz
+it_grep "  ... naming the entry" 'devices would refuse this bundle: .*entry "policy/current.conf": symlink'
+it_exit "publisher: a raw file named .tar.gz is refused" 13 $AIUREPO add "$R" "$W/not-a-tar.tar.gz" --name policy/fake.tar.gz
+it_grep "  ... not a tar stream" "devices would refuse this bundle: .*not a readable tar stream"
+it_check "  ... repo.json unchanged" cmp -s "$R/repo.json" "$W/repo.json.before"
 
 # ---- DNS: one NSD serves every scenario ----
 dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /

@@ -280,8 +280,11 @@ done
 # while extracting (exit 13), nothing switched.
 mkdir -p "$W/big/policy" && head -c 50000 /dev/urandom > "$W/big/policy/big.bin" &&
 	tar -C "$W/big" -czf "$W/guard-big.tar.gz" policy
-$AIUREPO add "$R" "$W/guard-big.tar.gz" --name policy/guard.tar.gz \
-	--custom '{"bundle_max_bytes": 10000}' >/dev/null && $AIUREPO publish "$R" >/dev/null
+it_exit "the publisher refuses it (exit 13)" 13 $AIUREPO add "$R" "$W/guard-big.tar.gz" --name policy/guard.tar.gz \
+	--custom '{"bundle_max_bytes": 10000}'
+it_grep "  ... at the byte budget devices will apply" "devices would refuse this bundle: .*byte budget"
+$AIUREPO add "$R" "$W/guard-big.tar.gz" --name policy/guard.tar.gz --unsafe-allow-invalid \
+	--custom '{"bundle_max_bytes": 10000}' >/dev/null 2>&1 && $AIUREPO publish "$R" >/dev/null
 E=$W/budget
 rm -rf "$E" && cp -a "$W/final-update" "$E"
 mkconf "$W/budget.conf" "$E" "policy/guard.tar.gz"
