@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/bundle.h"
+#include "client/dns.h"
 #include "client/fleet.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -204,9 +205,13 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 	if (KEY("discovery", "trust_anchor"))
 		return set_str(c, cfg->trust_anchor, sizeof(cfg->trust_anchor),
 		    name, val);
-	if (KEY("discovery", "resolver"))
+	if (KEY("discovery", "resolver")) {
+		if (val[0] != '\0' && !au_dns_resolver_valid(val))
+			return fail(c, "'%s' must be ADDR or ADDR@PORT with a "
+			    "literal IPv4/IPv6 address, got '%s'", name, val);
 		return set_str(c, cfg->resolver, sizeof(cfg->resolver), name,
 		    val);
+	}
 	if (KEY("tls", "ca_file"))
 		return set_str(c, cfg->ca_file, sizeof(cfg->ca_file), name,
 		    val);

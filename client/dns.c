@@ -38,9 +38,8 @@ au_dns_state_name(enum au_dns_state s)
 
 /* ---- context ---- */
 
-/* "ADDR" or "ADDR@PORT" with a literal address and a port 1-65535. */
-static int
-resolver_valid(const char *r)
+int
+au_dns_resolver_valid(const char *r)
 {
 	char addr[64];
 	const char *at = strrchr(r, '@');
@@ -204,7 +203,7 @@ ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o,
 			    "val-override-date %s: %s", when, ub_strerror(r));
 	}
 	if (o->resolver != NULL && o->resolver[0] != '\0') {
-		if (!resolver_valid(o->resolver))
+		if (!au_dns_resolver_valid(o->resolver))
 			return au_diag_set(diag, AU_EDNS_RESOLVER,
 			    "resolver \"%s\": expected ADDR or ADDR@PORT with a "
 			    "literal IPv4/IPv6 address", o->resolver);

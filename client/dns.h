@@ -116,6 +116,12 @@ struct au_dns_opts {
 struct au_dns;	/* opaque: one libunbound context; use one per run */
 
 /*
+ * 1 when r is a resolver as [discovery] resolver takes it: "ADDR" or
+ * "ADDR@PORT", a literal IPv4/IPv6 address and a port 1-65535; else 0.
+ */
+int au_dns_resolver_valid(const char *r);
+
+/*
  * Create a validating resolver context.  Forwarding works against a plain
  * authoritative server too (NSD serving a parent and its children answers
  * for all of them).  Validation always happens here in the client,

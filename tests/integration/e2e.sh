@@ -223,7 +223,7 @@ it_exit "failing health check rolls back" 15 $AIUPDATE -c "$C" --apply
 it_check "previous link restored to what it was before the failed switch" \
 	test "$(readlink "$SD/targets/models/model.bin/previous")" = "$prev_link"
 it_exit "status after the failed health check" 0 $AIUPDATE -c "$C" --status
-it_grep "last run recorded the health failure" "health check failed"
+it_grep "last run recorded the health failure" "health check or trial failed.*exited with status 3"
 it_check "v1 active again after the failed health check" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_exit "the bad version is not retried" 0 $AIUPDATE -c "$C" --check
 it_grep "reported as known bad" "known-bad"
@@ -289,6 +289,9 @@ it_grep "message names the file" "nope.conf"
 printf '[discovery]\ndomain = x\ndomian = y\n' > "$W/garbled.conf"
 it_exit "garbled config file" 2 $AIUPDATE -c "$W/garbled.conf" --check
 it_grep "message names file and line" "garbled.conf:3"
+sed 's#^resolver = .*#resolver = 127.0.0.1:53#' "$C" > "$W/resolver.conf"
+it_exit "a resolver written ADDR:PORT is a configuration error (exit 2), not a DNS failure" 2 $AIUPDATE -c "$W/resolver.conf" --check
+it_grep "  ... naming the line and the form" "resolver.conf:[0-9]+: 'resolver' must be ADDR or ADDR@PORT"
 # libinih cuts lines at 199 bytes with the newline and reads the rest as a new line
 long_names=$(for i in $(seq 1 12); do printf 'models/a-rather-long-model-name-%02d.bin ' "$i"; done)
 sed "s#^targets = .*#targets = $long_names#" "$C" > "$W/longline.conf"
