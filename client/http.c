@@ -293,6 +293,19 @@ read_head(struct au_http *c, struct au_http_head *h, int reused,
  * before the first response byte, reconnect once and send again (GET is
  * idempotent, RFC 9110 section 9.2.2).
  */
+/*
+ * Bytes the server sent that no request asked for (HTTP/1.1 has no way to
+ * tell them from the next answer): anything buffered, held by TLS, or
+ * readable on the socket between a response and the next request.  Such a
+ * connection is dropped, never read from again.
+ */
+static int
+unsolicited(struct au_http *c)
+{
+	return c->sock != NULL && (c->pos != c->len || (c->tls != NULL &&
+	    au_tls_pending(c->tls) > 0) || au_sock_readable(c->sock));
+}
+
 static int
 exchange(struct au_http *c, const char *path, const char *extra,
     struct au_http_head *h, struct au_diag *diag)
@@ -300,6 +313,8 @@ exchange(struct au_http *c, const char *path, const char *extra,
 	int attempt, reused, rc = AU_EINTERNAL;
 
 	for (attempt = 0; attempt < 2; attempt++) {
+		if (unsolicited(c))	/* also: the server closed it idle */
+			disconnect(c, 0);
 		reused = c->sock != NULL;
 		if (!reused) {
 			rc = connect_any(c, diag);
@@ -505,7 +520,7 @@ au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
 		rc = exchange(c, path, "", &h, diag);
 	if (rc == 0)
 		rc = handle_response(c, &h, &b, diag);
-	if (!b.done || h.close || c->pos != c->len)
+	if (!b.done || h.close || unsolicited(c))
 		disconnect(c, b.done);
 	if (got != NULL)
 		*got = b.got;
@@ -603,7 +618,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 		rc = exchange(c, path, extra, &h, diag);
 	if (rc == 0)
 		rc = handle_resume(c, &h, &b, r, start, diag);
-	if (!b.done || h.close || c->pos != c->len)
+	if (!b.done || h.close || unsolicited(c))
 		disconnect(c, b.done);
 	if (got != NULL)
 		*got = b.got;

@@ -602,6 +602,12 @@ au_tls_auth_used(const struct au_tls *t)
 	return t->used;
 }
 
+size_t
+au_tls_pending(const struct au_tls *t)
+{
+	return mbedtls_ssl_get_bytes_avail(&t->ssl);
+}
+
 void
 au_tls_peer_info(const struct au_tls *t, struct au_tls_peer *out)
 {

@@ -65,6 +65,8 @@ void au_tls_close_notify(struct au_tls *t);
 /* "CA", "DANE-EE", "DANE-TA", "DANE-EE+CA", "DANE-TA+CA" after a
  * handshake, else "". */
 const char *au_tls_auth_used(const struct au_tls *t);
+/* Decrypted bytes held by the TLS layer that no read has taken yet. */
+size_t au_tls_pending(const struct au_tls *t);
 
 /* What the last successful handshake saw, for the field-support report. */
 struct au_tls_peer {

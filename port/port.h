@@ -155,6 +155,9 @@ AU_NODISCARD int au_sock_connect(const struct au_addr *addr, uint16_t port,
 int au_sock_send(void *ctx, const unsigned char *buf, size_t len);
 int au_sock_recv(void *ctx, unsigned char *buf, size_t len);
 void au_sock_set_timeout(struct au_sock *s, int timeout_ms);
+/* 1 when a read would not block (bytes, or the peer closed), else 0; does
+ * not wait. */
+int au_sock_readable(struct au_sock *s);
 void au_sock_close(struct au_sock *s);	/* NULL is fine */
 /* Parse a literal IPv4/IPv6 address ("127.0.0.1", "::1"); AU_EUSAGE if not one. */
 AU_NODISCARD int au_addr_parse(const char *text, struct au_addr *out);

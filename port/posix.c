@@ -584,6 +584,14 @@ au_sock_set_timeout(struct au_sock *s, int timeout_ms)
 	s->timeout_ms = timeout_ms;
 }
 
+int
+au_sock_readable(struct au_sock *s)
+{
+	struct pollfd p = { s->fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 void
 au_sock_close(struct au_sock *s)
 {

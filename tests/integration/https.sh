@@ -29,6 +29,7 @@ P_EVIL=$(it_free_port $((P_OTHER + 1)) 15459)
 P_SELF=$(it_free_port $((P_EVIL + 1)) 15479)
 P_PLAIN=$(it_free_port $((P_SELF + 1)) 15489)
 P_MUTE=$(it_free_port $((P_PLAIN + 1)) 15499)
+P_PUSH=$(it_free_port $((P_MUTE + 1)) 15509)
 H=repo.example
 L=127.0.0.1
 
@@ -123,6 +124,27 @@ expect "404 then a GET on the same handle (the TUF root probe)" 0 "auth: CA" \
 	--then /hello.txt "$CA" $H $L "$P_GOOD" /missing.bin
 it_check "  ... both requests on one connection (the 404 does not close it)" \
 	sh -c "grep -q '^[0-9]* 1 404 GET /missing.bin' '$W/ca/access.log' && grep -q '^[0-9]* 2 200 GET /hello.txt' '$W/ca/access.log' && [ \$(awk '{print \$1}' '$W/ca/access.log' | sort -u | wc -l) -eq 1 ] || { cat '$W/ca/access.log' >&2; false; }"
+
+# A server that pushes a response nobody asked for (fault injection: a
+# peer no real server imitates): after its 404 it sends "200 forged"
+# unprompted; the client must not take it as the answer to its next GET.
+cat > "$W/push.py" <<'PY'
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+c, _ = s.accept(); c.recv(4096)
+c.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nhello")
+time.sleep(0.1)
+c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged")
+c2, _ = s.accept(); c2.recv(4096)
+c2.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal")
+time.sleep(1)
+PY
+python3 "$W/push.py" "$P_PUSH" & PIDS="$PIDS $!"
+sleep 0.3
+expect "unrequested bytes after a 404: the connection is dropped, not read" 0 "auth: none" \
+	--auth plain --pause-ms 400 --then /b - $H $L "$P_PUSH" /a
+it_check "  ... the next GET got the real answer, not the pushed one" test "$(cat "$W/out")" = real
 
 # ---- DANE (RFC 7671) ----
 expect "DANE-EE 3 1 1 accepts a certificate no CA vouches for" 0 "^auth: DANE-EE$" \

@@ -13,8 +13,8 @@
  * dane-and-ca, plain.  MAXBYTES defaults to 64 MiB.  --deadline-ms sets
  * an overall deadline (struct au_endpoint deadline_ms).  --then PATH2 GETs
  * PATH2 on the same handle after PATH, also when PATH answered 404 (the
- * TUF 5.3 root probe followed by timestamp.json); the exit status is then
- * PATH2's.
+ * TUF 5.3 root probe followed by timestamp.json), after --pause-ms when
+ * given; the exit status is then PATH2's.
  * On success prints "auth: <what authenticated the peer>" to stderr and
  * exits 0; on a transport error prints "httpget: <code>: <diag>" to stderr
  * and exits 11; usage 2.
@@ -209,8 +209,11 @@ main(int argc, char **argv)
 		rc = au_http_get(c, argv[at + 4], max, to_stdout, NULL, NULL,
 		    &d);
 	}
-	if (o.then != NULL && (rc == 0 || rc == AU_ENOTFOUND))
+	if (o.then != NULL && (rc == 0 || rc == AU_ENOTFOUND)) {
+		if (o.pause_ms > 0)
+			pause_ms(o.pause_ms);
 		rc = au_http_get(c, o.then, max, to_stdout, NULL, NULL, &d);
+	}
 	if (rc == 0)
 		fprintf(stderr, "auth: %s\n", au_http_auth_used(c));
 	au_http_close(c);
