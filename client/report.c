@@ -71,9 +71,10 @@ au_report_print(const struct au_report *rep, enum au_mode mode, int verbose)
 		print_role("snapshot", &rep->snapshot, rep->now);
 		print_role("targets", &rep->targets, rep->now);
 	}
-	if (rep->err == 0 || rep->err == AU_EHEALTH ||
-	    au_err_class(rep->err) == -500)
-		for (i = 0; i < rep->n; i++)
+	/* Every target the run looked at, also when a later one failed:
+	 * some may have been installed before the error. */
+	for (i = 0; i < rep->n; i++)
+		if (rep->err == 0 || rep->t[i].status != AU_T_UNKNOWN)
 			print_target(&rep->t[i]);
 	au_report_print_warnings(rep);
 	if (rep->err != 0) {

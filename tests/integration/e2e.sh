@@ -280,6 +280,7 @@ esac
 sed 's#^targets = .*#targets = models/model.bin models/typo.bin#' "$C" > "$W/typo.conf"
 it_exit "a tracked target missing from the signed targets is an error" 12 $AIUPDATE -c "$W/typo.conf" --check
 it_grep "message names the missing target" "models/typo.bin is not in the signed targets"
+it_grep "  ... and the report still lists the targets it looked at" "models/model.bin: (up-to-date|update-available)"
 it_exit "--json on a configuration error still prints JSON" 2 $AIUPDATE -c "$W/nope.conf" --check --json
 it_check "that JSON parses and carries the exit status" python3 -c "import json; assert json.load(open('$IT_OUT'))['exit'] == 2"
 
