@@ -15,11 +15,16 @@
 #include "port/port.h"
 #include "port/ban.h"
 
+#define SEEN_MAX 64		/* distinct keys remembered (the config has ~30) */
+
 struct parse_ctx {
 	struct au_config *cfg;
 	char err[256];		/* first error, without file:line */
 	int have_targets;
+	char seen[SEEN_MAX][48];	/* "section.key" of every key set */
+	size_t nseen;
 };
+
 
 static int
 fail(struct parse_ctx *c, const char *fmt, const char *a, const char *b)
@@ -27,6 +32,26 @@ fail(struct parse_ctx *c, const char *fmt, const char *a, const char *b)
 	if (c->err[0] == '\0')
 		(void)snprintf(c->err, sizeof(c->err), fmt, a, b);
 	return 0;
+}
+
+/* A key given twice is an error (only [repository] targets adds up): the
+ * second would silently win. */
+static int
+first_time(struct parse_ctx *c, const char *section, const char *name)
+{
+	char k[48];
+	size_t i;
+
+	if (strcmp(section, "repository") == 0 && strcmp(name, "targets") == 0)
+		return 1;
+	(void)snprintf(k, sizeof(k), "%s.%s", section, name);
+	for (i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i], k) == 0)
+			return fail(c, "'%s' is given twice in [%s]", name,
+			    section);
+	if (c->nseen < SEEN_MAX)
+		memcpy(c->seen[c->nseen++], k, sizeof(k));
+	return 1;
 }
 
 static int
@@ -200,6 +225,8 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 	struct parse_ctx *c = arg;
 	struct au_config *cfg = c->cfg;
 
+	if (!first_time(c, section, name))
+		return 0;
 	if (KEY("discovery", "domain"))
 		return set_str(c, cfg->domain, sizeof(cfg->domain), name, val);
 	if (KEY("discovery", "trust_anchor"))

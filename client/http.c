@@ -503,8 +503,8 @@ handle_response(struct au_http *c, struct au_http_head *h, struct body *b,
 		return au_diag_set(diag, AU_ENOTFOUND, "HTTP 404 for %s on %s",
 		    b->path, c->host);
 	return au_diag_set(diag, AU_EHTTP_STATUS, "HTTP %d for %s on %s%s",
-	    h->status, b->path, c->host, h->status / 100 == 3 ?
-	    " (redirects are not followed)" : "");
+	    h->status, b->path, c->host, h->status / 100 == 3 &&
+	    h->status != 304 ? " (redirects are not followed)" : "");
 }
 
 int

@@ -45,6 +45,7 @@ it_exit "publisher: a bundle holding a symlink is refused" 13 $AIUREPO add "$R" 
 it_grep "  ... naming the entry" 'devices would refuse this bundle: .*entry "policy/current.conf": symlink'
 it_exit "publisher: a raw file named .tar.gz is refused" 13 $AIUREPO add "$R" "$W/not-a-tar.tar.gz" --name policy/fake.tar.gz
 it_grep "  ... not a tar stream" "devices would refuse this bundle: .*not a readable tar stream"
+it_exit "publisher: a target name with a space is refused (no device could list it)" 2 $AIUREPO add "$R" "$W/model-v1.bin" --name "models/a b.bin"
 it_check "  ... repo.json unchanged" cmp -s "$R/repo.json" "$W/repo.json.before"
 
 # ---- DNS: one NSD serves every scenario ----
@@ -290,6 +291,9 @@ it_grep "message names the file" "nope.conf"
 printf '[discovery]\ndomain = x\ndomian = y\n' > "$W/garbled.conf"
 it_exit "garbled config file" 2 $AIUPDATE -c "$W/garbled.conf" --check
 it_grep "message names file and line" "garbled.conf:3"
+{ cat "$C"; echo "state_dir = $W/elsewhere"; } > "$W/dupkey.conf"
+it_exit "a key given twice is a configuration error" 2 $AIUPDATE -c "$W/dupkey.conf" --status
+it_grep "  ... naming it" "dupkey.conf:[0-9]+: 'state_dir' is given twice in \[install\]"
 sed 's#^resolver = .*#resolver = 127.0.0.1:53#' "$C" > "$W/resolver.conf"
 it_exit "a resolver written ADDR:PORT is a configuration error (exit 2), not a DNS failure" 2 $AIUPDATE -c "$W/resolver.conf" --check
 it_grep "  ... naming the line and the form" "resolver.conf:[0-9]+: 'resolver' must be ADDR or ADDR@PORT"
