@@ -356,7 +356,7 @@ $AIUPDATE -c "$W/p.conf" --apply >/dev/null 2>&1	# run 1 of 1
 cp -a "$P" "$W/base-expired"
 cutloop rollback "$W/base-expired" 4 "'trial' not in t and t['version'] == 4 and len(t['bad']) >= 1" "0|15"
 
-echo "bundle_max_entries = 0" >> "$W/bent.conf"
+sed -i "s#^bundle_max_entries = .*#bundle_max_entries = 0#" "$W/bent.conf"
 it_exit "caps: a bad value in the config is a config error" 2 $AIUPDATE -c "$W/bent.conf" --status
 it_grep "caps: names file and key" "bent.conf:[0-9]+: 'bundle_max_entries' must be an integer"
 
