@@ -282,27 +282,47 @@ tracked(const struct au_config *cfg, const char *name, struct au_diag *diag)
 	    "[repository] targets in the config)", name);
 }
 
-static void
-commit_in(const struct au_config *cfg, struct au_state *st, const char *name,
-    int *n)
+/* What --commit does to one target: how many trials it ended (0 or 1). */
+static int
+commit_one(struct au_state_target *t)
+{
+	if (!t->trial)
+		return 0;
+	t->trial = 0;
+	return 1;
+}
+
+/* What --retry does to one target: how many bad marks it dropped. */
+static int
+retry_one(struct au_state_target *t)
+{
+	int n = (int)t->nbad;
+
+	t->nbad = 0;
+	return n;
+}
+
+/* Edit one target's record; returns how many things it changed. */
+typedef int (*state_edit_fn)(struct au_state_target *t);
+
+/* fn on NAME, or on every tracked target (name NULL), that has a record. */
+static int
+edit_targets(const struct au_config *cfg, struct au_state *st,
+    const char *name, state_edit_fn fn)
 {
 	struct au_state_target *t;
 	size_t i;
+	int n = 0;
 
 	for (i = 0; i < cfg->ntargets; i++) {
 		if (name != NULL && strcmp(cfg->targets[i], name) != 0)
 			continue;
 		t = au_state_find(st, cfg->targets[i], 0);
-		if (t != NULL && t->trial) {
-			t->trial = 0;
-			(*n)++;
-		}
+		if (t != NULL)
+			n += fn(t);
 	}
+	return n;
 }
-
-/* Edit state.json under the lock: fn counts what it changed into *n. */
-typedef void (*state_edit_fn)(const struct au_config *cfg,
-    struct au_state *st, const char *name, int *n);
 
 static int
 edit_locked(const struct au_config *cfg, const char *name, state_edit_fn fn,
@@ -317,7 +337,7 @@ edit_locked(const struct au_config *cfg, const char *name, state_edit_fn fn,
 	(void)snprintf(path, sizeof(path), "%s/state.json", cfg->state_dir);
 	rc = au_state_load(path, st, diag);
 	if (rc == 0)
-		fn(cfg, st, name, n);
+		*n = edit_targets(cfg, st, name, fn);
 	if (rc == 0 && *n > 0)
 		rc = au_state_save(path, st, diag);
 	free(st);
@@ -356,30 +376,12 @@ int
 au_trial_commit(const struct au_config *cfg, const char *name,
     int *committed, struct au_diag *diag)
 {
-	return edit_state(cfg, name, commit_in, committed, diag);
-}
-
-static void
-retry_in(const struct au_config *cfg, struct au_state *st, const char *name,
-    int *n)
-{
-	struct au_state_target *t;
-	size_t i;
-
-	for (i = 0; i < cfg->ntargets; i++) {
-		if (name != NULL && strcmp(cfg->targets[i], name) != 0)
-			continue;
-		t = au_state_find(st, cfg->targets[i], 0);
-		if (t != NULL && t->nbad > 0) {
-			*n += (int)t->nbad;
-			t->nbad = 0;
-		}
-	}
+	return edit_state(cfg, name, commit_one, committed, diag);
 }
 
 int
 au_bad_clear(const struct au_config *cfg, const char *name, int *cleared,
     struct au_diag *diag)
 {
-	return edit_state(cfg, name, retry_in, cleared, diag);
+	return edit_state(cfg, name, retry_one, cleared, diag);
 }

@@ -777,8 +777,6 @@ au_executable(const char *name, struct au_diag *diag)
 			r = exec_ok(path);
 			if (r == 0 || e == ENOENT)
 				e = r;	/* keep "not executable" over "none" */
-			if (r == 0)
-				break;
 		}
 	if (e == 0)
 		return 0;
