@@ -99,6 +99,33 @@ TEST(libarchive_table_is_complete_and_live)
 	CHECK_EQ(la->archive_read_free(a), ARCHIVE_OK);
 }
 
+TEST(spawn_tells_not_executable_from_not_found)
+{
+	char path[256], missing[256];
+	char *argv[2];
+	struct au_diag d = { "", 0 };
+	int status = -5;
+
+	snprintf(path, sizeof(path), "%s/noexec.sh", dir);
+	snprintf(missing, sizeof(missing), "%s/none.sh", dir);
+	REQUIRE(au_file_replace(path, "#!/bin/sh\nexit 0\n", 17, 0644, NULL) ==
+	    0);
+	argv[0] = path;
+	argv[1] = NULL;
+	REQUIRE(au_spawn(argv, NULL, 5, &status, NULL) == 0);
+	CHECK_EQ(status, 126);		/* found, not executable */
+	argv[0] = missing;
+	REQUIRE(au_spawn(argv, NULL, 5, &status, NULL) == 0);
+	CHECK_EQ(status, 127);		/* not found */
+	CHECK_EQ(au_executable(path, &d), AU_EIO);
+	CHECK(strstr(d.msg, "ermission denied") != NULL);
+	CHECK_EQ(au_executable(missing, NULL), AU_EIO);
+	CHECK_EQ(au_executable("no-such-program-aiupdate", &d), AU_EIO);
+	CHECK(strstr(d.msg, "not found in PATH") != NULL);
+	CHECK_EQ(au_executable("sh", NULL), 0);	/* found in PATH */
+	CHECK_EQ(au_executable(dir, NULL), AU_EIO);	/* a directory */
+}
+
 int
 main(void)
 {
@@ -111,6 +138,7 @@ main(void)
 	RUN(missing_library_is_AU_EINSTALL_and_named);
 	RUN(missing_symbol_is_AU_EINSTALL_and_named);
 	RUN(libarchive_table_is_complete_and_live);
+	RUN(spawn_tells_not_executable_from_not_found);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();
