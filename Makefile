@@ -34,7 +34,7 @@ endif
 
 LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson -linih -pthread
 # libarchive (bundle extraction only) and its ~42 MB closure are loaded at
-# the first bundle (client/libarchive_dl.h): a --check or a raw model never
+# the first bundle (client/install/libarchive_dl.h): a --check or a raw model never
 # maps them.  LIBARCHIVE=link links it instead (static firmware, no dlopen).
 LIBARCHIVE ?= dlopen
 ifeq ($(LIBARCHIVE),link)
@@ -45,7 +45,7 @@ LIBS_CLIENT += -ldl
 endif
 # Tests also write archives (archive_write_*): they link libarchive always.
 LIBS_TEST = $(LIBS_CLIENT) $(if $(filter link,$(LIBARCHIVE)),,-larchive)
-# The artifact SHA-256 (client/digest.h): Nettle, already in the closure
+# The artifact SHA-256 (client/fetch/digest.h): Nettle, already in the closure
 # through libunbound, picks the CPU's SHA instructions at run time; or
 # SHA256=sodium (libsodium's portable C), the default of a cross build
 # whose sysroot has no Nettle development files.
@@ -63,7 +63,7 @@ LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
 PORT_SRC     := port/err.c port/posix.c port/compose.c
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
-CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c))
+CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
 LIB_SRC      := $(PORT_SRC) $(KEYS_SRC) $(MANIFEST_SRC) $(CLIENT_SRC)
 # Signing code: publisher only, never linked into the device binary.
 SIGN_SRC     := $(wildcard keys/sign*.c) $(filter-out repo/main.c,$(wildcard repo/*.c))

@@ -210,7 +210,7 @@ lib_exclusive() {	# SONAME-PATTERN
 	comm -23 <(echo "$_its") <(echo "$_others") | xargs -r stat -c '%s %n' |
 		awk '{s+=$1; sub(".*/", "", $2); sub("\\.so.*", "", $2); names=names " " $2} END {printf "%d bytes:%s", s, names}'
 }
-# libarchive is not linked (client/libarchive_dl.h): loaded at the first
+# libarchive is not linked (client/install/libarchive_dl.h): loaded at the first
 # bundle.  What it adds then: itself and its libraries not already loaded.
 ldd_set() {	# LIB [self]: the files LIB loads (and LIB itself with "self")
 	{ [ -n "${2:-}" ] && readlink -f "$1"

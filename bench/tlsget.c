@@ -8,7 +8,7 @@
  * name HOST, CA chain from CA_FILE: the same checks aiupdate makes), one
  * GET, the body read in 16 KiB records and thrown away (nothing hashed,
  * nothing written): the TLS library's own limit on this machine.  The
- * mbedTLS configuration is the library default, as in client/tls.c, so the
+ * mbedTLS configuration is the library default, as in client/transport/tls.c, so the
  * same cipher suite is negotiated; it is printed.
  * Prints to stderr one line:
  *   tlsget: body=BYTES wire_in=BYTES wire_out=BYTES suite=NAME

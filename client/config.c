@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/bundle.h"
-#include "client/dns.h"
-#include "client/fleet.h"
+#include "client/install/bundle.h"
+#include "client/discover/dns.h"
+#include "client/metadata/fleet.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -115,7 +115,7 @@ add_targets(struct parse_ctx *c, const char *val)
 	return 1;
 }
 
-/* [fleet] device_class, device_tags, device_id (client/fleet.h). */
+/* [fleet] device_class, device_tags, device_id (client/metadata/fleet.h). */
 static int
 set_fleet(struct parse_ctx *c, const char *name, const char *val)
 {
@@ -188,8 +188,8 @@ set_u64(struct parse_ctx *c, uint64_t *dst, const char *key, const char *val,
 	return 1;
 }
 
-/* [install] confirm, trial_runs, trial_seconds, keep (client/trial.h) and
- * bundle_max_bytes, bundle_max_entries (client/budget.h); 0: not one. */
+/* [install] confirm, trial_runs, trial_seconds, keep (client/install/trial.h) and
+ * bundle_max_bytes, bundle_max_entries (client/metadata/budget.h); 0: not one. */
 static int
 set_install(struct parse_ctx *c, const char *name, const char *val)
 {
@@ -307,7 +307,7 @@ set_defaults(struct au_config *cfg)
 	cfg->health_timeout = 60;
 	cfg->min_rate = AU_CONFIG_MIN_RATE;
 	cfg->deadline_base = AU_CONFIG_DEADLINE_BASE;
-	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/http.h) */
+	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/transport/http.h) */
 	cfg->rfc5011 = AU_RFC5011_AUTO;
 	cfg->warn_days = 7;
 	cfg->trial_runs = 3;

@@ -18,7 +18,7 @@
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
 #define AU_CONFIG_MIN_RATE 8192		/* [transport] min_rate, bytes/s */
 #define AU_CONFIG_DEADLINE_BASE 30	/* [transport] deadline_base, s */
-#define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/state.h: 2 + AU_STATE_MAX_OLDER) */
+#define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/install/state.h: 2 + AU_STATE_MAX_OLDER) */
 
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
 enum { AU_RFC5011_NO = 0, AU_RFC5011_YES, AU_RFC5011_AUTO /* root anchor only */ };
@@ -31,7 +31,7 @@ struct au_config {
 	int rfc5011;			/* AU_RFC5011_*: no | yes | auto (default) */
 	/* [tls] */
 	char ca_file[AU_CONFIG_PATH_MAX];	/* default Debian's CA bundle */
-	int tls_auth;			/* enum au_tls_auth (client/http.h): auth =
+	int tls_auth;			/* enum au_tls_auth (client/transport/http.h): auth =
 					   dane | ca | dane-or-ca (default) | dane-and-ca */
 	int warn_days;			/* [report] warn_days: WARN for what expires
 					   within this many days; default 7, 0..3650 */
@@ -48,21 +48,21 @@ struct au_config {
 	 * by min_rate bytes per second - the answer to slow retrieval. */
 	int min_rate;			/* bytes/s, default AU_CONFIG_MIN_RATE */
 	int deadline_base;		/* seconds, default AU_CONFIG_DEADLINE_BASE */
-	char metrics_file[AU_CONFIG_PATH_MAX];	/* "" = none (client/metrics.h) */
+	char metrics_file[AU_CONFIG_PATH_MAX];	/* "" = none (client/report/metrics.h) */
 	int confirm;			/* confirm = yes|no (default no): a new
 					   version stays in trial until --commit */
 	int trial_runs;			/* --apply runs before an uncommitted trial
 					   rolls back; default 3, 0..1000, 0 = no limit */
 	int trial_seconds;		/* seconds likewise; default 86400,
-					   0..31536000, 0 = no limit (client/trial.h) */
+					   0..31536000, 0 = no limit (client/install/trial.h) */
 	int keep;			/* versions kept per target: default 2
 					   (current + previous), 1..AU_CONFIG_MAX_KEEP */
 	uint64_t bundle_max_bytes;	/* extraction budget when signed custom sets
-					   none (client/budget.h); default and max
+					   none (client/metadata/budget.h); default and max
 					   AU_BUNDLE_MAX_BYTES */
 	uint64_t bundle_max_entries;	/* likewise; default and max
 					   AU_BUNDLE_MAX_ENTRIES */
-	/* [fleet] (client/fleet.h) */
+	/* [fleet] (client/metadata/fleet.h) */
 	char device_class[65];		/* one name or "" (AU_FLEET_NAME_MAX) */
 	char device_tags[1024];		/* names, space/comma separated, or "" */
 	char device_id[129];		/* "" = /etc/machine-id (AU_FLEET_ID_MAX) */

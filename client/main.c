@@ -9,12 +9,12 @@
 #include "client/cli.h"
 #include "client/clock.h"
 #include "client/config.h"
-#include "client/events.h"
-#include "client/progress.h"
-#include "client/state.h"
-#include "client/store.h"
-#include "client/trial.h"
-#include "client/report.h"
+#include "client/report/events.h"
+#include "client/report/progress.h"
+#include "client/install/state.h"
+#include "client/install/store.h"
+#include "client/install/trial.h"
+#include "client/report/report.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -91,7 +91,7 @@ print_error(const char *what, int err, const struct au_diag *d)
 
 /* ---- check / apply ---- */
 
-/* The progress bar (client/progress.h), redrawn in place on stderr. */
+/* The progress bar (client/report/progress.h), redrawn in place on stderr. */
 static struct au_progress progress;
 static int progress_shown;
 
@@ -204,7 +204,7 @@ load_last_run(const struct au_config *cfg)
 }
 
 /* --status: the signed floor, older versions kept, and the trial
- * (client/floor.h, client/retain.h, client/trial.h). */
+ * (client/metadata/floor.h, client/install/retain.h, client/install/trial.h). */
 static json_t *
 status_extra(const struct au_config *cfg, const struct au_state_target *t,
     json_t *o)
@@ -409,7 +409,7 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 
 /*
  * --commit [NAME]: end trials; --retry [NAME]: forget versions marked bad
- * (client/trial.h).
+ * (client/install/trial.h).
  */
 static int
 cmd_edit(const struct au_config *cfg, const struct opts *o, int retry)

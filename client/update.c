@@ -8,22 +8,22 @@
 
 #include "client/cli.h"
 #include "client/clock.h"
-#include "client/dns.h"
-#include "client/download.h"
-#include "client/budget.h"
-#include "client/bundle.h"
-#include "client/libarchive_dl.h"
-#include "client/fleet.h"
-#include "client/floor.h"
-#include "client/http.h"
-#include "client/localrepo.h"
-#include "client/metrics.h"
+#include "client/discover/dns.h"
+#include "client/fetch/download.h"
+#include "client/metadata/budget.h"
+#include "client/install/bundle.h"
+#include "client/install/libarchive_dl.h"
+#include "client/metadata/fleet.h"
+#include "client/metadata/floor.h"
+#include "client/transport/http.h"
+#include "client/fetch/localrepo.h"
+#include "client/report/metrics.h"
 #include "client/preflight.h"
-#include "client/retain.h"
-#include "client/state.h"
-#include "client/store.h"
-#include "client/trial.h"
-#include "client/tufclient.h"
+#include "client/install/retain.h"
+#include "client/install/state.h"
+#include "client/install/store.h"
+#include "client/install/trial.h"
+#include "client/metadata/tufclient.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -110,7 +110,7 @@ discover(struct run *r)
 		    hooks.from_dir);
 		return au_local_check(hooks.from_dir, r->diag);
 	}
-	/* client/discover.c: DNS (dates judged at r->now, the time floor
+	/* client/discover/discover.c: DNS (dates judged at r->now, the time floor
 	 * when the clock is behind it), then each host in turn until one
 	 * resolves, connects and authenticates. */
 	rc = au_discover_connect(r->cfg, r->now, &r->dns, &r->svc, &r->http,
@@ -275,7 +275,7 @@ compare_target(struct run *r, struct au_target_report *tr,
 		    "%s", st->hash);
 	}
 	if (st != NULL && st->trial && st->hash[0] != '\0') {
-		/* nothing newer until committed (client/trial.h) */
+		/* nothing newer until committed (client/install/trial.h) */
 		tr->status = AU_T_IN_TRIAL;
 		au_trial_describe(st, r->cfg, r->now,
 		    strcmp(st->hash, tr->available_hash) != 0 ? tg->version : -1,
@@ -377,7 +377,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 		const struct au_libarchive *la;
 
 		/* A device image without libarchive: say so before the
-		 * download, not after it (client/libarchive_dl.h). */
+		 * download, not after it (client/install/libarchive_dl.h). */
 		rc = au_libarchive(&la, r->diag);
 		if (rc != 0)
 			return rc;
@@ -394,7 +394,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	ex.has_sha512 = tg->has_sha512;
 	memcpy(ex.sha256, tg->sha256, 32);
 	memcpy(ex.sha512, tg->sha512, 64);
-	if (hooks.from_dir == NULL) {	/* resumable, see client/download.h */
+	if (hooks.from_dir == NULL) {	/* resumable, see client/fetch/download.h */
 		set_deadline(r, tg->length);
 		rc = au_download(r->http, r->store, url, &ex, tr->name,
 		    hooks.progress, hooks.progress_arg, hash, &got, r->diag);
@@ -466,7 +466,7 @@ record_install(struct run *r, struct au_target_report *tr)
 
 /*
  * A failed health check, but the version before is below the signed floor
- * (client/floor.h): running a version the publisher forbids is worse than a
+ * (client/metadata/floor.h): running a version the publisher forbids is worse than a
  * failed check, so the new version stays current; exit 15 says why.
  */
 static int
@@ -554,7 +554,7 @@ install_target(struct run *r, struct au_target_report *tr,
 	record_install(r, tr);
 	r->state_dirty = 1;
 	tr->status = AU_T_INSTALLED;
-	if (r->cfg->confirm) {	/* [install] confirm: client/trial.h */
+	if (r->cfg->confirm) {	/* [install] confirm: client/install/trial.h */
 		au_trial_begin(au_state_find(r->state, tr->name, 1), r->now);
 		(void)snprintf(tr->msg, sizeof(tr->msg), "in trial until "
 		    "aiupdate --commit");
@@ -562,7 +562,7 @@ install_target(struct run *r, struct au_target_report *tr,
 	return 0;
 }
 
-/* The signed floor custom.min_version (client/floor.h) into state.json. */
+/* The signed floor custom.min_version (client/metadata/floor.h) into state.json. */
 static int
 note_min_version(struct run *r, const char *name, const struct au_target *tg)
 {
@@ -578,7 +578,7 @@ note_min_version(struct run *r, const char *name, const struct au_target *tg)
 	return 0;
 }
 
-/* Device targeting and staged rollout (client/fleet.h): a target meant for
+/* Device targeting and staged rollout (client/metadata/fleet.h): a target meant for
  * other devices becomes AU_T_NOT_FOR_DEVICE.  Malformed custom refuses. */
 static int
 fleet_filter(struct run *r, struct au_target_report *tr,
@@ -707,7 +707,7 @@ note_floor(struct run *r)
 		au_log(AU_LOG_WARN, "time floor not recorded: %s", cd.msg);
 }
 
-/* An expired trial rolls back before anything else (client/trial.h). */
+/* An expired trial rolls back before anything else (client/install/trial.h). */
 static int
 expire_trials(struct run *r)
 {
@@ -724,7 +724,7 @@ expire_trials(struct run *r)
 }
 
 /* An --apply run that keeps its metadata counts for trials, and prunes
- * what [install] keep no longer wants (client/trial.h, client/retain.h). */
+ * what [install] keep no longer wants (client/install/trial.h, client/install/retain.h). */
 static void
 end_of_run(struct run *r, int rc)
 {
@@ -755,7 +755,7 @@ health_runnable(const struct run *r)
 
 	if (r->cfg->health_check[0] == '\0')
 		return 0;
-	n = strcspn(r->cfg->health_check, " ");	/* as client/store.c splits */
+	n = strcspn(r->cfg->health_check, " ");	/* as client/install/store.c splits */
 	(void)snprintf(prog, sizeof(prog), "%.*s", (int)n,
 	    r->cfg->health_check);
 	if (au_executable(prog, &d) == 0)
@@ -842,7 +842,7 @@ write_last_run(const struct au_config *cfg, const struct au_report *rep)
 		au_log(AU_LOG_WARN, "cannot record the run: %s", d.msg);
 }
 
-/* node_exporter textfile (client/metrics.h); a failure is only a warning.
+/* node_exporter textfile (client/report/metrics.h); a failure is only a warning.
  * DNSSEC expiry: 0 (unknown) until the report carries it. */
 /* The earliest RRSIG expiry over the run's DNS answers; 0 when none seen. */
 static int64_t
@@ -985,7 +985,7 @@ rollback_all(struct run *r)
 		if (st == NULL || st->prev_hash[0] == '\0')
 			continue;
 		if (!au_floor_allows(st->min_version, st->prev_version)) {
-			floored++;	/* skipped: client/floor.h */
+			floored++;	/* skipped: client/metadata/floor.h */
 			au_log(AU_LOG_WARN, "%s: not rolled back: version %lld "
 			    "is below min_version %lld", cfg->targets[i],
 			    (long long)st->prev_version,

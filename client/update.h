@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "client/config.h"
-#include "client/discover.h"
+#include "client/discover/discover.h"
 #include "port/err.h"
 
 #define AU_ROOT_ROTATIONS_MAX 32	/* N+1.root.json taken in one run */
@@ -39,10 +39,10 @@ enum au_target_status {
 	AU_T_ROLLED_BACK,	/* health check failed, previous restored */
 	AU_T_NOT_FOR_DEVICE,	/* signed custom targets other devices, or the
 				 * staged rollout has not reached this one
-				 * (client/fleet.h); never downloaded */
+				 * (client/metadata/fleet.h); never downloaded */
 	AU_T_IN_TRIAL,		/* the installed version waits for --commit;
 				 * nothing newer is installed meanwhile
-				 * (client/trial.h); msg says more */
+				 * (client/install/trial.h); msg says more */
 };
 
 struct au_target_report {
@@ -110,7 +110,7 @@ typedef void (*au_progress_fn)(void *arg, const char *target, uint64_t done,
 /* Per-process options of the following runs (set by the command line). */
 struct au_update_hooks {
 	const char *from_dir;	/* NULL: discover and fetch over HTTPS; else a
-				 * repository copy (client/localrepo.h):
+				 * repository copy (client/fetch/localrepo.h):
 				 * no DNS, no TLS, the same verification */
 	au_progress_fn progress;	/* NULL: no progress reports */
 	void *progress_arg;

@@ -180,7 +180,7 @@ struct au_target {
 
 /*
  * Look up a target name in the trusted top-level targets only (delegations
- * are walked by client/tufclient.c with au_trusted_role_target and
+ * are walked by client/metadata/tufclient.c with au_trusted_role_target and
  * au_trusted_role_delegations).  The name is validated first
  * (au_target_name_check: AU_EMETA_MALFORMED).  Not found, or no chain
  * loaded: AU_EMETA_NOTARGET; chain versions not matching (see

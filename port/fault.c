@@ -27,7 +27,7 @@
  * fsync; au_file_replace, au_mkdir_p and au_remove_tree are built from them.
  * au_file_writeback (a hint, not durable: unsynced bytes are still lost),
  * the threads and semaphores are port/posix.c's own.  Durable operations
- * may come from the download pipeline's worker thread (client/pipeline.c),
+ * may come from the download pipeline's worker thread (client/fetch/pipeline.c),
  * but never from two threads at once: the reader thread only does I/O on
  * sockets while the worker runs, so the model needs no lock.
  *

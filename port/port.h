@@ -164,7 +164,7 @@ AU_NODISCARD int au_addr_parse(const char *text, struct au_addr *out);
 /* Format an address into buf (at least 46 bytes). */
 void au_addr_format(const struct au_addr *a, char *buf, size_t size);
 
-/* ---- threads (client/pipeline.c) ---- */
+/* ---- threads (client/fetch/pipeline.c) ---- */
 
 #define AU_THREAD_STACK (256u << 10)	/* bytes of stack of a new thread */
 
@@ -214,7 +214,7 @@ AU_NODISCARD int au_executable(const char *name, struct au_diag *diag);
  * the dynamic loader's usual search path, as for a linked library) and look
  * up the n symbols names[i] into syms[i].  The library stays loaded for the
  * life of the process; loading one already loaded costs a lookup.  Lets a
- * heavy optional library (libarchive: client/libarchive_dl.h) cost nothing
+ * heavy optional library (libarchive: client/install/libarchive_dl.h) cost nothing
  * in runs that do not need it.
  * Errors: AU_EINSTALL when the library or one symbol is missing (diag says
  * which, with the loader's message).

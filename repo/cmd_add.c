@@ -3,7 +3,7 @@
  * repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]
  * [--device-class LIST] [--device-tags LIST] [--rollout PERCENT]`.
  * The fleet options write custom.device_classes, custom.device_tags and
- * custom.rollout as client/fleet.h reads them.
+ * custom.rollout as client/metadata/fleet.h reads them.
  */
 #include "repo/repo.h"
 
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/budget.h"
-#include "client/bundle.h"
-#include "client/fleet.h"
+#include "client/metadata/budget.h"
+#include "client/install/bundle.h"
+#include "client/metadata/fleet.h"
 #include "manifest/json.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -54,7 +54,7 @@ parse_custom(const char *text, json_t **out, struct au_diag *diag)
 }
 
 /* custom[key] = the names of list as an array (validated as the client
- * does, client/fleet.h). */
+ * does, client/metadata/fleet.h). */
 static int
 set_list(json_t *custom, const char *key, const char *opt, const char *list,
     struct au_diag *diag)
@@ -104,7 +104,7 @@ set_rollout(json_t *custom, const char *text, struct au_diag *diag)
 }
 
 /* What devices will read: the fleet members of custom (also when they came
- * through --custom) must be what client/fleet.h accepts. */
+ * through --custom) must be what client/metadata/fleet.h accepts. */
 static int
 check_fleet(const json_t *custom, struct au_diag *diag)
 {
@@ -204,7 +204,7 @@ make_entry(const struct au_repo_hashes *h, json_t *custom)
 	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
 		return NULL;
 	/* SHA-256 only: devices check every listed hash, and one hash keeps
-	 * each byte hashed once on the device (client/digest.h). */
+	 * each byte hashed once on the device (client/fetch/digest.h). */
 	return json_pack("{s:s, s:I, s:{s:s}, s:O}", "file", rel,
 	    "length", (json_int_t)h->length, "hashes", "sha256", h->sha256,
 	    "custom", custom);
@@ -227,7 +227,7 @@ check_same_version(const json_t *prev, int64_t version,
 }
 
 /*
- * A bundle devices would refuse (client/bundle.h: links, devices, "..",
+ * A bundle devices would refuse (client/install/bundle.h: links, devices, "..",
  * duplicates, over its budget, the wrong compression...) is refused here,
  * before anything is signed: extracted with the client's own code into a
  * scratch directory under DIR/staged, under the budget devices will apply

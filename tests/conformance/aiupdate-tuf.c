@@ -2,7 +2,7 @@
 /*
  * tests/conformance/aiupdate-tuf.c - the command line of the public TUF
  * conformance suite (theupdateframework/tuf-conformance, CLIENT-CLI.md),
- * driving the same library as aiupdate (client/tufclient.h):
+ * driving the same library as aiupdate (client/metadata/tufclient.h):
  *
  *   aiupdate-tuf --metadata-dir DIR init ROOT_FILE
  *   aiupdate-tuf --metadata-url URL --metadata-dir DIR refresh
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/http.h"
-#include "client/tufclient.h"
+#include "client/transport/http.h"
+#include "client/metadata/tufclient.h"
 #include "port/port.h"
 #include "port/ban.h"
 

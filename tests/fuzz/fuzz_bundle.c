@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tests/fuzz/fuzz_bundle.c - libFuzzer target for the archive entry checks
- * of client/bundle.h (au_bundle_extract: libarchive's tar reader plus the
+ * of client/install/bundle.h (au_bundle_extract: libarchive's tar reader plus the
  * client's own entry policy and writer).
  *
  * The input is written as an archive file beside an empty destination
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/bundle.h"
+#include "client/install/bundle.h"
 
 #include "port/ban.h"
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "client/dns.h"
+#include "client/discover/dns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

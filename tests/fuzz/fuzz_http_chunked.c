@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tests/fuzz/fuzz_http_chunked.c - libFuzzer target for the chunked body
- * decoder (client/http.h au_http_chunked_*, RFC 9112 section 7.1).
+ * decoder (client/transport/http.h au_http_chunked_*, RFC 9112 section 7.1).
  *
  * The first input byte picks how the rest is split into pieces (1..256
  * bytes), as a socket would deliver it.  Checks: *used never exceeds what
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/http.h"
+#include "client/transport/http.h"
 
 #include "port/ban.h"
 

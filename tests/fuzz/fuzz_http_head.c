@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tests/fuzz/fuzz_http_head.c - libFuzzer target for the HTTP/1.1 response
- * head parser (client/http.h au_http_parse_head, RFC 9112 sections 4-6).
+ * head parser (client/transport/http.h au_http_parse_head, RFC 9112 sections 4-6).
  *
  * The input is a server's bytes.  Checks beyond "no crash": a complete head
  * reports a length within the input and AU_HTTP_HEADER_MAX, a status in
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/http.h"
+#include "client/transport/http.h"
 
 #include "port/ban.h"
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # tests/integration/dns.sh - DNSSEC discovery against a real NSD serving
 # freshly signed zones (tests/testbed/dns.sh), checked with dnsprobe
-# (client/dns.c through libunbound) and cross-checked with BIND's delv.
+# (client/discover/dns.c through libunbound) and cross-checked with BIND's delv.
 # Run from the repo root: AU_BUILD=build bash tests/integration/dns.sh
 set -u
 . tests/integration/lib.sh

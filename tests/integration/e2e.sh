@@ -115,7 +115,7 @@ it_check "an up-to-date check asks for the next root (404) and timestamp.json on
 AIUPDATE_FAULT_ROOT=$SD AIUPDATE_FAULT_COUNT=1 "$B/tests/aiupdate-fault" -c "$C" --check > "$W/fault.out" 2>&1
 it_check "an up-to-date check makes at most 7 durable operations under state_dir" \
 	sh -c "n=\$(sed -n 's/^aiupdate-fault: \([0-9]*\) durable operations$/\1/p' '$W/fault.out'); [ -n \"\$n\" ] && [ \"\$n\" -le 7 ] || { cat '$W/fault.out' >&2; false; }"
-# libarchive is loaded at the first bundle only (client/libarchive_dl.h):
+# libarchive is loaded at the first bundle only (client/install/libarchive_dl.h):
 # the loader's own log (LD_DEBUG=files) lists every library it maps.
 LD_DEBUG=files $AIUPDATE -c "$C" --check > "$W/lddebug.out" 2>&1
 it_check "an up-to-date check never maps libarchive (the loader log lists libunbound, not libarchive)" \

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# tests/integration/https.sh - the transport (client/http.h) against real
+# tests/integration/https.sh - the transport (client/transport/http.h) against real
 # nginx servers on 127.0.0.1 (ports 15400-15499): CA and DANE-EE checks,
 # HTTP status, byte caps, chunked bodies, keep-alive and reconnect, plain
 # http on loopback, deadlines.  Drives build/tests/httpget.

@@ -239,7 +239,7 @@ it_check "recovery runs resumed partial downloads (Range + If-Range, 206)" test 
 # The latest cut (from 2/3 of the run's operations down) that leaves a
 # partial file neither empty nor complete: where the download phase sits
 # among the run's operations depends on the write size (64 KiB pieces from
-# client/pipeline.h).
+# client/fetch/pipeline.h).
 mkconf "$W/resume.conf" "$W/dev-resume" "models/model.bin"
 _cut=$((${_total:-160} * 2 / 3)) part=""
 while [ "$_cut" -gt 0 ]; do
@@ -262,7 +262,7 @@ it_check "... and the right bytes" cmp -s "$W/model-v4.bin" "$W/dev-resume/targe
 # ---- disk full, the lock, a damaged state file ----
 E=$W/enospc
 # Write 1 is the partial download's validator; the 2.5 MiB model follows in
-# 10 writes of 256 KiB (client/pipeline.h): 11 is its last, partial piece,
+# 10 writes of 256 KiB (client/fetch/pipeline.h): 11 is its last, partial piece,
 # written while the pipeline finishes.
 for nth in 1 2 5 11; do
 	rm -rf "$E" && cp -a "$W/base-resume" "$E"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/dns.h"
+#include "client/discover/dns.h"
 #include "port/port.h"
 
 #include "port/ban.h"

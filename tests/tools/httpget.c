@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * tests/tools/httpget.c - one or more GETs over client/http.h.
+ * tests/tools/httpget.c - one or more GETs over client/transport/http.h.
  *
  *   httpget [--tlsa 'U S M HEX' | --tlsa HEX]... [--auth MODE]
  *           [--count N] [--pause-ms MS] [--deadline-ms MS] [--then PATH2]
@@ -24,8 +24,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/dns.h"
-#include "client/http.h"
+#include "client/discover/dns.h"
+#include "client/transport/http.h"
 #include "port/port.h"
 
 #include "port/ban.h"

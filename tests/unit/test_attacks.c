@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tests/unit/test_attacks.c - the attack suite of issue 3 (TUF 1.0 section
- * 1.5.2 attacks against manifest/tuf.h and client/tufclient.h), one test
+ * 1.5.2 attacks against manifest/tuf.h and client/metadata/tufclient.h), one test
  * each with the exact error code expected.  Attacks through the client use
  * a repository served from a temporary directory and a metadata directory
  * on disk, restarted between runs.
  */
 #include "tests/unit/tuf_fixture.h"
 
-#include "client/tufclient.h"
+#include "client/metadata/tufclient.h"
 
 /* A trusted set with the standard repository loaded up to targets. */
 static struct au_trusted *

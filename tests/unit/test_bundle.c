@@ -5,7 +5,7 @@
  * names and types as given), then extracted into root/dest; every hostile one
  * must be refused with AU_EART_UNSAFE and nothing may appear outside dest.
  */
-#include "client/bundle.h"
+#include "client/install/bundle.h"
 
 #include <errno.h>
 #include <locale.h>

@@ -4,12 +4,12 @@
  * path patterns, path_hash_prefixes, verification of a delegated role
  * against its delegator (manifest/tuf.h), and the client's pre-order
  * depth-first walk with terminating roles, cycles, the visit cap and
- * storage of delegated roles (client/tufclient.h), served from a temporary
+ * storage of delegated roles (client/metadata/tufclient.h), served from a temporary
  * directory.
  */
 #include "tests/unit/tuf_fixture.h"
 
-#include "client/tufclient.h"
+#include "client/metadata/tufclient.h"
 
 /* python-tuf _is_target_in_pathpattern, on fnmatch.fnmatchcase per part. */
 TEST(path_patterns)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* tests/unit/test_dns.c - rdata parsers of client/dns.c (no network). */
-#include "client/dns.h"
+/* tests/unit/test_dns.c - rdata parsers of client/discover/dns.c (no network). */
+#include "client/discover/dns.h"
 
 #include <stdint.h>
 #include <stdio.h>

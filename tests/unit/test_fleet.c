@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_fleet.c - device targeting and staged rollout decisions. */
-#include "client/fleet.h"
+#include "client/metadata/fleet.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_http.c - the HTTP/1.1 response parser (no network). */
-#include "client/http.h"
+#include "client/transport/http.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/dns.h"
-#include "client/tls.h"
+#include "client/discover/dns.h"
+#include "client/transport/tls.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
 

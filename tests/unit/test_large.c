@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "client/http.h"
+#include "client/transport/http.h"
 #include "manifest/json.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"

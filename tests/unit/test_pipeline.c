@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tests/unit/test_pipeline.c - the download pipeline's ring between two
- * threads (client/pipeline.h): order, integrity, the consumer's errors,
+ * threads (client/fetch/pipeline.h): order, integrity, the consumer's errors,
  * cancellation.  Also built with -fsanitize=thread (see README "Testing").
  */
-#include "client/pipeline.h"
+#include "client/fetch/pipeline.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/libarchive_dl.h"
+#include "client/install/libarchive_dl.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_progress.c - the download progress line. */
-#include "client/progress.h"
+#include "client/report/progress.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_state.c - state file: round trip, first run, corruption. */
-#include "client/state.h"
+#include "client/install/state.h"
 
 #include <stdio.h>
 #include <stdlib.h>

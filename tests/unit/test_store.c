@@ -4,7 +4,7 @@
  * the store, atomic switch, rollback, gc and the health check, on real files
  * under a fresh /tmp directory.
  */
-#include "client/store.h"
+#include "client/install/store.h"
 
 #include <errno.h>
 #include <stdio.h>

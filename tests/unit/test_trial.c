@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * tests/unit/test_trial.c - trial expiry and run counting (client/trial.h),
- * the signed floor (client/floor.h), bundle budgets from config and signed
- * custom (client/budget.h), and the [install] keys of the config.
+ * tests/unit/test_trial.c - trial expiry and run counting (client/install/trial.h),
+ * the signed floor (client/metadata/floor.h), bundle budgets from config and signed
+ * custom (client/metadata/budget.h), and the [install] keys of the config.
  */
-#include "client/trial.h"
+#include "client/install/trial.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "client/budget.h"
-#include "client/bundle.h"
+#include "client/metadata/budget.h"
+#include "client/install/bundle.h"
 #include "client/config.h"
-#include "client/floor.h"
-#include "client/retain.h"
+#include "client/metadata/floor.h"
+#include "client/install/retain.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
 

@@ -451,7 +451,7 @@ srv_local_is(const struct srv *s, const char *file, const struct blob *b)
 
 /* ---- a whole repository with delegated roles, published to a srv ---- */
 
-#include "client/tufclient.h"
+#include "client/metadata/tufclient.h"
 
 struct drole {
 	const char *name;
