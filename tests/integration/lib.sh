@@ -68,14 +68,19 @@ it_done() {
 }
 
 # A free TCP port on 127.0.0.1 in [lo, hi]
+# Starts at a random place in the range, so that two suites run at the same
+# time (two checkouts on one machine) rarely race for the same port.
 it_free_port() {
-	_p=$1
-	while [ "$_p" -le "$2" ]; do
+	_n=$(($2 - $1 + 1))
+	_o=$((${RANDOM:-$$} % _n))
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		_p=$(($1 + (_o + _i) % _n))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$_p") 2>/dev/null &&
 		   ! ss -lnu 2>/dev/null | grep -q "127.0.0.1:$_p "; then
 			echo "$_p"; return 0
 		fi
-		_p=$((_p + 1))
+		_i=$((_i + 1))
 	done
 	return 1
 }
