@@ -21,6 +21,8 @@
 #include "client/preflight.h"
 #include "client/install/retain.h"
 #include "client/install/state.h"
+#include "client/install/stage.h"
+#include "client/install/health.h"
 #include "client/install/store.h"
 #include "client/install/trial.h"
 #include "client/metadata/tufclient.h"

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "client/install/stage.h"
 #include "client/install/store.h"
 #include "port/err.h"
 

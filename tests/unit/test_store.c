@@ -4,6 +4,8 @@
  * the store, atomic switch, rollback, gc and the health check, on real files
  * under a fresh /tmp directory.
  */
+#include "client/install/stage.h"
+#include "client/install/health.h"
 #include "client/install/store.h"
 
 #include <errno.h>

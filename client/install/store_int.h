@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * client/install/store_int.h - what the files of the store share (store.c,
+ * stage.c, switch.c): the handle's layout and the path, name and hash
+ * helpers.  Not an API: nothing outside client/install/ includes it.
+ */
+#ifndef AU_STORE_INT_H
+#define AU_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client/install/store.h"
+#include "port/err.h"
+
+#define PMAX AU_STORE_PATH_MAX
+
+struct au_store {
+	char dir[AU_STORE_MAX_DIR + 1];
+	char store[PMAX], tmp[PMAX], targets[PMAX], partial[PMAX];
+	uint64_t max_bytes, max_entries;	/* bundle budget of the next commit */
+};
+
+/* Clean-up on an error path: its own failure is not the one to report. */
+static inline void
+best_effort(int rc)
+{
+	(void)rc;
+}
+
+/* out = a "/" b; AU_EINSTALL when it does not fit in PMAX bytes. */
+AU_NODISCARD int au_store_join(char out[PMAX], const char *a, const char *b,
+    struct au_diag *diag);
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void au_store_hex(const uint8_t *in, size_t n, char *out);
+/* 1 when h is 64 lower-case hex digits. */
+int au_store_hash_ok(const char *h);
+/* 1 when name follows the target name rules of store.h. */
+int au_store_name_ok(const char *name);
+/* AU_EINSTALL naming the bad target name / hash, else 0. */
+AU_NODISCARD int au_store_check_name(const char *name, struct au_diag *diag);
+AU_NODISCARD int au_store_check_hash(const char *h, struct au_diag *diag);
+/* A fresh random path tmp/PREFIX-<16 hex> into out. */
+AU_NODISCARD int au_store_tmp_name(const struct au_store *s,
+    const char *prefix, char out[PMAX], struct au_diag *diag);
+
+/*
+ * Read one pointer (targets/<name>/current or previous) at path: hex
+ * receives its hash, or "" when the link is absent.  Errors: AU_EINSTALL
+ * (a link not of our form), AU_EIO.
+ */
+AU_NODISCARD int au_store_read_ptr(const char *path, char hex[65],
+    struct au_diag *diag);
+
+#endif
