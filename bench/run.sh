@@ -17,9 +17,7 @@
 # and swupdate (bench/setup.sh installs them) for the footprint comparison.
 set -u
 cd "$(dirname "$0")/.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 B=${AU_BUILD:-build}
 MIB=${BENCH_MIB:-1024}
 SMALL_MIB=${BENCH_SMALL_MIB:-16}
@@ -28,13 +26,7 @@ SHARDS=${BENCH_SHARDS:-20}
 SHARD_MIB=${BENCH_SHARD_MIB:-8}
 TIME=/usr/bin/time
 
-W=$(mktemp -d "${BENCH_DIR:-/var/tmp}/aiu-bench.XXXXXX")
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_init bench "${BENCH_DIR:-/var/tmp}"
 die() { echo "bench: $*" >&2; exit 1; }
 # Private copies: a rebuild of $B during the run must not change what is measured.
 mkdir -p "$W/bin" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/tlsget" "$B/bench/metascale" "$W/bin/" ||
@@ -77,30 +69,15 @@ $B/aiupdate-repo publish "$R" >/dev/null || die "publish"
 rm -f "$W"/shard-*.bin "$W/small.bin"
 
 PB=${BENCH_PORT_BASE:-15950}
-DNS_PORT=$(it_free_port "$PB" $((PB + 19)))
-HTTPS_PORT=$(it_free_port $((PB + 20)) $((PB + 49)))
+bed_port DNS_PORT "$PB" $((PB + 19))
+bed_port HTTPS_PORT $((PB + 20)) $((PB + 49))
 HOST=repo.bench.aiutest
-dnsbed_zone "$W/dns" bench "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || die "NSD did not start"
-httpsbed_ca "$W/https" && httpsbed_cert "$W/https" "$HOST" &&
-	httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" "$HOST" || die "nginx did not start"
+bed_up bench "$R/public"
 CA=$W/https/ca.pem
 URL=https://$HOST:$HTTPS_PORT
-mkconf() {	# NAME STATE_DIR TARGETS... (4 a line: libinih's lines end at 200 bytes)
+mkconf() {	# NAME STATE_DIR TARGETS...
 	_n=$1 _s=$2; shift 2
-	cat > "$W/$_n.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain bench)
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $CA
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-$(printf '%s\n' "$@" | xargs -n 4 echo targets =)
-[install]
-state_dir = $_s
-CONF
+	bed_conf "$W/$_n.conf" zone=bench state="$_s" targets="$*"
 }
 mkconf big "$W/dev-big" models/big.bin
 mkconf small "$W/dev-small" models/small.bin

@@ -8,20 +8,9 @@
 # it says.
 set -u
 cd "$(dirname "$0")/.."
-B=${AU_BUILD:-build}
-AIUPDATE=$B/aiupdate
-AIUREPO=$B/aiupdate-repo
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
-. tests/integration/lib.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-demo.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] && echo "(kept $W)" || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_init demo
 FAILED=0
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # expect STATUS CMD... : run and show CMD, fail the demo if the status differs
@@ -40,8 +29,8 @@ assert() {	# DESC CMD...
 	if "${@:2}"; then echo "-> $1: yes"; else echo "-> $1: NO"; FAILED=$((FAILED + 1)); fi
 }
 
-DNS_PORT=$(it_free_port 15600 15649)
-HTTPS_PORT=$(it_free_port 15650 15699)
+bed_port DNS_PORT 15600 15649
+bed_port HTTPS_PORT 15650 15699
 TESSDATA=/usr/share/tesseract-ocr/5/tessdata
 
 step "Inputs: the tesseract English model (v1), a re-versioned copy (v2), a policy bundle"
@@ -65,39 +54,24 @@ expect 0 $AIUREPO init "$R"
 expect 0 $AIUREPO add "$R" "$W/in/eng-v1.traineddata" --name models/eng.traineddata
 expect 0 $AIUREPO add "$R" "$W/in/guard-v1.tar.gz" --name policy/guard.tar.gz
 expect 0 $AIUREPO publish "$R"
-httpsbed_ca "$W/https" >/dev/null
-httpsbed_cert "$W/https" repo.demo.aiutest >/dev/null
+bed_cert repo.demo.aiutest >/dev/null
 expect 0 $AIUREPO dns-records "$R" --domain demo.aiutest --host repo.demo.aiutest \
 	--port "$HTTPS_PORT" --path / --cert "$W/https/repo.demo.aiutest.pem"
 
 step "Servers: NSD with the DNSSEC-signed zone on 127.0.0.1:$DNS_PORT, nginx on 127.0.0.1:$HTTPS_PORT"
-dnsbed_zone "$W/dns" demo "$HTTPS_PORT" good /
-dnsbed_zone "$W/dns" forged "$HTTPS_PORT" bogus-edit /
-dnsbed_start "$W/dns" "$DNS_PORT" || { echo "NSD did not start"; exit 1; }
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.demo.aiutest || { echo "nginx did not start"; exit 1; }
+bed_zone forged "$HTTPS_PORT" bogus-edit
+bed_up demo "$R/public"
 echo "trust anchor: $(cat "$W/dns/trust-anchor.ds")"
 
 SD=$W/device/var/lib/aiupdate
 mkdir -p "$W/device/etc"
 cp "$R/public/metadata/1.root.json" "$W/device/etc/root.json"
-conf() {
-	cat > "$W/device/etc/aiupdate.conf" <<CONF
-[discovery]
-domain = $1
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $W/device/etc/root.json
-targets = models/eng.traineddata policy/guard.tar.gz
-[install]
-state_dir = $SD
-health_check = $PWD/tests/demo/health-ocr.sh
-health_timeout = 30
-CONF
+conf() {	# ZONE
+	bed_conf "$W/device/etc/aiupdate.conf" zone="$1" root="$W/device/etc/root.json" \
+		targets="models/eng.traineddata policy/guard.tar.gz" state="$SD" \
+		"health_check = $PWD/tests/demo/health-ocr.sh" "health_timeout = 30"
 }
-conf demo.aiutest
+conf demo
 C=$W/device/etc/aiupdate.conf
 step "Device config"
 cat "$C"
@@ -136,9 +110,9 @@ assert "installed versions, metadata and state unchanged" test "$(it_fingerprint
 assert "policy v1 still active" grep -q "max_new_tokens = 256" "$SD/targets/policy/guard.tar.gz/current/policy/guard.conf"
 
 step "Attacker: a forged DNS answer (record edited after signing)"
-conf forged.aiutest
+conf forged
 expect 10 $AIUPDATE -c "$C" --check
-conf demo.aiutest
+conf demo
 assert "installed versions, metadata and state unchanged" test "$(it_fingerprint "$SD")" = "$before"
 
 step "Device: the field engineer's view"

@@ -7,24 +7,15 @@
 # the CA (auth = ca) so that certificate dates matter too.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-clock.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+bed_init clock
 
 # under ASan, faketime's LD_PRELOAD comes before the ASan runtime: allow it
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 command -v faketime >/dev/null || { it_fail "faketime installed"; it_done; exit 1; }
-DNS_PORT=$(it_free_port 15885 15889)
-HTTPS_PORT=$(it_free_port 15890 15894)
+bed_port DNS_PORT 15885 15889
+bed_port HTTPS_PORT 15890 15894
 
 R=$W/repo
 $AIUREPO init "$R" >/dev/null && head -c 1000 /dev/urandom > "$W/m.bin" &&
@@ -32,28 +23,10 @@ $AIUREPO add "$R" "$W/m.bin" --name models/m.bin >/dev/null &&
 $AIUREPO publish "$R" >/dev/null
 cp -a "$R/public" "$W/public-good"
 # certificates made 10 days ago: valid at a floor a little in the past
-HTTPSBED_FAKETIME="10 days ago" httpsbed_ca "$W/https" &&
-HTTPSBED_FAKETIME="10 days ago" httpsbed_cert "$W/https" repo.good.aiutest &&
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
+HTTPSBED_FAKETIME="10 days ago" bed_up good "$R/public"
 
 SD=$W/device
-cat > "$W/c.conf" <<CONF
-[discovery]
-domain = good.aiutest
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-auth = ca
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/m.bin
-[install]
-state_dir = $SD
-CONF
+bed_conf "$W/c.conf" state="$SD" targets=models/m.bin "[tls]" "auth = ca"
 run() {	# DESC EXIT FAKETIME(-|spec) [--json]
 	_d=$1 _e=$2 _f=$3
 	shift 3

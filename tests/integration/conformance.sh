@@ -8,16 +8,12 @@
 # target refused, expiry under faketime, rollback refused, usage errors.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/testbed/bed.sh
 
 TUF=${AIUPDATE_TUF:-$B/tests/aiupdate-tuf}
-W=$(mktemp -d /tmp/aiu-conf.XXXXXX)
+bed_init conf
 SRV_PID=
-cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_on_exit '[ -n "$SRV_PID" ] && kill "$SRV_PID" && wait "$SRV_PID"'
 
 # serve DIR PORT: python3 http.server on 127.0.0.1:PORT, access log $W/access.log
 serve() {

@@ -2,19 +2,12 @@
 # tests/integration/dns.sh - DNSSEC discovery against a real NSD serving
 # freshly signed zones (tests/testbed/dns.sh), checked with dnsprobe
 # (client/discover/dns.c through libunbound) and cross-checked with BIND's delv.
-# Run from the repo root: AU_BUILD=build bash tests/integration/dns.sh
 set -u
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
+cd "$(dirname "$0")/../.."
+. tests/testbed/bed.sh
 
 PROBE=$B/tests/dnsprobe
-W=$(mktemp -d /tmp/aiu-dns.XXXXXX)
-cleanup() {
-	dnsbed_stop "$W/dns"
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+bed_init dns
 
 TLSA_HASH=5f9b1a6d2b4c3e8f7a0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3
 mkdir -p "$W/dns"

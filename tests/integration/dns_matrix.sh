@@ -6,23 +6,13 @@
 # Each case runs a fresh process, so a fresh libunbound context.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-dnsm.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-DNS_PORT=$(it_free_port 15860 15869)
-HTTPS_PORT=$(it_free_port 15870 15874)
-TA_PORT=$(it_free_port $((HTTPS_PORT + 1)) 15879)
-DEAD_PORT=$(it_free_port $((TA_PORT + 1)) 15884)	# nothing listens there
+bed_init dnsm
+bed_port DNS_PORT 15860 15869
+bed_port HTTPS_PORT 15870 15874
+bed_port TA_PORT $((HTTPS_PORT + 1)) 15879
+bed_port DEAD_PORT $((TA_PORT + 1)) 15884	# nothing listens there
 
 # ---- the repository and the HTTPS server ----
 R=$W/repo
@@ -31,12 +21,11 @@ $AIUREPO add "$R" "$W/m.bin" --name models/m.bin >/dev/null &&
 $AIUREPO publish "$R" >/dev/null
 it_check "publisher: a repository" test -f "$R/public/metadata/timestamp.json"
 H=$W/https
-httpsbed_ca "$H" && httpsbed_cert "$H" repo.good.aiutest
+bed_cert repo.good.aiutest
 # the DANE-TA server sends leaf + CA (RFC 7671 s5.2: the TA is in the chain)
 cat "$H/repo.good.aiutest.pem" "$H/ca.pem" > "$H/chain.pem"
 cp "$H/repo.good.aiutest.key" "$H/chain.key"
-httpsbed_start "$H" "$HTTPS_PORT" "$R/public" repo.good.aiutest "$TA_PORT" chain ||
-	{ it_fail "nginx started"; it_done; exit 1; }
+bed_nginx "$H" "$HTTPS_PORT" "$R/public" repo.good.aiutest "$TA_PORT" chain
 EE=$(httpsbed_tlsa "$H" repo.good.aiutest)		# 3 1 1 <spki sha256>
 CA_SHA=$(openssl x509 -in "$H/ca.pem" -outform DER | sha256sum | cut -d' ' -f1)
 # another key's TLSA: matches nothing the server has
@@ -86,25 +75,13 @@ dnsbed_zone "$D" svcb "$HTTPS_PORT" custom
 dnsbed_record "$D" svcb "@ HTTPS 1 repo alpn=h2,http/1.1 port=$HTTPS_PORT"
 dnsbed_record "$D" svcb "repo A 127.0.0.1"
 dnsbed_record "$D" svcb "_$HTTPS_PORT._tcp.repo TLSA $EE"
-dnsbed_start "$D" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
+bed_dns "$DNS_PORT"
 
 # conf CHILD [AUTH] [CA_FILE]: a config for DOMAIN CHILD.aiutest
 conf() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain "$1")
-trust_anchor = $D/trust-anchor.ds
-resolver = $(cat "$D/resolver")
-rfc5011 = ${RFC5011:-auto}
-[tls]
-ca_file = ${3:-$H/ca.pem}
-auth = ${2:-dane-or-ca}
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/m.bin
-[install]
-state_dir = $W/state-$1
-CONF
+	bed_conf "$W/$1.conf" zone="$1" ca="${3:-$H/ca.pem}" targets=models/m.bin \
+		state="$W/state-$1" "[discovery]" "rfc5011 = ${RFC5011:-auto}" \
+		"[tls]" "auth = ${2:-dane-or-ca}"
 	echo "$W/$1.conf"
 }
 check() {	# DESC EXIT CHILD [AUTH] [CA_FILE]

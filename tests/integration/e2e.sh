@@ -7,24 +7,13 @@
 # file byte for byte as they were.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-e2e.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	httpsbed_stop "$W/https-untrusted" 2>/dev/null
-	httpsbed_stop "$W/https-slow" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-
-DNS_PORT=$(it_free_port 15500 15549)
-HTTPS_PORT=$(it_free_port 15550 15569)
-UNTRUSTED_PORT=$(it_free_port $((HTTPS_PORT + 1)) 15589)
-SLOW_PORT=$(it_free_port $((UNTRUSTED_PORT + 1)) 15599)
+bed_init e2e
+bed_port DNS_PORT 15500 15549
+bed_port HTTPS_PORT 15550 15569
+bed_port UNTRUSTED_PORT $((HTTPS_PORT + 1)) 15589
+bed_port SLOW_PORT $((UNTRUSTED_PORT + 1)) 15599
 
 # ---- the repository ----
 R=$W/repo
@@ -48,50 +37,27 @@ it_grep "  ... not a tar stream" "devices would refuse this bundle: .*not a read
 it_exit "publisher: a target name with a space is refused (no device could list it)" 2 $AIUREPO add "$R" "$W/model-v1.bin" --name "models/a b.bin"
 it_check "  ... repo.json unchanged" cmp -s "$R/repo.json" "$W/repo.json.before"
 
-# ---- DNS: one NSD serves every scenario ----
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_zone "$W/dns" bogus "$HTTPS_PORT" bogus-edit /
-dnsbed_zone "$W/dns" nods "$HTTPS_PORT" nods /
+# ---- DNS: one NSD serves every scenario; HTTPS: the real server ----
+bed_zone bogus "$HTTPS_PORT" bogus-edit
+bed_zone nods "$HTTPS_PORT" nods
 # othername's SRV leads to the real server, whose certificate names
 # repo.good.aiutest, not repo.othername.aiutest.
-dnsbed_zone "$W/dns" othername "$HTTPS_PORT" good /
-dnsbed_zone "$W/dns" untrusted "$UNTRUSTED_PORT" good /
-dnsbed_zone "$W/dns" slow "$SLOW_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-
-# ---- HTTPS: the real server, and one whose certificate comes from a CA the device does not trust ----
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
-httpsbed_ca "$W/https-untrusted"
-httpsbed_cert "$W/https-untrusted" repo.untrusted.aiutest
-httpsbed_start "$W/https-untrusted" "$UNTRUSTED_PORT" "$R/public" repo.untrusted.aiutest ||
-	it_fail "nginx (untrusted CA) started"
-
+bed_zone othername "$HTTPS_PORT"
+bed_zone untrusted "$UNTRUSTED_PORT"
+bed_zone slow "$SLOW_PORT"
+bed_up good "$R/public"
+# one whose certificate comes from a CA the device does not trust
+bed_cert repo.untrusted.aiutest "$W/https-untrusted"
+bed_nginx "$W/https-untrusted" "$UNTRUSTED_PORT" "$R/public" repo.untrusted.aiutest
 # a server that trickles (20 KB/s), with the same CA
 mkdir -p "$W/https-slow" && cp "$W/https/ca.pem" "$W/https/ca.key" "$W/https-slow/"
-httpsbed_cert "$W/https-slow" repo.slow.aiutest
-HTTPSBED_LIMIT_RATE=20k httpsbed_start "$W/https-slow" "$SLOW_PORT" "$R/public" repo.slow.aiutest ||
-	it_fail "nginx (slow) started"
+bed_cert repo.slow.aiutest "$W/https-slow"
+HTTPSBED_LIMIT_RATE=20k bed_nginx "$W/https-slow" "$SLOW_PORT" "$R/public" repo.slow.aiutest
 
 # config DOMAIN-CHILD STATE_DIR [HEALTH]
 mkconf() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain "$1")
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/model.bin policy/guard.tar.gz
-[install]
-state_dir = $2
-health_check = ${3:-}
-health_timeout = 5
-CONF
+	bed_conf "$W/$1.conf" zone="$1" state="$2" targets="models/model.bin policy/guard.tar.gz" \
+		"health_check = ${3:-}" "health_timeout = 5"
 }
 SD=$W/device
 mkconf good "$SD"

@@ -7,10 +7,9 @@
 # repository copy (--from), whose artifact path is the same as over HTTPS.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-fleet.XXXXXX)
-trap '[ -n "${AU_KEEP:-}" ] || rm -rf "$W"' EXIT
+bed_init fleet
 
 R=$W/repo
 $AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
@@ -36,19 +35,9 @@ $AIUREPO export "$R" "$W/usb" >/dev/null
 
 # device NAME CLASS TAGS ID [TARGETS] -> config $W/NAME.conf, state $W/NAME
 device() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = updates.invalid
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = ${5:-models/orin.bin models/canary.bin models/staged.bin}
-[install]
-state_dir = $W/$1
-[fleet]
-device_class = $2
-device_tags = $3
-device_id = $4
-CONF
+	bed_conf "$W/$1.conf" domain=updates.invalid state="$W/$1" \
+		targets="${5:-models/orin.bin models/canary.bin models/staged.bin}" \
+		"[fleet]" "device_class = $2" "device_tags = $3" "device_id = $4"
 }
 # bucket ID TARGET: the rollout bucket, computed independently of the client
 bucket() {

@@ -6,30 +6,22 @@
 # http on loopback, deadlines.  Drives build/tests/httpget.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
 HTTPGET=${HTTPGET:-$B/tests/httpget}
-W=$(mktemp -d /tmp/aiu-https.XXXXXX)
+bed_init https
 PIDS=""
-cleanup() {
-	httpsbed_stop "$W/ca" 2>/dev/null
-	httpsbed_stop "$W/evil" 2>/dev/null
-	httpsbed_stop "$W/self" 2>/dev/null
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_on_exit 'for p in $PIDS; do kill "$p"; done'
 
 [ -x "$HTTPGET" ] || { it_fail "httpget built ($HTTPGET)"; it_done; exit 1; }
 
-P_GOOD=$(it_free_port 15400 15419)
-P_OTHER=$(it_free_port $((P_GOOD + 1)) 15439)
-P_EVIL=$(it_free_port $((P_OTHER + 1)) 15459)
-P_SELF=$(it_free_port $((P_EVIL + 1)) 15479)
-P_PLAIN=$(it_free_port $((P_SELF + 1)) 15489)
-P_MUTE=$(it_free_port $((P_PLAIN + 1)) 15499)
-P_PUSH=$(it_free_port $((P_MUTE + 1)) 15509)
+bed_port P_GOOD 15400 15419
+bed_port P_OTHER $((P_GOOD + 1)) 15439
+bed_port P_EVIL $((P_OTHER + 1)) 15459
+bed_port P_SELF $((P_EVIL + 1)) 15479
+bed_port P_PLAIN $((P_SELF + 1)) 15489
+bed_port P_MUTE $((P_PLAIN + 1)) 15499
+bed_port P_PUSH $((P_MUTE + 1)) 15509
 H=repo.example
 L=127.0.0.1
 
@@ -42,14 +34,12 @@ printf 'hello\n' > "$D/hello.txt"
 
 # ---- servers: the real one (keep-alive 1 s), a wrong name, an untrusted
 # CA, a self-signed certificate ----
-httpsbed_ca "$W/ca" && httpsbed_cert "$W/ca" $H && httpsbed_cert "$W/ca" other.example &&
-HTTPSBED_KEEPALIVE_S=1 httpsbed_start "$W/ca" "$P_GOOD" "$D" $H "$P_OTHER" other.example ||
-	{ it_fail "nginx started (trusted CA)"; it_done; exit 1; }
-httpsbed_ca "$W/evil" && httpsbed_cert "$W/evil" $H &&
-httpsbed_start "$W/evil" "$P_EVIL" "$D" $H ||
-	{ it_fail "nginx started (untrusted CA)"; it_done; exit 1; }
-httpsbed_selfsigned "$W/self" $H && httpsbed_start "$W/self" "$P_SELF" "$D" $H ||
-	{ it_fail "nginx started (self-signed)"; it_done; exit 1; }
+bed_cert $H "$W/ca" && bed_cert other.example "$W/ca"
+HTTPSBED_KEEPALIVE_S=1 bed_nginx "$W/ca" "$P_GOOD" "$D" $H "$P_OTHER" other.example
+bed_cert $H "$W/evil"
+bed_nginx "$W/evil" "$P_EVIL" "$D" $H
+httpsbed_selfsigned "$W/self" $H || bed_fail "a self-signed certificate"
+bed_nginx "$W/self" "$P_SELF" "$D" $H
 CA=$W/ca/ca.pem
 TLSA_SELF=$(httpsbed_tlsa "$W/self" $H | cut -d' ' -f4)
 TLSA_GOOD=$(httpsbed_tlsa "$W/ca" $H | cut -d' ' -f4)

@@ -14,17 +14,13 @@
 #      second publish.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/testbed/bed.sh
 
 TUF=${AIUPDATE_TUF:-$B/tests/aiupdate-tuf}
 JS=tests/interop
-W=$(mktemp -d /tmp/aiu-interop.XXXXXX)
+bed_init interop
 SRV_PID=
-cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_on_exit '[ -n "$SRV_PID" ] && kill "$SRV_PID" && wait "$SRV_PID"'
 
 if ! node -e 'require("./tests/interop/node_modules/tuf-js"); require("./tests/interop/node_modules/@tufjs/models")' 2>/dev/null; then
 	it_fail "tuf-js installed in tests/interop (run: npm ci --prefix tests/interop)"

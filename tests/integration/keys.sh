@@ -9,20 +9,11 @@
 # leaving the device's installed version, metadata and state untouched.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-keys.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-
-DNS_PORT=$(it_free_port 16100 16124)
-HTTPS_PORT=$(it_free_port 16125 16149)
+bed_init keys
+bed_port DNS_PORT 16100 16124
+bed_port HTTPS_PORT 16125 16149
 R=$W/repo
 M=$R/public/metadata
 
@@ -40,28 +31,11 @@ $AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
 it_check "publisher: init, add, publish" test -f "$M/timestamp.json"
 
 # ---- servers ----
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
+bed_up good "$R/public"
 
 # mkconf NAME STATE_DIR : a device baked with root version 1
 mkconf() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain good)
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $W/1.root.json
-targets = models/model.bin
-[install]
-state_dir = $2
-CONF
+	bed_conf "$W/$1.conf" state="$2" root="$W/1.root.json"
 }
 cp "$M/1.root.json" "$W/1.root.json"
 SD=$W/device; mkconf device "$SD"; C=$W/device.conf

@@ -9,22 +9,13 @@
 # AU_KILL9_ROUNDS=N changes the number of rounds (default 100; 25 under ASan).
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
 case $B in *asan*) ROUNDS=${AU_KILL9_ROUNDS:-25} ;; *) ROUNDS=${AU_KILL9_ROUNDS:-100} ;; esac
 CHECK="python3 tests/integration/crashcheck.py"
-W=$(mktemp -d /tmp/aiu-kill9.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-
-DNS_PORT=$(it_free_port 15840 15844)
-HTTPS_PORT=$(it_free_port 15845 15849)
+bed_init kill9
+bed_port DNS_PORT 15840 15844
+bed_port HTTPS_PORT 15845 15849
 R=$W/repo
 $AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 head -c 30000 /dev/urandom > "$W/model-v1.bin"
@@ -37,27 +28,10 @@ $AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
 $AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
 $AIUREPO publish "$R" >/dev/null
 
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-HTTPSBED_LIMIT_RATE=3m httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
+HTTPSBED_LIMIT_RATE=3m bed_up good "$R/public"
 
 mkconf() {	# FILE STATE_DIR
-	cat > "$1" <<CONF
-[discovery]
-domain = $(dnsbed_domain good)
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/model.bin policy/guard.tar.gz
-[install]
-state_dir = $2
-CONF
+	bed_conf "$1" state="$2" targets="models/model.bin policy/guard.tar.gz"
 }
 T="models/model.bin policy/guard.tar.gz"
 mkconf "$W/base.conf" "$W/base" && mkdir -p "$W/base"

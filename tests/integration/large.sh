@@ -19,13 +19,11 @@
 #      file holds more than 2^32 bytes); the next run against the normal
 #      server sends Range: bytes=N- with N > 2^32 (nginx access log), gets a
 #      206, moves only the rest and installs the right bytes.
-# Disk: about 17 GiB under /tmp while it runs (the client writes real
+# Disk: about 17 GiB under $TMPDIR (default /tmp) while it runs (the client writes real
 # zeros), removed at exit.  Ports 16400-16599.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 if [ "${AU_LARGE:-}" != 1 ]; then
 	echo "# skipped: the > 4 GiB artifact test runs with AU_LARGE=1 (tests/cross/run.sh, for i686)"
 	it_done
@@ -36,24 +34,18 @@ SPARSE=4294967296			# bytes of holes (2^32)
 TAIL=2097152				# random bytes after them
 THROTTLE_AFTER=$((SPARSE + 1048576))	# the slow server trickles from here
 SIZE=$((SPARSE + TAIL))
-W=$(mktemp -d /tmp/aiu-large.XXXXXX)
+bed_init large
 APPLY_PID=""
-cleanup() {
-	[ -n "$APPLY_PID" ] && kill -9 "$APPLY_PID" 2>/dev/null
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_on_exit '[ -n "$APPLY_PID" ] && kill -9 "$APPLY_PID"'
 t0=$(date +%s)
 elapsed() { echo "# $1 at $(( $(date +%s) - t0 ))s"; }
 # OpenSSL's SHA-256 (the CPU's SHA instructions when present): coreutils'
 # sha256sum takes 4 times as long over 4 GiB.
 sha256() { openssl dgst -sha256 -r "$1" | cut -d' ' -f1; }
 
-DNS_PORT=$(it_free_port 16400 16449)
-HTTPS_PORT=$(it_free_port 16450 16499)
-SLOW_PORT=$(it_free_port $((HTTPS_PORT + 1)) 16549)
+bed_port DNS_PORT 16400 16449
+bed_port HTTPS_PORT 16450 16499
+bed_port SLOW_PORT $((HTTPS_PORT + 1)) 16549
 
 # ---- the artifact and the repository ----
 truncate -s "$SPARSE" "$W/big.bin" && head -c "$TAIL" /dev/urandom >> "$W/big.bin"
@@ -68,81 +60,17 @@ rm -rf "$R/staged"	# a copy of the artifact the test does not need
 elapsed "published"
 
 # ---- DNS and HTTPS: a normal server, and one that slows down past 2^32 ----
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_zone "$W/dns" slow "$SLOW_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-httpsbed_cert "$W/https" repo.slow.aiutest
-
-# One nginx, two TLS servers; the access log names each request's Range.
-nginx_start() {
-	_d=$W/https
-	_user=""
-	[ "$(id -u)" -eq 0 ] && _user="user root root;"
-	mkdir -p "$_d/tmp"
-	cat > "$_d/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-$_user
-pid $_d/nginx.pid;
-error_log $_d/error.log info;
-events { worker_connections 64; }
-http {
-	log_format range '\$server_port \$status range="\$http_range" sent=\$body_bytes_sent \$request';
-	access_log $_d/access.log range;
-	client_body_temp_path $_d/tmp/body;
-	proxy_temp_path $_d/tmp/proxy;
-	fastcgi_temp_path $_d/tmp/fastcgi;
-	uwsgi_temp_path $_d/tmp/uwsgi;
-	scgi_temp_path $_d/tmp/scgi;
-	default_type application/octet-stream;
-	server_tokens off;
-	sendfile on;
-	ssl_protocols TLSv1.2 TLSv1.3;
-	server {
-		listen 127.0.0.1:$HTTPS_PORT ssl;
-		server_name repo.good.aiutest;
-		ssl_certificate $_d/repo.good.aiutest.pem;
-		ssl_certificate_key $_d/repo.good.aiutest.key;
-		root $R/public;
-	}
-	server {
-		listen 127.0.0.1:$SLOW_PORT ssl;
-		server_name repo.slow.aiutest;
-		ssl_certificate $_d/repo.slow.aiutest.pem;
-		ssl_certificate_key $_d/repo.slow.aiutest.key;
-		root $R/public;
-		location / { limit_rate_after $THROTTLE_AFTER; limit_rate 16k; }
-	}
-}
-EOF
-	rm -f "$_d/nginx.pid"
-	nginx -p "$_d/" -c "$_d/nginx.conf" -e "$_d/error.log" >"$_d/nginx.out" 2>&1 &
-	echo $! > "$_d/nginx.pidbg"	# what httpsbed_stop stops
-	for _i in $(seq 50); do
-		[ -s "$_d/nginx.pid" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-nginx_start || { it_fail "nginx started"; cat "$W/https/error.log"; it_done; exit 1; }
+# The access logs name each request's Range.
+export HTTPSBED_LOG_FORMAT='$server_port $status range="$http_range" sent=$body_bytes_sent $request'
+bed_zone slow "$SLOW_PORT"
+bed_up good "$R/public"
+mkdir -p "$W/https-slow" && cp "$W/https/ca.pem" "$W/https/ca.key" "$W/https-slow/"
+bed_cert repo.slow.aiutest "$W/https-slow"
+HTTPSBED_LIMIT_RATE=16k HTTPSBED_LIMIT_RATE_AFTER=$THROTTLE_AFTER \
+	bed_nginx "$W/https-slow" "$SLOW_PORT" "$R/public" repo.slow.aiutest
 
 mkconf() {	# DOMAIN-CHILD STATE_DIR
-	cat > "$W/$1-$(basename "$2").conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain "$1")
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/big.bin
-[install]
-state_dir = $2
-CONF
+	bed_conf "$W/$1-$(basename "$2").conf" zone="$1" state="$2" targets=models/big.bin
 	echo "$W/$1-$(basename "$2").conf"
 }
 installed() {	# STATE_DIR: the installed file

@@ -8,10 +8,9 @@
 # (node_exporter textfile) that the runs write.  No servers needed.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-offline.XXXXXX)
-trap '[ -n "${AU_KEEP:-}" ] || rm -rf "$W"' EXIT
+bed_init offline
 
 R=$W/repo
 $AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
@@ -33,16 +32,8 @@ it_grep "and names it" "models/nope.bin is not in the published top-level target
 
 SD=$W/device
 mkconf() {	# FILE TARGETS
-	cat > "$1" <<CONF
-[discovery]
-domain = updates.invalid
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = $2
-[install]
-state_dir = $SD
-metrics_file = $W/metrics/aiupdate.prom
-CONF
+	bed_conf "$1" domain=updates.invalid state="$SD" targets="$2" \
+		"metrics_file = $W/metrics/aiupdate.prom"
 }
 C=$W/device.conf
 mkconf "$C" "models/model.bin policy/guard.tar.gz"

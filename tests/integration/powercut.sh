@@ -17,24 +17,16 @@
 # AU_POWERCUT_STEP=K tests every K-th cut point only (default 1; 5 under ASan).
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
 FAULT=${AIUPDATE_FAULT:-$B/tests/aiupdate-fault}
 case $B in *asan*) STEP=${AU_POWERCUT_STEP:-5} ;; *) STEP=${AU_POWERCUT_STEP:-1} ;; esac
 CHECK="python3 tests/integration/crashcheck.py"
-W=$(mktemp -d /tmp/aiu-powercut.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_init powercut
 
 [ -x "$FAULT" ] || { it_fail "$FAULT is built"; it_done; exit 1; }
-DNS_PORT=$(it_free_port 15800 15819)
-HTTPS_PORT=$(it_free_port 15820 15839)
+bed_port DNS_PORT 15800 15819
+bed_port HTTPS_PORT 15820 15839
 
 R=$W/repo
 $AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
@@ -53,29 +45,10 @@ $AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
 $AIUREPO publish "$R" >/dev/null
 cp -a "$R" "$W/repo-v1"
 
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
+bed_up good "$R/public"
 
 mkconf() {	# FILE STATE_DIR TARGETS [HEALTH]
-	cat > "$1" <<CONF
-[discovery]
-domain = $(dnsbed_domain good)
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = $3
-[install]
-state_dir = $2
-health_check = ${4:-}
-health_timeout = 5
-CONF
+	bed_conf "$1" state="$2" targets="$3" "health_check = ${4:-}" "health_timeout = 5"
 }
 
 TOTAL_CUTS=0

@@ -8,17 +8,11 @@
 # mistakes (missing or wrong trust root, unusable state dir, no SRV record).
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-ship.XXXXXX)
+bed_init ship
 SYSLOG_PID=""
-cleanup() {
-	[ -n "$SYSLOG_PID" ] && kill "$SYSLOG_PID" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
+bed_on_exit '[ -n "$SYSLOG_PID" ] && kill "$SYSLOG_PID"'
 chmod 755 "$W"
 MAKE="make -s --no-print-directory O=$B"
 
@@ -103,17 +97,12 @@ $AIUREPO init "$R" >/dev/null
 head -c 3000000 /dev/urandom > "$W/model.bin"
 $AIUREPO add "$R" "$W/model.bin" --name models/model.bin >/dev/null
 $AIUREPO publish "$R" >/dev/null && $AIUREPO export "$R" "$W/usb" >/dev/null
-mkconf() {	# FILE STATE_DIR TRUSTED_ROOT [DOMAIN] [DNS]
-	cat > "$1" <<CONF
-[discovery]
-domain = ${4:-updates.invalid}
-${5:-}
-[repository]
-trusted_root = $3
-targets = models/model.bin
-[install]
-state_dir = $2
-CONF
+mkconf() {	# FILE STATE_DIR TRUSTED_ROOT [ZONE]
+	if [ -n "${4:-}" ]; then
+		bed_conf "$1" state="$2" root="$3" zone="$4" ca=-
+	else
+		bed_conf "$1" state="$2" root="$3" domain=updates.invalid
+	fi
 }
 
 # ---- clear messages for common mistakes ----
@@ -140,9 +129,7 @@ fi
 DNS_PORT=$(it_free_port 15900 15949)
 dnsbed_zone "$W/dns" nosrv 443 nosrv /
 if dnsbed_start "$W/dns" "$DNS_PORT"; then
-	mkconf "$W/nosrv.conf" "$W/dev2" "$R/public/metadata/1.root.json" "$(dnsbed_domain nosrv)" \
-		"trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")"
+	mkconf "$W/nosrv.conf" "$W/dev2" "$R/public/metadata/1.root.json" nosrv
 	it_exit "a domain with no SRV record" 10 $AIUPDATE -c "$W/nosrv.conf" --check
 	it_grep "names the record that is missing, provably" "_aiupdate._tcp.nosrv.aiutest SRV: no such record \(secure NODATA\); no SVCB or HTTPS record either"
 	dnsbed_stop "$W/dns"

@@ -8,22 +8,13 @@
 # (paths /t, /f, /k): trials, floors, keep.  Ports 16150-16199.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-trial.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-
-DNS_PORT=$(it_free_port 16150 16169)
-PT=$(it_free_port 16170 16179)
-PF=$(it_free_port $((PT + 1)) 16189)
-PK=$(it_free_port $((PF + 1)) 16199)
+bed_init trial
+bed_port DNS_PORT 16150 16169
+bed_port PT 16170 16179
+bed_port PF $((PT + 1)) 16189
+bed_port PK $((PF + 1)) 16199
 
 # ---- three repositories, one web root ----
 mkdir -p "$W/www"
@@ -41,33 +32,18 @@ publish() {
 publish t 1 && publish f 1 && publish k 1
 it_check "publisher: three repositories" test -f "$W/repo-k/public/metadata/timestamp.json"
 
-dnsbed_zone "$W/dns" t "$PT" good /t
-dnsbed_zone "$W/dns" f "$PF" good /f
-dnsbed_zone "$W/dns" k "$PK" good /k
-dnsbed_zone "$W/dns" down 1 nods /t
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-for r in t f k; do httpsbed_cert "$W/https" "repo.$r.aiutest"; done
-httpsbed_start "$W/https" "$PT" "$W/www" repo.t.aiutest "$PF" repo.f.aiutest \
-	"$PK" repo.k.aiutest || { it_fail "nginx started"; it_done; exit 1; }
+bed_zone t "$PT" good /t
+bed_zone f "$PF" good /f
+bed_zone k "$PK" good /k
+bed_zone down 1 nods /t
+bed_dns "$DNS_PORT"
+for r in t f k; do bed_cert "repo.$r.aiutest"; done
+bed_nginx "$W/https" "$PT" "$W/www" repo.t.aiutest "$PF" repo.f.aiutest "$PK" repo.k.aiutest
 
 # conf NAME ZONE STATE_DIR [INSTALL-LINES]
 conf() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain "$2")
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $W/repo-$2/public/metadata/1.root.json
-targets = models/m.bin
-[install]
-state_dir = $3
-health_timeout = 5
-${4:-}
-CONF
+	bed_conf "$W/$1.conf" zone="$2" state="$3" targets=models/m.bin \
+		root="$W/repo-$2/public/metadata/1.root.json" "health_timeout = 5" "${4:-}"
 }
 cur() { readlink "$1/targets/models/m.bin/current"; }
 active() { cmp -s "$W/$1.bin" "$2/targets/models/m.bin/current/m.bin"; }

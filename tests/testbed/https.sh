@@ -28,7 +28,9 @@
 #       Returns non-zero if nginx is not up within 5 seconds.
 #       Environment: HTTPSBED_KEEPALIVE_S (default 75) keep-alive timeout;
 #       HTTPSBED_LIMIT_RATE (e.g. 2m) nginx limit_rate per response (slow
-#       downloads for kill tests).
+#       downloads for kill tests), from HTTPSBED_LIMIT_RATE_AFTER bytes on
+#       (default 0); HTTPSBED_LOG_FORMAT another access log format (nginx
+#       variables, e.g. '$status range="$http_range" $request').
 #   httpsbed_stop DIR
 #       Stop that nginx by the PID recorded at start; safe to call twice.
 #
@@ -133,7 +135,7 @@ pid $_dir/nginx.pid;
 error_log $_dir/error.log info;
 events { worker_connections 64; }
 http {
-	log_format conn '\$connection \$connection_requests \$status \$request';
+	log_format conn '${HTTPSBED_LOG_FORMAT:-\$connection \$connection_requests \$status \$request}';
 	access_log $_dir/access.log conn;
 	client_body_temp_path $_dir/tmp/body;
 	proxy_temp_path $_dir/tmp/proxy;
@@ -155,7 +157,7 @@ EOF
 		ssl_certificate $_dir/$2.pem;
 		ssl_certificate_key $_dir/$2.key;
 		root $_root;
-		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} }
+		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} ${HTTPSBED_LIMIT_RATE_AFTER:+limit_rate_after $HTTPSBED_LIMIT_RATE_AFTER;} }
 		# the same files with chunked transfer coding (SSI drops the length)
 		location /chunked/ { alias $_root/; ssi on; ssi_types *; }
 	}
