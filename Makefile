@@ -105,9 +105,10 @@ $(O)/aiupdate: $(O)/client/main.o $(O)/libaiupdate.a
 $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
 
+# AU_TEST_SRCDIR: where the unit tests find tests/vectors from any directory.
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_TEST)
+	$(CC) $(CFLAGS) -DAU_TEST_SRCDIR='"$(CURDIR)"' $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_TEST)
 
 $(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)

@@ -596,8 +596,9 @@ TEST(delegated_role_expired)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	keys_init();
 	RUN(rollback_root);
 	RUN(rollback_timestamp);

@@ -90,8 +90,7 @@ fresh(void)
 {
 	int rc;
 
-	snprintf(root, sizeof(root), "/tmp/au-test-bundle-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "au-test-bundle") == NULL)
 		abort();
 	snprintf(dest, sizeof(dest), "%s/dest", root);
 	snprintf(arc, sizeof(arc), "%s/arc", root);
@@ -591,8 +590,9 @@ TEST(missing_archive_is_io_error)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(kind_from_name);
 	RUN(good_tar);
 	RUN(utf8_pax_name);

@@ -442,8 +442,9 @@ TEST(delegated_name_with_slash_stored_safely)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	keys_init();
 	RUN(path_patterns);
 	RUN(delegated_role_verified_against_delegator);

@@ -328,18 +328,19 @@ ctx_with_ta(const char *resolver, int *err)
 {
 	static const char ta[] = "aiutest.\tIN\tDS\t1904 15 2 d2d94eb46b0abcf8"
 	    "8329fbf03f1f308c1697287af4acd048f2618a3e5d9106ce\n";
-	char path[64];
-	uint8_t rnd[8];
+	char dir[256], path[300];
 	struct au_dns *d = NULL;
 
-	if (au_random(rnd, sizeof(rnd), NULL) != 0)
+	if (harness_tmpdir(dir, sizeof(dir), "test_dns") == NULL)
 		return NULL;
-	snprintf(path, sizeof(path), "/tmp/test_dns_%02x%02x%02x%02x.ds",
-	    rnd[0], rnd[1], rnd[2], rnd[3]);
-	if (au_file_replace(path, ta, sizeof(ta) - 1, 0600, NULL) != 0)
+	snprintf(path, sizeof(path), "%s/ta.ds", dir);
+	if (au_file_replace(path, ta, sizeof(ta) - 1, 0600, NULL) != 0) {
+		if (au_remove_tree(dir, NULL) != 0)
+			fprintf(stderr, "  could not remove %s\n", dir);
 		return NULL;
+	}
 	*err = au_dns_new(path, resolver, &d, NULL);
-	if (au_unlink(path, NULL) != 0)
+	if (au_remove_tree(dir, NULL) != 0)
 		*err = 1;
 	return d;
 }
@@ -534,8 +535,9 @@ TEST(srv_order_priority_then_weighted)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(srv_parses_and_lowercases);
 	RUN(srv_root_target_is_dot);
 	RUN(srv_truncated_every_length_refused);

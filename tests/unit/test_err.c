@@ -55,8 +55,9 @@ TEST(every_code_has_text)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(diag_wraps_its_own_message);
 	RUN(diag_truncates_and_accepts_null);
 	RUN(classes_map_to_the_documented_exit_statuses);

@@ -193,12 +193,12 @@ TEST(name_and_list_checks)
 
 TEST(device_id_sources)
 {
-	char path[] = "/tmp/aiu-fleet-XXXXXX", buf[AU_FLEET_ID_MAX + 1];
+	char path[256], buf[AU_FLEET_ID_MAX + 1];
 	char missing[sizeof(path) + 16], file[sizeof(path) + 16];
 	struct au_diag d;
 	FILE *f;
 
-	REQUIRE(mkdtemp(path) != NULL);
+	REQUIRE(harness_tmpdir(path, sizeof(path), "aiu-fleet") != NULL);
 	(void)snprintf(missing, sizeof(missing), "%s/none", path);
 	(void)snprintf(file, sizeof(file), "%s/machine-id", path);
 	CHECK_EQ(au_fleet_device_id("conf-id", file, buf, sizeof(buf), &d), 0);
@@ -218,8 +218,9 @@ TEST(device_id_sources)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(bucket_matches_independent_computation);
 	RUN(rollout_only_adds_devices);
 	RUN(rollout_is_per_target);

@@ -541,8 +541,9 @@ TEST(open_refuses_bad_endpoints)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(status_line_and_length);
 	RUN(status_variants);
 	RUN(status_line_refused);

@@ -176,8 +176,9 @@ TEST(parse_refuses_non_objects_and_garbage)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(canonical_sorted_keys);
 	RUN(canonical_escapes_only_backslash_and_quote);
 	RUN(canonical_scalars);

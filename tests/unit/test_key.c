@@ -4,7 +4,7 @@
  * (keys/key.h): Ed25519 (every Wycheproof vector, the 1024 SUPERCOP vectors
  * of Debian's python3-cryptography-vectors), ECDSA P-256 and RSA-PSS
  * (Wycheproof: no invalid test accepted), strict DER.
- * Vectors are read from $AU_SRCDIR/tests/vectors (AU_SRCDIR defaults to ".").
+ * Vectors are read from tests/vectors under harness_srcdir().
  */
 #include "keys/key.h"
 
@@ -187,7 +187,6 @@ wycheproof_case(const struct au_key *k, const json_t *tc)
 
 TEST(wycheproof_ed25519)
 {
-	const char *src = getenv("AU_SRCDIR");
 	char path[1024];
 	json_error_t jerr;
 	json_t *root, *groups, *g, *tests, *tc, *ko;
@@ -195,7 +194,7 @@ TEST(wycheproof_ed25519)
 	size_t gi, ti, total = 0, agree = 0, valid = 0;
 
 	snprintf(path, sizeof(path), "%s/tests/vectors/wycheproof/ed25519_test.json",
-	    src ? src : ".");
+	    harness_srcdir());
 	root = json_load_file(path, 0, &jerr);
 	REQUIRE(root != NULL);
 	groups = json_object_get(root, "testGroups");
@@ -226,12 +225,11 @@ TEST(wycheproof_ed25519)
 static json_t *
 wycheproof_load(const char *file)
 {
-	const char *src = getenv("AU_SRCDIR");
 	char path[1024];
 	json_error_t jerr;
 
 	snprintf(path, sizeof(path), "%s/tests/vectors/wycheproof/%s",
-	    src ? src : ".", file);
+	    harness_srcdir(), file);
 	return json_load_file(path, 0, &jerr);
 }
 
@@ -475,8 +473,9 @@ TEST(supercop_ed25519_1024)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(rfc8032_test1);
 	RUN(keyid_known_answer);
 	RUN(unsupported_key_is_parsed_but_never_verifies);

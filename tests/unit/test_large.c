@@ -7,6 +7,7 @@
  * reporting the size of a sparse file past 4 GiB (a 32-bit build without
  * 64-bit file offsets fails these with EFBIG/EOVERFLOW).
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,16 +84,19 @@ TEST(json_integer_past_4gib)
 /* Append past the 4 GiB mark of a sparse file through port/ and stat it. */
 TEST(port_append_past_4gib)
 {
-	char path[] = "/tmp/aiu-large.XXXXXX";
+	char dir[256], path[300];
 	struct au_file *f = NULL;
 	struct au_stat st;
-	int fd = mkstemp(path);
+	int fd;
 
+	REQUIRE(harness_tmpdir(dir, sizeof(dir), "aiu-large") != NULL);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	REQUIRE(fd >= 0);
 	close(fd);
 	if (truncate(path, (off_t)FOUR_GIB) != 0) {
 		CHECK(!"truncate to 4 GiB");
-		unlink(path);
+		CHECK(au_remove_tree(dir, NULL) == 0);
 		return;
 	}
 	memset(&diag, 0, sizeof(diag));
@@ -105,12 +109,13 @@ TEST(port_append_past_4gib)
 	CHECK(au_stat(path, &st, &diag) == 0);
 	CHECK_EQ(st.type, AU_FT_FILE);
 	CHECK(st.size == FOUR_GIB + 4);
-	unlink(path);
+	CHECK(au_remove_tree(dir, NULL) == 0);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(offsets_are_64_bit);
 	RUN(content_length_past_4gib);
 	RUN(content_range_past_4gib);

@@ -225,8 +225,9 @@ TEST(threads_and_semaphores)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(in_order_whatever_the_split);
 	RUN(nothing_pushed);
 	RUN(consumer_error_stops_the_reader);

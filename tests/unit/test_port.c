@@ -11,7 +11,7 @@
 #include "port/port.h"
 #include "tests/unit/harness.h"
 
-static char dir[] = "/tmp/aiu-port.XXXXXX";
+static char dir[256];
 
 static void
 on_alarm(int sig)
@@ -23,7 +23,7 @@ on_alarm(int sig)
 
 TEST(fifo_in_place_of_a_file_is_refused_without_blocking)
 {
-	char path[256];
+	char path[300];
 	uint8_t *buf = NULL;
 	size_t len;
 	struct au_diag d;
@@ -51,7 +51,7 @@ TEST(device_is_refused)
 
 TEST(regular_file_reads)
 {
-	char path[256];
+	char path[300];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
@@ -101,7 +101,7 @@ TEST(libarchive_table_is_complete_and_live)
 
 TEST(spawn_tells_not_executable_from_not_found)
 {
-	char path[256], missing[256];
+	char path[300], missing[300];
 	char *argv[2];
 	struct au_diag d = { "", 0 };
 	int status = -5;
@@ -127,10 +127,11 @@ TEST(spawn_tells_not_executable_from_not_found)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	signal(SIGALRM, on_alarm);
-	if (mkdtemp(dir) == NULL)
+	if (harness_tmpdir(dir, sizeof(dir), "aiu-port") == NULL)
 		return 1;
 	RUN(fifo_in_place_of_a_file_is_refused_without_blocking);
 	RUN(device_is_refused);

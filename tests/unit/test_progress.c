@@ -74,8 +74,9 @@ TEST(small_buffer_is_truncated)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(format_midway);
 	RUN(format_start_and_end);
 	RUN(long_time_left);

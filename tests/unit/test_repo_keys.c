@@ -34,8 +34,7 @@ fresh_dir(void)
 {
 	char path[512];
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/aiu-test-repokeys.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (harness_tmpdir(tmpdir, sizeof(tmpdir), "aiu-test-repokeys") == NULL)
 		return -1;
 	path_in(path, sizeof(path), "keys");
 	return mkdir(path, 0700);
@@ -311,8 +310,9 @@ TEST(key_create_never_overwrites)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(threshold_counts_present_keys_and_names_the_missing);
 	RUN(key_files_must_match_and_stay_private);
 	RUN(a_key_shared_by_roles_is_loaded_once);

@@ -234,14 +234,11 @@ TEST(free_null_is_fine)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	int n = snprintf(tmpdir, sizeof(tmpdir), "/tmp/au_test_sign.XXXXXX");
-
-	if (n < 0 || mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	harness_args(argc, argv);
+	if (harness_tmpdir(tmpdir, sizeof(tmpdir), "au_test_sign") == NULL)
 		return 1;
-	}
 	RUN(sign_then_verify);
 	RUN(rfc8032_vector_through_key_file);
 	RUN(key_file_round_trip);

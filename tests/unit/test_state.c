@@ -21,8 +21,7 @@ static const char H2[] =
 static void
 fresh(void)
 {
-	snprintf(root, sizeof(root), "/tmp/au-test-state-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "au-test-state") == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/state.json", root);
 }
@@ -356,8 +355,9 @@ TEST(older_hashes_for_gc)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(missing_file_is_empty_state);
 	RUN(round_trip);
 	RUN(corrupt_files_refused);

@@ -2,7 +2,7 @@
 /*
  * tests/unit/test_store.c - staging, hash/length verification, install into
  * the store, atomic switch, rollback, gc and the health check, on real files
- * under a fresh /tmp directory.
+ * under a fresh directory in $TMPDIR.
  */
 #include "client/install/stage.h"
 #include "client/install/health.h"
@@ -27,8 +27,7 @@ static char root[256];
 static void
 fresh(void)
 {
-	snprintf(root, sizeof(root), "/tmp/au-test-store-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "au-test-store") == NULL)
 		abort();
 }
 
@@ -596,8 +595,9 @@ TEST(resume_keeps_bytes_and_hashes_all)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	if (sodium_init() < 0)
 		return 1;
 	RUN(open_creates_layout_and_cleans_tmp);

@@ -172,12 +172,12 @@ TEST(budget_config_default_and_signed_override)
 	CHECK_EQ(b, 7);
 }
 
-static char cdir[64];
+static char cdir[256];
 
 static int
 load_conf(const char *install, struct au_config *c, struct au_diag *d)
 {
-	char path[128];
+	char path[300];
 	FILE *fp;
 	int rc;
 
@@ -206,8 +206,7 @@ TEST(config_install_keys)
 	struct au_diag d = { "", 0 };
 	size_t i;
 
-	snprintf(cdir, sizeof(cdir), "/tmp/au-test-trial-XXXXXX");
-	REQUIRE(mkdtemp(cdir) != NULL);
+	REQUIRE(harness_tmpdir(cdir, sizeof(cdir), "au-test-trial") != NULL);
 	REQUIRE(load_conf("", &c, &d) == 0);
 	CHECK_EQ(c.confirm, 0);
 	CHECK_EQ(c.trial_runs, 3);
@@ -236,8 +235,9 @@ TEST(config_install_keys)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(trial_expires_by_runs_or_time);
 	RUN(count_runs_skips_the_installing_run);
 	RUN(describe_says_runs_deadline_and_waiting_version);

@@ -382,16 +382,15 @@ TEST(time_parse_and_format)
  * The client's order: the chain stored by an earlier run is loaded first
  * (clock 0: only floors), then newer timestamp and snapshot are fed over it.
  */
-/* Read tests/vectors/tufjs/NAME under $AU_SRCDIR (default "."). */
+/* Read tests/vectors/tufjs/NAME under harness_srcdir(). */
 static struct blob
 vector(const char *name)
 {
-	const char *src = getenv("AU_SRCDIR");
 	char path[1024];
 	struct blob b = { NULL, 0 };
 
 	snprintf(path, sizeof(path), "%s/tests/vectors/tufjs/%s",
-	    src ? src : ".", name);
+	    harness_srcdir(), name);
 	if (au_file_read_all(path, AU_TARGETS_MAX_BYTES, &b.p, &b.len, NULL))
 		fprintf(stderr, "  cannot read %s\n", path);
 	return b;
@@ -447,8 +446,9 @@ TEST(tufjs_interop)
 
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	keys_init();
 	RUN(happy_path);
 	RUN(wrong_key_refused);

@@ -274,8 +274,9 @@ TEST(newer_chain_over_stored_chain)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	keys_init();
 	RUN(oversized_timestamp_refused);
 	RUN(expired_refused);

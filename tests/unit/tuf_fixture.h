@@ -371,8 +371,7 @@ FIX void
 srv_init(struct srv *s)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/au-tuf-XXXXXX");
-	if (mkdtemp(s->dir) == NULL)
+	if (harness_tmpdir(s->dir, sizeof(s->dir), "au-tuf") == NULL)
 		abort();
 	snprintf(s->pub, sizeof(s->pub), "%s/pub", s->dir);
 	snprintf(s->meta, sizeof(s->meta), "%s/meta", s->dir);
