@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: ISC
 # tests/run.sh - runs every unit test binary and every integration script,
 # sums their "N passed, N failed" lines and prints the total last.
-# Environment: AU_BUILD (build dir, default build), AU_ONLY=unit|integration.
+# Environment: AU_BUILD (build dir, default build), AU_ONLY=unit|integration,
+# TMPDIR (every suite's scratch space, default /tmp).  Each suite's output
+# goes to a log folder in TMPDIR, removed at the end unless a suite failed
+# (then its path is printed) or AU_KEEP is set.
 set -u
 B=${AU_BUILD:-build}
 ONLY=${AU_ONLY:-}
 total_pass=0
 total_fail=0
 failed_suites=""
-log=$(mktemp -d /tmp/aiu-tests.XXXXXX)
+log=$(mktemp -d "${TMPDIR:-/tmp}/aiu-tests.XXXXXX") || exit 1
+trap '[ -n "${AU_KEEP:-}" ] || rm -rf "$log"' EXIT
+trap 'exit 1' INT TERM HUP
 
 run_suite() {	# name, command...
 	name=$1; shift
@@ -53,6 +58,9 @@ if [ "$ONLY" != unit ]; then
 		run_suite "integration/$(basename "$t" .sh)" env AU_BUILD="$B" bash "$t"
 	done
 fi
-[ -n "$failed_suites" ] && echo "failed suites:$failed_suites (logs in $log)"
+if [ -n "$failed_suites" ]; then
+	trap - EXIT
+	echo "failed suites:$failed_suites (logs in $log)"
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

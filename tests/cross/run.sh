@@ -26,7 +26,7 @@ E2E=${CROSS_E2E-$CROSS_TRIPLES}
 LARGE=${CROSS_LARGE-i686-linux-gnu}
 pass=0
 fail=0
-log=$(mktemp -d /tmp/aiu-cross.XXXXXX)
+log=$(mktemp -d "${TMPDIR:-/tmp}/aiu-cross.XXXXXX")
 times=""
 t_all=$(date +%s)
 

@@ -31,10 +31,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_BYTES (1u << 20)
 #define MAX_ENTRIES 32
 
-static char base[128], arc[192], dest[192];
+static char base[512], arc[576], dest[576];
 static uint64_t seen_bytes, seen_entries;
 static int bad_entry;
 
+static int
+rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st; (void)type; (void)ftw;
+	return remove(p);
+}
+
+/* The scratch directory goes at exit: nothing is left behind. */
+static void
+remove_base(void)
+{
+	(void)nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Scratch space: $AIU_FUZZ_TMP, else $TMPDIR, else /dev/shm, else /tmp. */
 static void
 setup(void)
 {
@@ -42,20 +57,16 @@ setup(void)
 
 	if (base[0] != '\0')
 		return;
-	if (root == NULL)
+	if (root == NULL || root[0] == '\0')
+		root = getenv("TMPDIR");
+	if (root == NULL || root[0] == '\0')
 		root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	snprintf(base, sizeof(base), "%s/aiu-fuzz-bundle.XXXXXX", root);
 	if (mkdtemp(base) == NULL)
 		abort();
 	snprintf(arc, sizeof(arc), "%s/in.tar", base);
 	snprintf(dest, sizeof(dest), "%s/dest", base);
-}
-
-static int
-rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st; (void)type; (void)ftw;
-	return remove(p);
+	atexit(remove_base);
 }
 
 static int

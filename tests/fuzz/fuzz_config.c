@@ -20,7 +20,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
+static char path[512];
+
+/* The input file goes at exit: nothing is left in TMPDIR. */
+static void
+remove_input(void)
+{
+	(void)unlink(path);
+}
 
 static int
 write_input(const uint8_t *data, size_t size)
@@ -28,13 +35,17 @@ write_input(const uint8_t *data, size_t size)
 	FILE *f;
 
 	if (path[0] == '\0') {
+		const char *tmp = getenv("TMPDIR");
 		int fd;
 
-		snprintf(path, sizeof(path), "/tmp/aiu-fuzz-config.XXXXXX");
+		if (tmp == NULL || tmp[0] == '\0')
+			tmp = "/tmp";
+		snprintf(path, sizeof(path), "%s/aiu-fuzz-config.XXXXXX", tmp);
 		fd = mkstemp(path);
 		if (fd < 0)
 			abort();
 		close(fd);
+		atexit(remove_input);
 	}
 	f = fopen(path, "wb");
 	if (f == NULL)

@@ -9,7 +9,7 @@ secs=${FUZZ_SECONDS:-60}
 fail=0
 for bin in "$@"; do
 	name=$(basename "$bin" | sed 's/^fuzz_//')
-	work=$(mktemp -d /tmp/aiu-fuzz.XXXXXX)
+	work=$(mktemp -d "${TMPDIR:-/tmp}/aiu-fuzz.XXXXXX")
 	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
 	log=$work.log
 	if "$bin" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 \
