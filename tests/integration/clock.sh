@@ -17,10 +17,8 @@ command -v faketime >/dev/null || { it_fail "faketime installed"; it_done; exit 
 bed_port DNS_PORT 15885 15889
 bed_port HTTPS_PORT 15890 15894
 
-R=$W/repo
-$AIUREPO init "$R" >/dev/null && head -c 1000 /dev/urandom > "$W/m.bin" &&
-$AIUREPO add "$R" "$W/m.bin" --name models/m.bin >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+head -c 1000 /dev/urandom > "$W/m.bin"
+bed_repo models/m.bin="$W/m.bin"
 cp -a "$R/public" "$W/public-good"
 # certificates made 10 days ago: valid at a floor a little in the past
 HTTPSBED_FAKETIME="10 days ago" bed_up good "$R/public"

@@ -15,10 +15,8 @@ bed_port TA_PORT $((HTTPS_PORT + 1)) 15879
 bed_port DEAD_PORT $((TA_PORT + 1)) 15884	# nothing listens there
 
 # ---- the repository and the HTTPS server ----
-R=$W/repo
-$AIUREPO init "$R" >/dev/null && head -c 1000 /dev/urandom > "$W/m.bin" &&
-$AIUREPO add "$R" "$W/m.bin" --name models/m.bin >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+head -c 1000 /dev/urandom > "$W/m.bin"
+bed_repo models/m.bin="$W/m.bin"
 it_check "publisher: a repository" test -f "$R/public/metadata/timestamp.json"
 H=$W/https
 bed_cert repo.good.aiutest

@@ -16,14 +16,10 @@ bed_port UNTRUSTED_PORT $((HTTPS_PORT + 1)) 15589
 bed_port SLOW_PORT $((UNTRUSTED_PORT + 1)) 15599
 
 # ---- the repository ----
-R=$W/repo
-$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 head -c 300000 /dev/urandom > "$W/model-v1.bin"
 mkdir -p "$W/bundle/policy" && echo "max_tokens=64" > "$W/bundle/policy/guard.conf"
 tar -C "$W/bundle" -czf "$W/guard-v1.tar.gz" policy
-$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
-$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+bed_repo models/model.bin="$W/model-v1.bin" policy/guard.tar.gz="$W/guard-v1.tar.gz"
 it_check "publisher: init, add and publish a repository" test -f "$R/public/metadata/timestamp.json"
 # bundles every device would refuse are refused when added (exit 13)
 mkdir -p "$W/badbundle/policy" && echo x > "$W/badbundle/policy/guard.conf" &&

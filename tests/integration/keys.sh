@@ -24,10 +24,8 @@ nsigs() { field "$1" "len(d['signatures'])"; }
 root_version() { field "$M/root.json" "d['signed']['version']"; }
 
 # ---- the repository ----
-$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 head -c 100000 /dev/urandom > "$W/model-v1.bin"
-$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
-	$AIUREPO publish "$R" >/dev/null
+bed_repo models/model.bin="$W/model-v1.bin"
 it_check "publisher: init, add, publish" test -f "$M/timestamp.json"
 
 # ---- servers ----

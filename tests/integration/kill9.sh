@@ -16,17 +16,13 @@ CHECK="python3 tests/integration/crashcheck.py"
 bed_init kill9
 bed_port DNS_PORT 15840 15844
 bed_port HTTPS_PORT 15845 15849
-R=$W/repo
-$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 head -c 30000 /dev/urandom > "$W/model-v1.bin"
 head -c 1500000 /dev/urandom > "$W/model-v2.bin"
 mkdir -p "$W/b/policy" && echo v1 > "$W/b/policy/guard.conf" &&
 	tar -C "$W/b" -czf "$W/guard-v1.tar.gz" policy
 echo v2 > "$W/b/policy/guard.conf" && head -c 200000 /dev/urandom > "$W/b/policy/t.bin" &&
 	tar -C "$W/b" -czf "$W/guard-v2.tar.gz" policy
-$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
-$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+bed_repo models/model.bin="$W/model-v1.bin" policy/guard.tar.gz="$W/guard-v1.tar.gz"
 
 HTTPSBED_LIMIT_RATE=3m bed_up good "$R/public"
 

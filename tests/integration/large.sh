@@ -50,10 +50,7 @@ bed_port SLOW_PORT $((HTTPS_PORT + 1)) 16549
 # ---- the artifact and the repository ----
 truncate -s "$SPARSE" "$W/big.bin" && head -c "$TAIL" /dev/urandom >> "$W/big.bin"
 SHA=$(sha256 "$W/big.bin")
-R=$W/repo
-$AIUREPO init "$R" >/dev/null &&
-$AIUREPO add "$R" "$W/big.bin" --name models/big.bin >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+bed_repo models/big.bin="$W/big.bin"
 it_check "publisher: a sparse artifact of $SIZE bytes (2^32 + $((SIZE - 4294967296))) published" \
     test -f "$R/public/metadata/timestamp.json"
 rm -rf "$R/staged"	# a copy of the artifact the test does not need

@@ -12,14 +12,10 @@ cd "$(dirname "$0")/../.."
 
 bed_init offline
 
-R=$W/repo
-$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 head -c 300000 /dev/urandom > "$W/model-v1.bin"
 mkdir -p "$W/bundle/policy" && echo "max_tokens=64" > "$W/bundle/policy/guard.conf"
 tar -C "$W/bundle" -czf "$W/guard-v1.tar.gz" policy
-$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
-$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+bed_repo models/model.bin="$W/model-v1.bin" policy/guard.tar.gz="$W/guard-v1.tar.gz"
 it_exit "export the whole repository" 0 $AIUREPO export "$R" "$W/usb-v1"
 it_grep "export reports what it copied" "exported 5 metadata file\(s\) and 2 target file\(s\)"
 it_check "the copy has metadata and targets" test -f "$W/usb-v1/metadata/timestamp.json" -a \

@@ -28,8 +28,6 @@ bed_init powercut
 bed_port DNS_PORT 15800 15819
 bed_port HTTPS_PORT 15820 15839
 
-R=$W/repo
-$AIUREPO init "$R" >/dev/null || { it_fail "aiupdate-repo init"; it_done; exit 1; }
 mkbundle() {	# VERSION
 	rm -rf "$W/b" && mkdir -p "$W/b/policy/rules" &&
 	echo "version=$1" > "$W/b/policy/guard.conf" &&
@@ -40,9 +38,7 @@ head -c 40000 /dev/urandom > "$W/model-v1.bin"
 head -c 40000 /dev/urandom > "$W/model-v2.bin"
 head -c 40000 /dev/urandom > "$W/model-v3.bin"
 mkbundle 1 && mkbundle 2
-$AIUREPO add "$R" "$W/model-v1.bin" --name models/model.bin >/dev/null &&
-$AIUREPO add "$R" "$W/guard-v1.tar.gz" --name policy/guard.tar.gz >/dev/null &&
-$AIUREPO publish "$R" >/dev/null
+bed_repo models/model.bin="$W/model-v1.bin" policy/guard.tar.gz="$W/guard-v1.tar.gz"
 cp -a "$R" "$W/repo-v1"
 
 bed_up good "$R/public"

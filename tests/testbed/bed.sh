@@ -6,7 +6,7 @@
 #
 # Source it from bash, from the top of the source tree, after
 # `cd "$(dirname "$0")/../.."`.  It sources tests/integration/lib.sh (the
-# it_* assertions), tests/testbed/dns.sh and tests/testbed/https.sh.
+# it_* assertions), tests/testbed/proc.sh, dns.sh and https.sh.
 #
 #   bed_init NAME [PARENT]
 #       W = a new directory PARENT/aiu-NAME.XXXXXX (PARENT defaults to
@@ -21,8 +21,18 @@
 #   bed_port VAR LO HI
 #       Set VAR to a free port of 127.0.0.1 in [LO, HI]; none free fails the
 #       script.
+#   bed_listening PORT...
+#       Wait up to 5 seconds until something listens on 127.0.0.1:PORT for
+#       each PORT (a server the script started itself), without connecting
+#       (a one-shot server's accept stays for the test); non-zero if not.
 #   bed_fail DESC
 #       "not ok - DESC", the result line, exit 1: a bring-up that failed.
+#   bed_repo [NAME=FILE]...
+#       R = $W/repo: aiupdate-repo init, then bed_publish NAME=FILE... (or
+#       fail).
+#   bed_publish NAME=FILE...
+#       Add each FILE to $R as target NAME and publish; non-zero (and the
+#       tool's message) if a step fails.
 #   bed_zone CHILD PORT [KIND] [PATH] [TLSA]
 #       Declare CHILD.aiutest in $W/dns: SRV to repo.CHILD.aiutest:PORT,
 #       KIND (default good) and TXT path PATH (default "/"); see dns.sh.
@@ -56,6 +66,7 @@
 
 BED_SRC=$(dirname "${BASH_SOURCE[0]}")
 . "$BED_SRC/../integration/lib.sh"
+. "$BED_SRC/proc.sh"
 . "$BED_SRC/dns.sh"
 . "$BED_SRC/https.sh"
 
@@ -95,9 +106,33 @@ bed_fail() {
 	exit 1
 }
 
+bed_listening() {
+	for _lp in "$@"; do
+		_i=0
+		until ss -Hltn "sport = :$_lp" 2>/dev/null | grep -q "127.0.0.1:$_lp "; do
+			_i=$((_i + 1))
+			[ $_i -lt 50 ] || { echo "# nothing listens on 127.0.0.1:$_lp" >&2; return 1; }
+			sleep 0.1
+		done
+	done
+}
+
 bed_port() {
 	_p=$(it_free_port "$2" "$3") || bed_fail "a free port in $2-$3 for $1"
 	printf -v "$1" '%s' "$_p"
+}
+
+bed_repo() {
+	R=$W/repo
+	$AIUREPO init "$R" >/dev/null || bed_fail "aiupdate-repo init"
+	bed_publish "$@" || bed_fail "aiupdate-repo add and publish"
+}
+
+bed_publish() {
+	for _t in "$@"; do
+		$AIUREPO add "$R" "${_t#*=}" --name "${_t%%=*}" >/dev/null || return 1
+	done
+	$AIUREPO publish "$R" >/dev/null
 }
 
 bed_zone() {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # tests/testbed/dns.sh - a DNSSEC test bed: signed zones served by one real NSD.
 #
-# Source it (POSIX sh), then:
+# Source it (POSIX sh) after tests/testbed/proc.sh (bed.sh sources both), then:
 #
 #   dnsbed_zone DIR CHILD HTTPS_PORT [KIND] [PATH] [TLSA]
 #       Declare the child zone CHILD.$DNSBED_PARENT (default parent: aiutest).
@@ -195,31 +195,18 @@ dnsbed_start() {
 	nsd-checkconf "$_dir/nsd.conf" || return 1
 	nsd -d -c "$_dir/nsd.conf" > "$_dir/nsd.out" 2>&1 &
 	echo $! > "$_dir/nsd.pidbg"
-	_i=0
-	while [ $_i -lt 50 ]; do
-		if dig +short +time=1 +tries=1 @127.0.0.1 -p "$2" "$DNSBED_PARENT." SOA 2>/dev/null | grep -q hostmaster; then
-			return 0
-		fi
-		kill -0 "$(cat "$_dir/nsd.pidbg")" 2>/dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	testbed_wait "$_dir/nsd.pidbg" dnsbed_answers "$2" && return 0
 	echo "dnsbed_start: NSD did not answer on 127.0.0.1@$2; see $_dir/nsd.log $_dir/nsd.out" >&2
 	dnsbed_stop "$_dir"
 	return 1
 }
 
+# dnsbed_answers PORT: the parent zone's SOA comes back from 127.0.0.1@PORT
+dnsbed_answers() {
+	dig +short +time=1 +tries=1 @127.0.0.1 -p "$1" "$DNSBED_PARENT." SOA 2>/dev/null |
+	    grep -q hostmaster
+}
+
 dnsbed_stop() {
-	[ -f "$1/nsd.pidbg" ] || return 0
-	_pid=$(cat "$1/nsd.pidbg")
-	rm -f "$1/nsd.pidbg"
-	if kill "$_pid" 2>/dev/null; then
-		_i=0
-		while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		kill -0 "$_pid" 2>/dev/null && kill -9 "$_pid" 2>/dev/null
-	fi
-	return 0
+	testbed_stop "$1/nsd.pidbg"
 }

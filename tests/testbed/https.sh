@@ -3,7 +3,7 @@
 # mbedTLS 2.28 has no Ed25519 certificates) and a real nginx serving static
 # files over TLS on 127.0.0.1.
 #
-# Source it (POSIX sh), then:
+# Source it (POSIX sh) after tests/testbed/proc.sh (bed.sh sources both), then:
 #
 #   httpsbed_ca DIR
 #       Make a private CA in DIR: DIR/ca.pem (the trust anchor to give the
@@ -179,30 +179,12 @@ httpsbed_start() {
 	    >"$_dir/nginx.out" 2>&1 &
 	echo $! > "$_dir/nginx.pidbg"
 	# nginx writes its pid file once every socket is listening.
-	_i=0
-	while [ $_i -lt 50 ]; do
-		[ -s "$_dir/nginx.pid" ] && return 0
-		kill -0 "$(cat "$_dir/nginx.pidbg")" 2>/dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	testbed_wait "$_dir/nginx.pidbg" test -s "$_dir/nginx.pid" && return 0
 	echo "httpsbed_start: nginx did not start on 127.0.0.1:$_port; see $_dir/error.log $_dir/nginx.out" >&2
 	httpsbed_stop "$_dir"
 	return 1
 }
 
 httpsbed_stop() {
-	[ -f "$1/nginx.pidbg" ] || return 0
-	_pid=$(cat "$1/nginx.pidbg")
-	rm -f "$1/nginx.pidbg"
-	if kill "$_pid" 2>/dev/null; then
-		_i=0
-		while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		kill -0 "$_pid" 2>/dev/null && kill -9 "$_pid" 2>/dev/null
-	fi
-	wait "$_pid" 2>/dev/null
-	return 0
+	testbed_stop "$1/nginx.pidbg"
 }
