@@ -131,7 +131,7 @@ c2.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal")
 time.sleep(1)
 PY
 python3 "$W/push.py" "$P_PUSH" & PIDS="$PIDS $!"
-sleep 0.3
+bed_listening "$P_PUSH"
 expect "unrequested bytes after a 404: the connection is dropped, not read" 0 "auth: none" \
 	--auth plain --pause-ms 400 --then /b - $H $L "$P_PUSH" /a
 it_check "  ... the next GET got the real answer, not the pushed one" test "$(cat "$W/out")" = real
@@ -179,7 +179,7 @@ expect "plain http refused towards a non-loopback address" 2 "loopback" \
 
 # A hostile HTTP server (plain http on loopback): one canned answer per path.
 evil_server() {
-	P_EVILHTTP=$(it_free_port $((P_MUTE + 1)) 15499) || { it_fail "free port for the hostile server"; return; }
+	P_EVILHTTP=$(it_free_port $((P_PUSH + 1)) 15519) || { it_fail "free port for the hostile server"; return; }
 	cat > "$W/evil.py" <<'PY'
 import socketserver, sys, time
 class H(socketserver.StreamRequestHandler):
@@ -227,7 +227,7 @@ S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 	python3 "$W/evil.py" "$P_EVILHTTP" >"$W/evil.log" 2>&1 &
 	PIDS="$PIDS $!"
-	sleep 0.5
+	bed_listening "$P_EVILHTTP"
 	E="--auth plain - localhost $L $P_EVILHTTP"
 	expect "hostile: truncated body refused" 11 "truncated: connection closed after 10 of 100" $E /trunc
 	expect "hostile: Content-Length with Transfer-Encoding refused" 11 "both Transfer-Encoding and Content-Length" $E /smuggle
@@ -254,7 +254,7 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); time.sleep(30)' "$P_MUTE" 
 	PIDS="$PIDS $!"
 	python3 -m http.server --bind 127.0.0.1 --directory "$D" "$P_PLAIN" >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
-	sleep 0.5
+	bed_listening "$P_MUTE" "$P_PLAIN"
 	t0=$(date +%s%N)
 	expect "silent server: deadline -> timed out" 11 "timed out" \
 		--deadline-ms 800 "$CA" $H $L "$P_MUTE" /hello.txt
