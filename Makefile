@@ -209,7 +209,8 @@ $(O)/bench/%: bench/%.c $(O)/libaiupdate.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
 
 bench: $(BINS) $(BENCH_BIN)
-	AU_BUILD=$(O) bash bench/run.sh
+	$(MAKE) STATIC=1 build-static/aiupdate
+	AU_BUILD=$(O) AU_BUILD_STATIC=build-static bash bench/run.sh
 
 # Installs the Debian packages the build, tests and demo need (as root).
 deps:

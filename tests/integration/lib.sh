@@ -13,8 +13,9 @@ AIUREPO=${AIUREPO:-$B/aiupdate-repo}
 # linked dynamically (AIUPDATE_DYN, $B/tests/aiupdate-dynamic, built beside
 # the static one), and the checks of libarchive's dlopen (there is none in
 # a static build, which links it) are skipped with a "# skipped" line.
-AIUPDATE_DYN=$AIUPDATE
-AU_STATIC=0
+# (tests/cross/run.sh sets AU_STATIC=1 itself for a static cross client.)
+AIUPDATE_DYN=${AIUPDATE_DYN:-$AIUPDATE}
+AU_STATIC=${AU_STATIC:-0}
 if [ "$AIUPDATE" = "$B/aiupdate" ] && [ -x "$B/tests/aiupdate-dynamic" ]; then
 	AIUPDATE_DYN=$B/tests/aiupdate-dynamic
 	AU_STATIC=1
