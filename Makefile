@@ -33,6 +33,26 @@ endif
 endif
 
 LIBS_CLIENT := -lunbound -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson -linih -pthread
+# make STATIC=1: the device binary aiupdate as one static file for a
+# firmware image (Debian's .a archives; output in build-static/ or
+# build-TRIPLE-static/).  libarchive is linked (no dlopen), only its tar
+# reader and gzip/zstd filters are pulled from the archive; libunbound's
+# archive needs libevent's.  Every NSS function a static glibc would load
+# through dlopen is wrapped to abort (port/static_nss.c: never reached, and
+# the suite proves it), and the link fails on any linker warning, so a new
+# one cannot slip in.  Everything else (the publisher, tests, tools) stays
+# dynamic; $(O)/tests/aiupdate-dynamic is the same client linked
+# dynamically, for the tests that need LD_PRELOAD (faketime) or the
+# loader's log.
+ifeq ($(STATIC),1)
+O := $(if $(CROSS),build-$(CROSS)-static,build-static)
+LIBARCHIVE := link
+AU_STATIC_WRAP := getaddrinfo getpwnam getprotobynumber getprotobyname \
+                  getservbyname endprotoent endservent
+LDFLAGS_STATIC := -static -Wl,--fatal-warnings $(foreach f,$(AU_STATIC_WRAP),-Wl,--wrap=$(f))
+LIBS_STATIC := -lunbound -levent -lhogweed -lnettle -lgmp -lmbedtls -lmbedx509 \
+               -lmbedcrypto -lsodium -ljansson -linih -larchive -lz -lzstd -pthread
+endif
 # libarchive (bundle extraction only) and its ~42 MB closure are loaded at
 # the first bundle (client/install/libarchive_dl.h): a --check or a raw model never
 # maps them.  LIBARCHIVE=link links it instead (static firmware, no dlopen).
@@ -60,7 +80,7 @@ endif
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
 
 # Library code shared by the client, the publisher and the tests.
-PORT_SRC     := port/err.c port/posix.c port/compose.c
+PORT_SRC     := port/err.c port/posix.c port/compose.c port/dl.c
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
@@ -79,6 +99,8 @@ TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(O)/tests/%)
 TOOLS_BIN += $(O)/tests/aiupdate-tuf
 # aiupdate linked with the power-cut injecting port/fault.c (tests only).
 TOOLS_BIN += $(O)/tests/aiupdate-fault
+# make STATIC=1: the same client, dynamic (faketime, LD_DEBUG tests).
+TOOLS_BIN += $(if $(filter 1,$(STATIC)),$(O)/tests/aiupdate-dynamic)
 
 BINS := $(O)/aiupdate $(O)/aiupdate-repo
 
@@ -99,8 +121,18 @@ $(O)/libaiupdate-sign.a: $(SIGN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+ifeq ($(STATIC),1)
+$(O)/aiupdate: $(O)/client/main.o $(O)/port/static_nss.o $(O)/libaiupdate.a
+	$(CC) $(LDFLAGS) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS_STATIC)
+
+$(O)/tests/aiupdate-dynamic: $(O)/client/main.o $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
+
+else
 $(O)/aiupdate: $(O)/client/main.o $(O)/libaiupdate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
+endif
 
 $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
@@ -178,7 +210,8 @@ $(O)/bench/%: bench/%.c $(O)/libaiupdate.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
 
 bench: $(BINS) $(BENCH_BIN)
-	AU_BUILD=$(O) bash bench/run.sh
+	$(MAKE) STATIC=1 build-static/aiupdate
+	AU_BUILD=$(O) AU_BUILD_STATIC=build-static bash bench/run.sh
 
 # Installs the Debian packages the build, tests and demo need (as root).
 deps:
@@ -219,6 +252,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/aiupdate 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf build-i686-linux-gnu
+	rm -rf build build-static build-asan build-tsan build-fuzz build-aarch64-linux-gnu build-arm-linux-gnueabihf build-i686-linux-gnu
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -31,6 +31,13 @@ die() { echo "bench: $*" >&2; exit 1; }
 # Private copies: a rebuild of $B during the run must not change what is measured.
 mkdir -p "$W/bin" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/tlsget" "$B/bench/metascale" "$W/bin/" ||
 	die "build first: make all $B/bench/tlsget $B/bench/metascale"
+# make STATIC=1's client (AU_BUILD_STATIC, default build-static) is measured
+# beside the dynamic one when it is there (make bench builds it).
+BS=${AU_BUILD_STATIC:-build-static}
+AIUS=
+if [ -x "$BS/aiupdate" ]; then
+	cp "$BS/aiupdate" "$W/bin/aiupdate-static" && AIUS=$W/bin/aiupdate-static
+fi
 SRC_B=$B
 B=$W/bin
 for t in "$TIME" strace curl sha256sum python3; do
@@ -97,10 +104,27 @@ for r in $(seq "$RUNS"); do
 	rm -f "$W/curl.bin"; sync
 	timed "$W/curl-big" sh -c "$CURL -o $W/curl.bin $URL/targets/models/big.bin && sha256sum $W/curl.bin >/dev/null && sync" || die "curl"
 	timed "$W/apply-small" $AIU -c "$W/small.conf" --apply || die "apply small"
+	if [ -n "$AIUS" ]; then
+		rm -rf "$W/dev-big" "$W/dev-small"; sync
+		timed "$W/apply-big-static" $AIUS -c "$W/big.conf" --apply || die "apply big (static)"
+		cmp -s "$W/big.bin" "$W/dev-big/targets/models/big.bin/current/big.bin" || die "big model not installed (static)"
+		timed "$W/apply-small-static" $AIUS -c "$W/small.conf" --apply || die "apply small (static)"
+	fi
 done
 suite=$(sed -n 's/.*suite=//p' "$W/tlsget-big.out")
 a_w=$(col "$W/apply-big" 1); t_w=$(col "$W/tlsget-big" 1); c_w=$(col "$W/curl-big" 1)
 a_rss=$(col "$W/apply-big" 4); s_rss=$(col "$W/apply-small" 4)
+# CPU seconds per GiB that the install spends beyond the bare TLS GET
+# (decryption is common to both: the rest is hashing, writing, the page
+# cache and the pipeline): (aiupdate CPU - tlsget CPU) / GiB.
+per_gib() { awk -v a="$1" -v b="$2" -v mib="$MIB" 'BEGIN {printf "%.2f", (a - b) * 1024 / mib}'; }
+a_cpu=$(cpu "$W/apply-big"); t_cpu=$(cpu "$W/tlsget-big")
+a_extra=$(per_gib "$a_cpu" "$t_cpu")
+if [ -n "$AIUS" ]; then
+	as_w=$(col "$W/apply-big-static" 1); as_rss=$(col "$W/apply-big-static" 4)
+	ss_rss=$(col "$W/apply-small-static" 4); as_cpu=$(cpu "$W/apply-big-static")
+	as_extra=$(per_gib "$as_cpu" "$t_cpu")
+fi
 if [ -n "${BENCH_QUICK:-}" ]; then
 	cat <<QUICK
 
@@ -121,10 +145,14 @@ echo "bench: 3 --check cost (nothing changed), $((RUNS * 3)) samples of $LOOP ru
 for r in $(seq $((RUNS * 3))); do
 	timed "$W/check" sh -c "for i in \$(seq $LOOP); do $AIU -c '$W/small.conf' --check || exit 1; done" || die "check"
 	timed "$W/tlsget-ts" sh -c "for i in \$(seq $LOOP); do $TLSGET '$CA' '$HOST' 127.0.0.1 '$HTTPS_PORT' /metadata/timestamp.json || exit 1; done" || die "tlsget ts"
+	[ -z "$AIUS" ] || timed "$W/check-static" sh -c "for i in \$(seq $LOOP); do $AIUS -c '$W/small.conf' --check || exit 1; done" || die "check (static)"
 done
 per_run() { awk -v n="$LOOP" '{printf "%.4f", $1 / n}'; }
 k_w=$(col "$W/check" 1 | per_run); k_c=$(cpu "$W/check" | per_run)
 g_w=$(col "$W/tlsget-ts" 1 | per_run); g_c=$(cpu "$W/tlsget-ts" | per_run)
+if [ -n "$AIUS" ]; then
+	ks_w=$(col "$W/check-static" 1 | per_run); ks_c=$(cpu "$W/check-static" | per_run)
+fi
 n0=$(wc -l < "$W/https/access.log")
 strace -f -qq -yy -o "$W/check.strace" -e trace=read,write,readv,writev,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg \
 	$AIU -c "$W/small.conf" --check >/dev/null 2>&1
@@ -219,16 +247,35 @@ shard_bytes=$((SHARD_MIB * 1048576))
 
 # ---- the report ----
 cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+[ -n "$cpu_model" ] || cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+# Which SHA-256 the client's Nettle (a "fat" build) picked on this CPU.
+sha_impl=$(NETTLE_FAT_VERBOSE=1 $AIU --version 2>&1 | sed -n 's/^libnettle: using \(sha[_a-z0-9]*\) instructions.*/\1/p' | head -n 1)
+sha_cpu=$(grep -m1 -owE 'sha_ni|sha2' /proc/cpuinfo | head -n 1)
+if [ -n "$sha_impl" ]; then sha_use="Nettle with $sha_impl instructions"; else sha_use="portable C (no SHA instructions used)"; fi
+sha_line="CPU SHA extensions: ${sha_cpu:-none}; the client's SHA-256: $sha_use"
+static_rows=
+if [ -n "$AIUS" ]; then
+	strip -o "$W/aiupdate-static.stripped" "$AIUS"
+	as_size=$(stat -c %s "$W/aiupdate-static.stripped")
+	static_rows="| 1a-s | static: install ${MIB} MiB, wall s vs bare mbedTLS GET | $as_w ($(mbs "$MIB" "$as_w")) | $t_w | $(ratio "$as_w" "$t_w") | <= 1.15 |
+| 1c-s | static: CPU s per GiB beyond tlsget's (aiupdate - tlsget) | $as_extra | $t_cpu (tlsget CPU s) | $(ratio "$as_cpu" "$t_cpu") | < 1.2 s/GiB |
+| 2-s | static: peak RSS KiB, ${MIB} MiB apply vs ${SMALL_MIB} MiB apply | $as_rss | $ss_rss | diff $((as_rss - ss_rss)) KiB | <= 3072 KiB |
+| 3a-s | static: --check nothing changed, wall s vs tlsget | $ks_w | $g_w | $(ratio "$ks_w" "$g_w") | <= 1.3 |
+| 3b-s | static: --check nothing changed, CPU s | $ks_c | $g_c | $(ratio "$ks_c" "$g_c") | <= 1.3 |
+| 5-s | static: stripped size, bytes (one file, bundles included) | $as_size | 4194304 | $(ratio "$as_size" 4194304) | <= 4 MiB |"
+fi
 cat <<REPORT
 
 == aiupdate bench, $(date -u +%Y-%m-%dT%H:%MZ) ==
 machine: $(nproc) cores, $cpu_model; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(. /etc/os-release; echo "$PRETTY_NAME"); scratch on $(df -P "$W" | awk 'NR==2 {print $1}') ($(stat -f -c %T "$W"))
 medians of $RUNS runs (item 3: $((RUNS * 3)) samples of $LOOP runs, per run); TLS cipher suite negotiated: $suite
+$sha_line
 
 | # | figure | aiupdate | reference | ratio | goal |
 |---|---|---|---|---|---|
 | 1a | install ${MIB} MiB, wall s (MB/s) vs bare mbedTLS GET to /dev/null | $a_w ($(mbs "$MIB" "$a_w")) | $t_w ($(mbs "$MIB" "$t_w")) | $(ratio "$a_w" "$t_w") | <= 1.15 |
 | 1b | install ${MIB} MiB, wall s vs curl -o + sha256sum + sync | $a_w | $c_w ($(mbs "$MIB" "$c_w")) | $(ratio "$a_w" "$c_w") | <= 0.80 |
+| 1c | install ${MIB} MiB, CPU s per GiB beyond tlsget's (aiupdate - tlsget) | $a_extra | $t_cpu (tlsget CPU s) | $(ratio "$a_cpu" "$t_cpu") | < 1.2 s/GiB |
 | 2 | peak RSS KiB, ${MIB} MiB apply vs ${SMALL_MIB} MiB apply | $a_rss | $s_rss | diff $((a_rss - s_rss)) KiB | <= 6144 KiB, diff <= 1024 |
 | 3a | --check nothing changed, wall s vs tlsget timestamp.json | $k_w | $g_w | $(ratio "$k_w" "$g_w") | <= 1.5 |
 | 3b | --check nothing changed, CPU s (user+sys) | $k_c | $g_c | $(ratio "$k_c" "$g_c") | <= 1.5 |
@@ -236,6 +283,7 @@ medians of $RUNS runs (item 3: $((RUNS * 3)) samples of $LOOP runs, per run); TL
 | 4 | targets role, verify ms / lookup us / RSS KiB | see below | | | linear |
 | 5 | stripped size of aiupdate, bytes | $a_size | 256000 | $(ratio "$a_size" 256000) | < 250 KiB |
 | 6 | ${SHARDS}-shard model, one shard changed: artifact bytes fetched | $sh_art | one shard $shard_bytes | $(ratio "$sh_art" "$shard_bytes") | ~1 |
+${static_rows}
 
 3: requests of one --check: $check_reqs
 6: all bytes fetched incl. metadata $sh_bytes; requests: $sh_reqs

@@ -3,7 +3,6 @@
 #include "port/port.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -903,30 +902,4 @@ int
 au_log_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
-}
-
-/* ---- shared libraries ---- */
-
-int
-au_dl_load(const char *soname, const char *const names[], void *syms[],
-    size_t n, struct au_diag *diag)
-{
-	const char *e;
-	void *h;
-	size_t i;
-
-	h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
-		e = dlerror();
-		return au_diag_set(diag, AU_EINSTALL, "cannot load %s: %s",
-		    soname, e != NULL ? e : "no detail");
-	}
-	for (i = 0; i < n; i++) {
-		(void)dlerror();
-		syms[i] = dlsym(h, names[i]);
-		if (syms[i] == NULL)
-			return au_diag_set(diag, AU_EINSTALL, "%s has no "
-			    "symbol %s", soname, names[i]);
-	}
-	return 0;	/* h is kept: the symbols live as long as the process */
 }

@@ -13,6 +13,9 @@
 #   3. the whole end-to-end suite tests/integration/e2e.sh with that client
 #      (AIUPDATE=...; NSD, nginx and the publisher native), for every triple
 #      in CROSS_E2E (default: all);
+#   3b. for every triple in CROSS_STATIC (default aarch64-linux-gnu
+#      arm-linux-gnueabihf): make STATIC=1 (one static file, build-TRIPLE-static/)
+#      and e2e.sh again with that client under qemu without a sysroot;
 #   4. for i686 (CROSS_LARGE, default i686-linux-gnu): tests/integration/large.sh,
 #      an artifact over 4 GiB installed and resumed past 2^32 by the 32-bit
 #      client.
@@ -24,6 +27,7 @@ cd "$(dirname "$0")/../.." || exit 1
 [ $# -gt 0 ] || set -- $CROSS_TRIPLES
 E2E=${CROSS_E2E-$CROSS_TRIPLES}
 LARGE=${CROSS_LARGE-i686-linux-gnu}
+STATIC=${CROSS_STATIC-aarch64-linux-gnu arm-linux-gnueabihf}
 pass=0
 fail=0
 log=$(mktemp -d "${TMPDIR:-/tmp}/aiu-cross.XXXXXX")
@@ -89,6 +93,25 @@ for t in "$@"; do
 			bash tests/integration/e2e.sh >"$log/$t-e2e.log" 2>&1
 		count "$log/$t-e2e.log" $?
 		echo "cross $t: e2e in $(( $(date +%s) - step ))s"
+	fi
+	if in_list "$t" "$STATIC"; then
+		step=$(date +%s)
+		printf '%-44s ' "$t/static build (make STATIC=1)"
+		if make -j2 CROSS="$t" CROSS_SYSROOT="$sr" STATIC=1 EXTRA_CFLAGS=-Werror \
+		    "build-$t-static/aiupdate" >"$log/$t-static-build.log" 2>&1; then
+			echo "ok, $(LC_ALL=C "$t-strip" -o "$log/$t-static.stripped" "build-$t-static/aiupdate" &&
+			    stat -c %s "$log/$t-static.stripped") bytes stripped"
+			native_build
+			printf '%-44s ' "$t/integration/e2e (static client: ${q:-native})"
+			# A static client needs no sysroot at run time: qemu without -L.
+			AU_STATIC=1 AIUPDATE="${q:+$q }build-$t-static/aiupdate" AU_BUILD=build \
+				bash tests/integration/e2e.sh >"$log/$t-e2e-static.log" 2>&1
+			count "$log/$t-e2e-static.log" $?
+		else
+			echo "FAILED"; tail -n 5 "$log/$t-static-build.log" | cut -c1-300
+			fail=$((fail + 1))
+		fi
+		echo "cross $t: static build + e2e in $(( $(date +%s) - step ))s"
 	fi
 	if in_list "$t" "$LARGE"; then
 		native_build

@@ -28,7 +28,7 @@ ARCH=$1
 mkdir -p "$2"
 DIR=$(cd "$2" && pwd)
 MIRROR=${SYSROOT_MIRROR:-http://deb.debian.org}
-PKGS=${SYSROOT_PKGS:-libc6-dev libsodium-dev libmbedtls-dev libunbound-dev libarchive-dev libjansson-dev libinih-dev nettle-dev}
+PKGS=${SYSROOT_PKGS:-libc6-dev libsodium-dev libmbedtls-dev libunbound-dev libarchive-dev libjansson-dev libinih-dev nettle-dev libevent-dev libzstd-dev zlib1g-dev}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 A=$DIR/.apt
 STAMP=$DIR/.stamp

@@ -31,7 +31,7 @@ run() {	# DESC EXIT FAKETIME(-|spec) [--json]
 	if [ "$_f" = - ]; then
 		it_exit "$_d" "$_e" $AIUPDATE -c "$W/c.conf" --check -v "$@"
 	else
-		it_exit "$_d" "$_e" faketime -f "$_f" $AIUPDATE -c "$W/c.conf" --check -v "$@"
+		it_exit "$_d" "$_e" faketime -f "$_f" $AIUPDATE_DYN -c "$W/c.conf" --check -v "$@"
 	fi
 }
 floor() { cat "$SD/time-floor" 2>/dev/null || echo 0; }
@@ -70,7 +70,7 @@ it_check "a run within the hour leaves the floor file as it was (AU_CLOCK_FLOOR_
 run "two hours later: update still found" 100 "+2h"
 it_check "the floor moved forward to that run" [ "$(floor)" -gt $((F1 + 3600)) -a "$(floor)" -le $(( $(date +%s) + 7200 )) ]
 
-it_exit "--json carries the clock" 100 sh -c "faketime -f -4d $AIUPDATE -c '$W/c.conf' --check --json 2>/dev/null"
+it_exit "--json carries the clock" 100 sh -c "faketime -f -4d $AIUPDATE_DYN -c '$W/c.conf' --check --json 2>/dev/null"
 it_check "--json: behind_floor, judged at the floor" python3 -c "
 import json,sys; d=json.load(open('$IT_OUT')); c=d['clock']
 assert c['behind_floor'] and c['judged_at']==c['floor']>c['now'], c"

@@ -97,7 +97,7 @@ it_check "good: no WARN for a fresh 7-day timestamp (it warns within a day)" sh 
 sed "s#^state_dir = .*#state_dir = $W/state-late#" "$(conf good)" > "$W/late.conf"	# its own time floor
 # faketime is an LD_PRELOAD library: under ASan it comes before the runtime
 it_exit "half a day before the timestamp expires" 100 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-	faketime -f +156h $AIUPDATE -c "$W/late.conf" --check -v
+	faketime -f +156h $AIUPDATE_DYN -c "$W/late.conf" --check -v
 it_grep "  ... WARN for the timestamp" '^WARN metadata timestamp expires .*\(in 0 days\)'
 check "NSEC3-signed zone: update found" 100 nsec3
 it_grep "nsec3: TLSA secure" '_[0-9]+\._tcp\.repo\.nsec3\.aiutest +TLSA +secure'

@@ -6,6 +6,7 @@
 set -eu
 PKGS="build-essential clang pkg-config
 libunbound-dev libmbedtls-dev libsodium-dev libarchive-dev libjansson-dev libinih-dev
+libevent-dev libzstd-dev
 nettle-dev
 nsd ldnsutils bind9-dnsutils nginx-light openssl ca-certificates curl
 faketime tesseract-ocr tesseract-ocr-eng imagemagick fonts-dejavu-core
