@@ -33,10 +33,15 @@ prefix(struct au_diag *diag, int rc, const char *what)
 
 /* ---- envelope ---- */
 
+/*
+ * 4.2: every entry has a string keyid and sig, and a keyid MUST be unique
+ * in the array (python-tuf refuses the document too), however many
+ * signatures it also carries: quadratic in at most AU_TUF_MAX_SIGNATURES.
+ */
 static int
 check_signatures(const json_t *sigs, const char *what, struct au_diag *diag)
 {
-	size_t i;
+	size_t i, j;
 	const json_t *s, *kid;
 
 	if (!json_is_array(sigs) || json_array_size(sigs) > AU_TUF_MAX_SIGNATURES)
@@ -50,6 +55,12 @@ check_signatures(const json_t *sigs, const char *what, struct au_diag *diag)
 			return au_diag_set(diag, AU_EMETA_MALFORMED,
 			    "%s: signature %zu lacks a string keyid (<= %d bytes) or sig",
 			    what, i, AU_TUF_KEYID_MAX);
+		for (j = 0; j < i; j++)
+			if (json_equal(kid, json_object_get(json_array_get(sigs, j),
+			    "keyid")))
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "%s: keyid %.16s... appears twice in \"signatures\"",
+				    what, json_string_value(kid));
 	}
 	return AU_OK;
 }

@@ -295,11 +295,11 @@ TEST(fake_threshold)
 	add_sig(env, a, R0);
 	add_sig(env, b, R0);
 	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
-	/* duplicate signatures: the same signature listed twice */
+	/* duplicate signatures: the same keyid twice makes the document invalid */
 	env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
 	add_sig(env, K[R0].id, R0);
 	add_sig(env, K[R0].id, R0);
-	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
 	/* duplicate keyids in a role: the metadata is invalid */
 	env = root_signed(1, FUT, 2, R0, R1, TS, SN, TG);
 	json_object_set_new(json_object_get(json_object_get(env, "roles"), "root"),
@@ -310,6 +310,60 @@ TEST(fake_threshold)
 	add_sig(env, a, R0);
 	add_sig(env, b, R1);
 	CHECK_EQ(new_root_rc(dump(env)), AU_OK);
+}
+
+/*
+ * The suite's test_duplicate_sig_keyids: snapshot's valid signature listed
+ * twice.  The threshold is met, but the snapshot is refused, never trusted,
+ * and the client stores nothing of it.
+ */
+TEST(duplicate_signature_keyids_snapshot)
+{
+	struct repo r;
+	struct au_trusted *t;
+	struct srv s;
+	struct au_tuf_client *c;
+	struct blob dup, ts, stored;
+	json_t *env;
+	int rc = -1;
+
+	repo_make(&r);
+	env = envelope(sn_signed(1, FUT, 1, &r.tg));
+	add_sig(env, K[SN].id, SN);
+	add_sig(env, K[SN].id, SN);
+	dup = dump(env);
+	ts = seal(ts_signed(1, FUT, 1, &dup), TS, -1);
+	t = trusted(&r.root);
+	REQUIRE(t != NULL);
+	CHECK_EQ(upd_ts(t, &ts, NULL), AU_OK);
+	CHECK_EQ(upd_sn(t, &dup), AU_EMETA_MALFORMED);
+	CHECK_EQ(au_trusted_role_info(t, "snapshot", NULL, NULL),
+	    AU_EMETA_NOTARGET);
+	au_trusted_free(t);
+	/* through the client */
+	srv_init(&s);
+	srv_publish(&s, tgd_signed(1, FUT, "a", "a", NULL), NULL, 0, 0);
+	env = envelope(sn_signed(1, FUT, 1, NULL));
+	add_sig(env, K[SN].id, SN);
+	add_sig(env, K[SN].id, SN);
+	blob_free(&dup);
+	blob_free(&ts);
+	dup = dump(env);
+	ts = seal(ts_signed(1, FUT, 1, &dup), TS, -1);
+	srv_put(&s, "1.snapshot.json", &dup);
+	srv_put(&s, "timestamp.json", &ts);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_EMETA_MALFORMED);
+	CHECK(srv_local_is(&s, "timestamp.json", &ts));
+	stored = srv_local(&s, "snapshot.json");
+	CHECK(stored.p == NULL);
+	blob_free(&stored);
+	au_tuf_free(c);
+	srv_done(&s);
+	blob_free(&dup);
+	blob_free(&ts);
+	repo_free(&r);
 }
 
 static struct blob
@@ -609,6 +663,7 @@ main(void)
 	RUN(freeze_replayed_expired_metadata);
 	RUN(mix_and_match);
 	RUN(fake_threshold);
+	RUN(duplicate_signature_keyids_snapshot);
 	RUN(bad_thresholds);
 	RUN(rotation_signatures);
 	RUN(failed_rotation_then_restart_at_end);
