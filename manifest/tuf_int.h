@@ -108,8 +108,10 @@ void tuf_keyring_free(struct tuf_keyring *kr);
 
 /*
  * Parse keyids and threshold of def into rk: keyids an array of at most
- * AU_TUF_MAX_ROLE_KEYS distinct strings, threshold an integer from 1 to
- * the number of keyids.  AU_EMETA_MALFORMED otherwise.
+ * AU_TUF_MAX_ROLE_KEYS distinct strings, threshold an integer >= 1.
+ * AU_EMETA_MALFORMED otherwise.  A threshold above the number of keyids
+ * is accepted (python-tuf, the suite's test_snapshot_has_too_few_keys):
+ * that role then fails every tuf_verify_keys with AU_EMETA_SIG.
  */
 int tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
     const char *what, const char *name, struct au_diag *diag);

@@ -217,13 +217,18 @@ tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "%s: role \"%.128s\" missing or its keyids not an array of at most %d",
 		    what, name, AU_TUF_MAX_ROLE_KEYS);
-	if (!json_is_integer(thr) || json_integer_value(thr) < 1 ||
-	    json_integer_value(thr) > (json_int_t)n)
+	/*
+	 * A threshold above the number of keyids is valid (python-tuf): the
+	 * role can never be verified (tuf_verify_keys: AU_EMETA_SIG), but the
+	 * document that defines it stays usable, so a root N+1 with this
+	 * mistake still leads to a fixed N+2.
+	 */
+	if (!json_is_integer(thr) || json_integer_value(thr) < 1)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "%s: role \"%.128s\": threshold must be an integer from 1 to %zu "
-		    "(the number of its keyids)", what, name, n);
+		    "%s: role \"%.128s\": threshold must be an integer >= 1",
+		    what, name);
 	rk->threshold = json_integer_value(thr);
-	if ((rk->keyids = calloc(n, sizeof(*rk->keyids))) == NULL)
+	if ((rk->keyids = calloc(n ? n : 1, sizeof(*rk->keyids))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "%s: out of memory", what);
 	for (i = 0; i < n; i++) {
 		rk->keyids[i] = json_string_value(json_array_get(ids, i));

@@ -193,8 +193,9 @@ TEST(delegations_must_be_well_formed)
 	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
 	CHECK_EQ(targets_with_delegations_rc(ONE(deleg_role("t0", 0, D1, -1,
 	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
+	/* a threshold above its keys: valid; only that role cannot verify */
 	CHECK_EQ(targets_with_delegations_rc(ONE(deleg_role("t2", 2, D1, -1,
-	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
+	    json_pack("[s]", "*"), 0))), AU_OK);
 	role = deleg_role("both", 1, D1, -1, json_pack("[s]", "*"), 0);
 	json_object_set_new(role, "path_hash_prefixes", json_pack("[s]", "ab"));
 	CHECK_EQ(targets_with_delegations_rc(ONE(role)), AU_EMETA_MALFORMED);
@@ -211,6 +212,45 @@ TEST(delegations_must_be_well_formed)
 	    deleg_role("dup", 1, D1, -1, json_pack("[s]", "*"), 0)))),
 	    AU_EMETA_MALFORMED);
 #undef ONE
+}
+
+/*
+ * A delegation whose threshold exceeds its keys (python-tuf accepts it): the
+ * targets file that holds it stays valid, its own targets and its other
+ * delegations are found; only the role that cannot meet its threshold fails,
+ * and is not stored.
+ */
+TEST(delegation_threshold_above_its_keys)
+{
+	struct srv s;
+	struct au_tuf_client *c;
+	struct drole d[2];
+	struct blob b;
+	int rc = -1;
+
+	srv_init(&s);
+	d[0] = (struct drole){ "strict", tgd_signed(1, FUT, "a/x", "in-strict",
+	    NULL), D1, 0 };
+	d[1] = (struct drole){ "team", tgd_signed(1, FUT, "b/x", "in-team", NULL),
+	    D2, 0 };
+	srv_publish(&s, tgd_signed(1, FUT, "top.bin", "top", delegations(D1, D2,
+	    -1, json_pack("[o,o]", deleg_role("strict", 2, D1, -1, json_pack("[s]",
+	    "a/*"), 0), deleg_role("team", 1, D2, -1, json_pack("[s]", "b/*"),
+	    0)))), d, 2, 1);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_OK);
+	CHECK_EQ(find_rc(c, "top.bin", NULL), AU_OK);
+	CHECK_EQ(find_rc(c, "b/x", NULL), AU_OK);
+	CHECK_EQ(find_rc(c, "a/x", NULL), AU_EMETA_SIG);
+	b = srv_local(&s, "strict.json");
+	CHECK(b.p == NULL);
+	blob_free(&b);
+	b = srv_local(&s, "team.json");
+	CHECK(b.p != NULL);
+	blob_free(&b);
+	au_tuf_free(c);
+	srv_done(&s);
 }
 
 /* ---- the client walk ---- */
@@ -449,6 +489,7 @@ main(void)
 	RUN(delegated_role_verified_against_delegator);
 	RUN(delegated_role_preconditions);
 	RUN(delegations_must_be_well_formed);
+	RUN(delegation_threshold_above_its_keys);
 	RUN(preorder_dfs_and_storage);
 	RUN(terminating_stops_backtracking);
 	RUN(path_hash_prefixes_route);
