@@ -2,7 +2,8 @@
 /*
  * manifest/tuf.c - the TUF 1.0 trusted metadata set: client workflow steps
  * 5.3 (root), 5.4 (timestamp), 5.5 (snapshot), 5.6 (targets), after
- * python-tuf's TrustedMetadataSet, and top-level target lookup.
+ * python-tuf's TrustedMetadataSet, delegated roles held in the set, and
+ * target lookup through them (the lookup in one role: manifest/tuf_deleg.c).
  */
 #include "manifest/tuf.h"
 
@@ -375,32 +376,6 @@ au_trusted_load_local_snapshot(struct au_trusted *t, const uint8_t *buf,
 /* ---- 5.6 targets ---- */
 
 static int
-targets_entries_ok(const struct tuf_doc *d, struct au_diag *diag)
-{
-	json_t *tg = json_object_get(d->signed_, "targets"), *v, *len, *h, *hv;
-	const char *name, *alg;
-
-	if (!json_is_object(tg))
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "targets: \"targets\" missing or not an object");
-	json_object_foreach(tg, name, v) {
-		len = json_object_get(v, "length");
-		h = json_object_get(v, "hashes");
-		if (!json_is_integer(len) || json_integer_value(len) < 0 ||
-		    !json_is_object(h) || json_object_size(h) == 0)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "targets: \"%.128s\" needs an integer length >= 0 and "
-			    "a non-empty hashes object", name);
-		json_object_foreach(h, alg, hv)
-			if (!json_is_string(hv))
-				return au_diag_set(diag, AU_EMETA_MALFORMED,
-				    "targets: \"%.128s\": hash %.32s is not a string",
-				    name, alg);
-	}
-	return AU_OK;
-}
-
-static int
 targets_meta(const struct au_trusted *t, struct tuf_metafile *mf,
     struct au_diag *diag)
 {
@@ -441,8 +416,6 @@ au_trusted_update_targets(struct au_trusted *t, const uint8_t *buf,
 		    (long long)nd->version, (long long)mf.version);
 	if (rc == AU_OK)	/* 5.6.5 */
 		rc = expired(nd, now, "targets", diag);
-	if (rc == AU_OK)
-		rc = targets_entries_ok(nd, diag);
 	if (rc == AU_OK)
 		rc = tuf_targets_new(nd, "targets", &tg, diag);
 	doc_free(nd);	/* emptied by tuf_targets_new on success */
@@ -552,76 +525,6 @@ au_trusted_check_chain(const struct au_trusted *t, int64_t now,
 
 /* ---- target lookup ---- */
 
-static int
-target_hashes(const json_t *h, const char *name, struct au_target *tg,
-    struct au_diag *diag)
-{
-	const json_t *v;
-
-	if ((v = json_object_get(h, "sha256")) != NULL) {
-		if (au_hex_decode(json_string_value(v), tg->sha256, 32) != AU_OK)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target \"%.128s\": sha256 is not 64 hex digits", name);
-		tg->has_sha256 = 1;
-	}
-	if ((v = json_object_get(h, "sha512")) != NULL) {
-		if (au_hex_decode(json_string_value(v), tg->sha512, 64) != AU_OK)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target \"%.128s\": sha512 is not 128 hex digits", name);
-		tg->has_sha512 = 1;
-	}
-	if (!tg->has_sha256 && !tg->has_sha512)
-		return au_diag_set(diag, AU_EART_HASHALG,
-		    "target \"%.128s\": no supported hash (sha256, sha512) listed",
-		    name);
-	return AU_OK;
-}
-
-static int
-target_custom(const json_t *custom, const char *name, struct au_target *tg,
-    struct au_diag *diag)
-{
-	const json_t *ver = json_object_get(custom, "version");
-	size_t clen;
-
-	if (custom == NULL)
-		return AU_OK;
-	if (ver != NULL && (!json_is_integer(ver) || json_integer_value(ver) < 0))
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "target \"%.128s\": custom.version is not an integer >= 0", name);
-	if (ver != NULL)
-		tg->version = json_integer_value(ver);
-	return au_json_canonical(custom, &tg->custom_json, &clen, diag);
-}
-
-/* Look name up in one verified targets role (chain already checked). */
-static int
-lookup_in(const struct tuf_targets *role, const char *name,
-    struct au_target *out, struct au_diag *diag)
-{
-	struct au_target tg;
-	const json_t *v;
-	int rc;
-
-	v = json_object_get(json_object_get(role->d.signed_, "targets"), name);
-	if (v == NULL)
-		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "target \"%s\" is not in %.128s v%lld", name, role->name,
-		    (long long)role->d.version);
-	memset(&tg, 0, sizeof(tg));
-	tg.version = -1;
-	tg.length = (uint64_t)json_integer_value(json_object_get(v, "length"));
-	rc = target_hashes(json_object_get(v, "hashes"), name, &tg, diag);
-	if (rc == AU_OK)
-		rc = target_custom(json_object_get(v, "custom"), name, &tg, diag);
-	if (rc != AU_OK) {
-		au_target_clear(&tg);
-		return rc;
-	}
-	*out = tg;
-	return AU_OK;
-}
-
 int
 au_trusted_find_target(const struct au_trusted *t, const char *name,
     struct au_target *out, struct au_diag *diag)
@@ -632,16 +535,7 @@ au_trusted_find_target(const struct au_trusted *t, const char *name,
 		return rc;
 	if ((rc = chain_versions(t, diag)) != AU_OK)
 		return rc;
-	return lookup_in(t->targets, name, out, diag);
-}
-
-void
-au_target_clear(struct au_target *tg)
-{
-	if (tg == NULL)
-		return;
-	free(tg->custom_json);
-	memset(tg, 0, sizeof(*tg));
+	return tuf_targets_lookup(t->targets, name, out, diag);
 }
 
 /* ---- delegated targets ---- */
@@ -782,8 +676,6 @@ au_trusted_update_delegated(struct au_trusted *t, const char *role,
 	if (rc == AU_OK)
 		rc = expired(nd, now, role, diag);
 	if (rc == AU_OK)
-		rc = targets_entries_ok(nd, diag);
-	if (rc == AU_OK)
 		rc = tuf_targets_new(nd, role, &tg, diag);
 	doc_free(nd);
 	if (rc == AU_OK && (rc = delegated_keep(t, tg, diag)) != AU_OK)
@@ -805,7 +697,7 @@ au_trusted_role_target(const struct au_trusted *t, const char *role,
 	if ((tg = find_role(t, role)) == NULL)
 		return au_diag_set(diag, AU_EMETA_NOTARGET,
 		    "targets role \"%.128s\" is not loaded", role ? role : "");
-	return lookup_in(tg, name, out, diag);
+	return tuf_targets_lookup(tg, name, out, diag);
 }
 
 int

@@ -116,13 +116,26 @@ void tuf_keyring_free(struct tuf_keyring *kr);
 int tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
     const char *what, const char *name, struct au_diag *diag);
 
-/* manifest/tuf_deleg.c: parse a verified targets document into *out. */
+/*
+ * manifest/tuf_deleg.c: parse a verified targets document into *out: every
+ * "targets" entry well formed (an integer length >= 0, a non-empty hashes
+ * object of strings), the delegations well formed (AU_EMETA_MALFORMED).
+ * On success *out owns d's contents and d is emptied; on error d is left
+ * to the caller.
+ */
 int tuf_targets_new(struct tuf_doc *d, const char *name,
     struct tuf_targets **out, struct au_diag *diag);
 void tuf_targets_free(struct tuf_targets *tg);
 /* The delegation entry for child in tg, or NULL. */
 const struct tuf_delegation *tuf_targets_delegation(
     const struct tuf_targets *tg, const char *child);
+/*
+ * Look name up in the verified targets role tg (the chain checked by the
+ * caller): AU_EMETA_NOTARGET when not listed; hashes and custom as
+ * au_trusted_find_target.  *out filled only on success.
+ */
+int tuf_targets_lookup(const struct tuf_targets *tg, const char *name,
+    struct au_target *out, struct au_diag *diag);
 /* 1 if delegation dl covers target name (paths or path_hash_prefixes). */
 int tuf_delegation_matches(const struct tuf_delegation *dl, const char *name);
 
