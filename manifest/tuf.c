@@ -540,7 +540,7 @@ au_trusted_find_target(const struct au_trusted *t, const char *name,
 
 /* ---- delegated targets ---- */
 
-static const struct tuf_targets *
+static struct tuf_targets *
 find_role(const struct au_trusted *t, const char *role)
 {
 	size_t i;
@@ -589,13 +589,41 @@ au_trusted_role_meta(const struct au_trusted *t, const char *role,
 	    json_integer_value(json_object_get(e, "version")) : -1;
 }
 
+/* The delegation of role in the loaded delegator (an edge of the graph). */
+static int
+find_edge(const struct au_trusted *t, const char *role, const char *delegator,
+    const struct tuf_targets **parent, const struct tuf_delegation **dl,
+    struct au_diag *diag)
+{
+	if ((*parent = find_role(t, delegator)) == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "delegator \"%.128s\" is not loaded",
+		    delegator ? delegator : "");
+	if ((*dl = tuf_targets_delegation(*parent, role)) == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "\"%.128s\" does not delegate to \"%.128s\"", delegator,
+		    role);
+	return AU_OK;
+}
+
+/* Threshold of the keys that parent's delegation dl names, over d. */
+static int
+edge_verify(const struct tuf_targets *parent, const struct tuf_delegation *dl,
+    const struct tuf_doc *d, const char *role, struct au_diag *diag)
+{
+	char by[AU_TUF_ROLE_NAME_MAX + 32];
+
+	(void)snprintf(by, sizeof(by), "keys delegated by %s", parent->name);
+	return tuf_verify_keys(&parent->kr, &dl->rk, d, role, by, diag);
+}
+
 /* What a delegated role needs before its bytes are read. */
 static int
 delegated_pre(const struct au_trusted *t, const char *role,
-    const char *delegator, int64_t now, const struct tuf_delegation **dl,
-    struct tuf_metafile *mf, struct au_diag *diag)
+    const char *delegator, int64_t now, const struct tuf_targets **parent,
+    const struct tuf_delegation **dl, struct tuf_metafile *mf,
+    struct au_diag *diag)
 {
-	const struct tuf_targets *parent;
 	const json_t *e;
 	int rc;
 
@@ -603,14 +631,9 @@ delegated_pre(const struct au_trusted *t, const char *role,
 		return au_diag_set(diag, AU_EINTERNAL,
 		    "delegated role loaded before snapshot and targets");
 	if ((rc = snapshot_final(t, now, diag)) != AU_OK ||
-	    (rc = chain_versions(t, diag)) != AU_OK)
+	    (rc = chain_versions(t, diag)) != AU_OK ||
+	    (rc = find_edge(t, role, delegator, parent, dl, diag)) != AU_OK)
 		return rc;
-	if ((parent = find_role(t, delegator)) == NULL)
-		return au_diag_set(diag, AU_EINTERNAL,
-		    "delegator \"%.128s\" is not loaded", delegator);
-	if ((*dl = tuf_targets_delegation(parent, role)) == NULL)
-		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "\"%.128s\" does not delegate to \"%.128s\"", delegator, role);
 	if ((e = role_entry(t, role)) == NULL)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "snapshot v%lld does not list \"%.128s.json\"",
@@ -640,21 +663,43 @@ delegated_keep(struct au_trusted *t, struct tuf_targets *tg,
 }
 
 int
+au_trusted_verify_delegated(struct au_trusted *t, const char *role,
+    const char *delegator, struct au_diag *diag)
+{
+	const struct tuf_delegation *dl = NULL;
+	const struct tuf_targets *parent = NULL;
+	struct tuf_targets *tg;
+	int rc;
+
+	if ((rc = find_edge(t, role, delegator, &parent, &dl, diag)) != AU_OK)
+		return rc;
+	if ((tg = find_role(t, role)) == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "\"%.128s\" is not loaded", role);
+	if (tuf_targets_via(tg, delegator))
+		return AU_OK;
+	rc = edge_verify(parent, dl, &tg->d, role, diag);
+	if (rc == AU_OK)
+		rc = tuf_targets_add_via(tg, delegator, diag);
+	return rc;
+}
+
+int
 au_trusted_update_delegated(struct au_trusted *t, const char *role,
     const char *delegator, const uint8_t *buf, size_t len, int64_t now,
     struct au_diag *diag)
 {
 	const struct tuf_delegation *dl = NULL;
-	const struct tuf_targets *parent;
+	const struct tuf_targets *parent = NULL;
 	struct tuf_targets *tg = NULL;
 	struct tuf_doc *nd = NULL;
 	struct tuf_metafile mf;
-	char by[AU_TUF_ROLE_NAME_MAX + 32];
 	int rc;
 
-	if (find_role(t, role) != NULL)
-		return AU_OK;
-	if ((rc = delegated_pre(t, role, delegator, now, &dl, &mf, diag)) != AU_OK)
+	if (find_role(t, role) != NULL)	/* cached: this edge, not the bytes */
+		return au_trusted_verify_delegated(t, role, delegator, diag);
+	rc = delegated_pre(t, role, delegator, now, &parent, &dl, &mf, diag);
+	if (rc != AU_OK)
 		return rc;
 	if (len > AU_TARGETS_MAX_BYTES)
 		return au_diag_set(diag, AU_EMETA_TOOBIG,
@@ -664,11 +709,9 @@ au_trusted_update_delegated(struct au_trusted *t, const char *role,
 		return rc;
 	if ((nd = calloc(1, sizeof(*nd))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	parent = find_role(t, delegator);
-	(void)snprintf(by, sizeof(by), "keys delegated by %s", parent->name);
 	rc = tuf_doc_load(buf, len, AU_TARGETS_MAX_BYTES, R_TARGETS, nd, diag);
 	if (rc == AU_OK)
-		rc = tuf_verify_keys(&parent->kr, &dl->rk, nd, role, by, diag);
+		rc = edge_verify(parent, dl, nd, role, diag);
 	if (rc == AU_OK && nd->version != mf.version)
 		rc = au_diag_set(diag, AU_EMETA_VERSION,
 		    "%.128s: version %lld, the snapshot names %lld", role,
@@ -678,14 +721,38 @@ au_trusted_update_delegated(struct au_trusted *t, const char *role,
 	if (rc == AU_OK)
 		rc = tuf_targets_new(nd, role, &tg, diag);
 	doc_free(nd);
-	if (rc == AU_OK && (rc = delegated_keep(t, tg, diag)) != AU_OK)
+	if (rc == AU_OK && ((rc = tuf_targets_add_via(tg, delegator,
+	    diag)) != AU_OK || (rc = delegated_keep(t, tg, diag)) != AU_OK))
 		tuf_targets_free(tg);
 	return rc;
 }
 
+/* The edge delegator -> role covers name and role was verified through it. */
+static int
+edge_usable(const struct au_trusted *t, const struct tuf_targets *tg,
+    const char *delegator, const char *name, struct au_diag *diag)
+{
+	const struct tuf_delegation *dl;
+	const struct tuf_targets *parent;
+	int rc = find_edge(t, tg->name, delegator, &parent, &dl, diag);
+
+	if (rc != AU_OK)
+		return rc;
+	if (!tuf_delegation_matches(dl, name))
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "\"%.128s\" does not delegate \"%s\" to \"%.128s\"",
+		    delegator, name, tg->name);
+	if (!tuf_targets_via(tg, delegator))
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "\"%.128s\" was not verified against its delegator "
+		    "\"%.128s\"", tg->name, delegator);
+	return AU_OK;
+}
+
 int
 au_trusted_role_target(const struct au_trusted *t, const char *role,
-    const char *name, struct au_target *out, struct au_diag *diag)
+    const char *delegator, const char *name, struct au_target *out,
+    struct au_diag *diag)
 {
 	const struct tuf_targets *tg;
 	int rc;
@@ -697,6 +764,9 @@ au_trusted_role_target(const struct au_trusted *t, const char *role,
 	if ((tg = find_role(t, role)) == NULL)
 		return au_diag_set(diag, AU_EMETA_NOTARGET,
 		    "targets role \"%.128s\" is not loaded", role ? role : "");
+	if (tg != t->targets &&
+	    (rc = edge_usable(t, tg, delegator, name, diag)) != AU_OK)
+		return rc;
 	return tuf_targets_lookup(tg, name, out, diag);
 }
 

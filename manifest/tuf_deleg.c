@@ -114,7 +114,7 @@ parse_delegations(struct tuf_targets *tg, struct au_diag *diag)
 	return AU_OK;
 }
 
-/* Every "targets" entry: an integer length >= 0, a non-empty hashes object of strings. */
+/* Every "targets" entry: integer length >= 0, non-empty hashes of strings. */
 static int
 entries_ok(const struct tuf_doc *d, struct au_diag *diag)
 {
@@ -178,6 +178,9 @@ tuf_targets_free(struct tuf_targets *tg)
 	for (i = 0; i < tg->ndeleg; i++)
 		free(tg->deleg[i].rk.keyids);
 	free(tg->deleg);
+	for (i = 0; i < tg->nvia; i++)
+		free(tg->via[i]);
+	free(tg->via);
 	tuf_keyring_free(&tg->kr);
 	tuf_doc_clear(&tg->d);
 	free(tg->name);
@@ -193,6 +196,36 @@ tuf_targets_delegation(const struct tuf_targets *tg, const char *child)
 		if (strcmp(tg->deleg[i].name, child) == 0)
 			return &tg->deleg[i];
 	return NULL;
+}
+
+int
+tuf_targets_via(const struct tuf_targets *tg, const char *delegator)
+{
+	size_t i;
+
+	for (i = 0; delegator != NULL && i < tg->nvia; i++)
+		if (strcmp(tg->via[i], delegator) == 0)
+			return 1;
+	return 0;
+}
+
+int
+tuf_targets_add_via(struct tuf_targets *tg, const char *delegator,
+    struct au_diag *diag)
+{
+	char **nv, *name;
+
+	if (tuf_targets_via(tg, delegator))
+		return AU_OK;
+	if ((name = strdup(delegator)) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	if ((nv = realloc(tg->via, (tg->nvia + 1) * sizeof(*nv))) == NULL) {
+		free(name);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	tg->via = nv;
+	tg->via[tg->nvia++] = name;
+	return AU_OK;
 }
 
 /* ---- target lookup ---- */

@@ -65,6 +65,8 @@ struct tuf_targets {
 	struct tuf_keyring kr;	/* delegations.keys */
 	size_t ndeleg;
 	struct tuf_delegation *deleg;	/* owned array */
+	char **via;		/* delegators it was verified against (owned) */
+	size_t nvia;
 };
 
 /* A METAFILES entry (TUF 1.0 section 4.4/4.5): version, optional length/hashes. */
@@ -136,6 +138,16 @@ const struct tuf_delegation *tuf_targets_delegation(
  */
 int tuf_targets_lookup(const struct tuf_targets *tg, const char *name,
     struct au_target *out, struct au_diag *diag);
+/*
+ * The delegators whose keys and threshold tg was verified against (an
+ * edge cache of the delegation graph; names stay valid because a loaded
+ * role is never replaced, only dropped with all the others).
+ * tuf_targets_via: 1 if delegator is one of them.  tuf_targets_add_via:
+ * record one (AU_ENOMEM).
+ */
+int tuf_targets_via(const struct tuf_targets *tg, const char *delegator);
+int tuf_targets_add_via(struct tuf_targets *tg, const char *delegator,
+    struct au_diag *diag);
 /* 1 if delegation dl covers target name (paths or path_hash_prefixes). */
 int tuf_delegation_matches(const struct tuf_delegation *dl, const char *name);
 

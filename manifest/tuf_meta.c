@@ -56,11 +56,11 @@ check_signatures(const json_t *sigs, const char *what, struct au_diag *diag)
 			    "%s: signature %zu lacks a string keyid (<= %d bytes) or sig",
 			    what, i, AU_TUF_KEYID_MAX);
 		for (j = 0; j < i; j++)
-			if (json_equal(kid, json_object_get(json_array_get(sigs, j),
-			    "keyid")))
+			if (json_equal(kid, json_object_get(
+			    json_array_get(sigs, j), "keyid")))
 				return au_diag_set(diag, AU_EMETA_MALFORMED,
-				    "%s: keyid %.16s... appears twice in \"signatures\"",
-				    what, json_string_value(kid));
+				    "%s: keyid %.16s... is listed twice in "
+				    "\"signatures\"", what, json_string_value(kid));
 	}
 	return AU_OK;
 }

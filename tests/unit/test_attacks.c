@@ -534,7 +534,8 @@ TEST(unmeetable_role_threshold_then_fixed)
 	CHECK_EQ(au_trusted_root_version(t), 2);
 	CHECK_EQ(upd_ts(t, &r.ts, NULL), AU_OK);
 	CHECK_EQ(upd_sn(t, &r.sn), AU_EMETA_SIG);
-	CHECK_EQ(au_trusted_role_info(t, "snapshot", NULL, NULL), AU_EMETA_NOTARGET);
+	CHECK_EQ(au_trusted_role_info(t, "snapshot", NULL, NULL),
+	    AU_EMETA_NOTARGET);
 	au_trusted_free(t);
 	for (mode = 0; mode < 2; mode++) {
 		srv_init(&s);
