@@ -89,7 +89,8 @@ lookup(struct au_trusted *t, const char *dir, const char *name, int64_t now,
 	for (i = 0; i < n; i++) {
 		if (!au_trusted_has_role(t, dl[i].name))
 			load_role(t, dir, dl[i].name, now);
-		if (au_trusted_role_target(t, dl[i].name, name, tg, &d) == 0)
+		if (au_trusted_role_target(t, dl[i].name, "targets", name, tg,
+		    &d) == 0)
 			return dl[i].name;
 	}
 	return NULL;

@@ -2,7 +2,8 @@
 /*
  * manifest/tuf.c - the TUF 1.0 trusted metadata set: client workflow steps
  * 5.3 (root), 5.4 (timestamp), 5.5 (snapshot), 5.6 (targets), after
- * python-tuf's TrustedMetadataSet, and top-level target lookup.
+ * python-tuf's TrustedMetadataSet, delegated roles held in the set, and
+ * target lookup through them (the lookup in one role: manifest/tuf_deleg.c).
  */
 #include "manifest/tuf.h"
 
@@ -375,32 +376,6 @@ au_trusted_load_local_snapshot(struct au_trusted *t, const uint8_t *buf,
 /* ---- 5.6 targets ---- */
 
 static int
-targets_entries_ok(const struct tuf_doc *d, struct au_diag *diag)
-{
-	json_t *tg = json_object_get(d->signed_, "targets"), *v, *len, *h, *hv;
-	const char *name, *alg;
-
-	if (!json_is_object(tg))
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "targets: \"targets\" missing or not an object");
-	json_object_foreach(tg, name, v) {
-		len = json_object_get(v, "length");
-		h = json_object_get(v, "hashes");
-		if (!json_is_integer(len) || json_integer_value(len) < 0 ||
-		    !json_is_object(h) || json_object_size(h) == 0)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "targets: \"%.128s\" needs an integer length >= 0 and "
-			    "a non-empty hashes object", name);
-		json_object_foreach(h, alg, hv)
-			if (!json_is_string(hv))
-				return au_diag_set(diag, AU_EMETA_MALFORMED,
-				    "targets: \"%.128s\": hash %.32s is not a string",
-				    name, alg);
-	}
-	return AU_OK;
-}
-
-static int
 targets_meta(const struct au_trusted *t, struct tuf_metafile *mf,
     struct au_diag *diag)
 {
@@ -441,8 +416,6 @@ au_trusted_update_targets(struct au_trusted *t, const uint8_t *buf,
 		    (long long)nd->version, (long long)mf.version);
 	if (rc == AU_OK)	/* 5.6.5 */
 		rc = expired(nd, now, "targets", diag);
-	if (rc == AU_OK)
-		rc = targets_entries_ok(nd, diag);
 	if (rc == AU_OK)
 		rc = tuf_targets_new(nd, "targets", &tg, diag);
 	doc_free(nd);	/* emptied by tuf_targets_new on success */
@@ -552,76 +525,6 @@ au_trusted_check_chain(const struct au_trusted *t, int64_t now,
 
 /* ---- target lookup ---- */
 
-static int
-target_hashes(const json_t *h, const char *name, struct au_target *tg,
-    struct au_diag *diag)
-{
-	const json_t *v;
-
-	if ((v = json_object_get(h, "sha256")) != NULL) {
-		if (au_hex_decode(json_string_value(v), tg->sha256, 32) != AU_OK)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target \"%.128s\": sha256 is not 64 hex digits", name);
-		tg->has_sha256 = 1;
-	}
-	if ((v = json_object_get(h, "sha512")) != NULL) {
-		if (au_hex_decode(json_string_value(v), tg->sha512, 64) != AU_OK)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target \"%.128s\": sha512 is not 128 hex digits", name);
-		tg->has_sha512 = 1;
-	}
-	if (!tg->has_sha256 && !tg->has_sha512)
-		return au_diag_set(diag, AU_EART_HASHALG,
-		    "target \"%.128s\": no supported hash (sha256, sha512) listed",
-		    name);
-	return AU_OK;
-}
-
-static int
-target_custom(const json_t *custom, const char *name, struct au_target *tg,
-    struct au_diag *diag)
-{
-	const json_t *ver = json_object_get(custom, "version");
-	size_t clen;
-
-	if (custom == NULL)
-		return AU_OK;
-	if (ver != NULL && (!json_is_integer(ver) || json_integer_value(ver) < 0))
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "target \"%.128s\": custom.version is not an integer >= 0", name);
-	if (ver != NULL)
-		tg->version = json_integer_value(ver);
-	return au_json_canonical(custom, &tg->custom_json, &clen, diag);
-}
-
-/* Look name up in one verified targets role (chain already checked). */
-static int
-lookup_in(const struct tuf_targets *role, const char *name,
-    struct au_target *out, struct au_diag *diag)
-{
-	struct au_target tg;
-	const json_t *v;
-	int rc;
-
-	v = json_object_get(json_object_get(role->d.signed_, "targets"), name);
-	if (v == NULL)
-		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "target \"%s\" is not in %.128s v%lld", name, role->name,
-		    (long long)role->d.version);
-	memset(&tg, 0, sizeof(tg));
-	tg.version = -1;
-	tg.length = (uint64_t)json_integer_value(json_object_get(v, "length"));
-	rc = target_hashes(json_object_get(v, "hashes"), name, &tg, diag);
-	if (rc == AU_OK)
-		rc = target_custom(json_object_get(v, "custom"), name, &tg, diag);
-	if (rc != AU_OK) {
-		au_target_clear(&tg);
-		return rc;
-	}
-	*out = tg;
-	return AU_OK;
-}
-
 int
 au_trusted_find_target(const struct au_trusted *t, const char *name,
     struct au_target *out, struct au_diag *diag)
@@ -632,21 +535,12 @@ au_trusted_find_target(const struct au_trusted *t, const char *name,
 		return rc;
 	if ((rc = chain_versions(t, diag)) != AU_OK)
 		return rc;
-	return lookup_in(t->targets, name, out, diag);
-}
-
-void
-au_target_clear(struct au_target *tg)
-{
-	if (tg == NULL)
-		return;
-	free(tg->custom_json);
-	memset(tg, 0, sizeof(*tg));
+	return tuf_targets_lookup(t->targets, name, out, diag);
 }
 
 /* ---- delegated targets ---- */
 
-static const struct tuf_targets *
+static struct tuf_targets *
 find_role(const struct au_trusted *t, const char *role)
 {
 	size_t i;
@@ -695,13 +589,41 @@ au_trusted_role_meta(const struct au_trusted *t, const char *role,
 	    json_integer_value(json_object_get(e, "version")) : -1;
 }
 
+/* The delegation of role in the loaded delegator (an edge of the graph). */
+static int
+find_edge(const struct au_trusted *t, const char *role, const char *delegator,
+    const struct tuf_targets **parent, const struct tuf_delegation **dl,
+    struct au_diag *diag)
+{
+	if ((*parent = find_role(t, delegator)) == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "delegator \"%.128s\" is not loaded",
+		    delegator ? delegator : "");
+	if ((*dl = tuf_targets_delegation(*parent, role)) == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "\"%.128s\" does not delegate to \"%.128s\"", delegator,
+		    role);
+	return AU_OK;
+}
+
+/* Threshold of the keys that parent's delegation dl names, over d. */
+static int
+edge_verify(const struct tuf_targets *parent, const struct tuf_delegation *dl,
+    const struct tuf_doc *d, const char *role, struct au_diag *diag)
+{
+	char by[AU_TUF_ROLE_NAME_MAX + 32];
+
+	(void)snprintf(by, sizeof(by), "keys delegated by %s", parent->name);
+	return tuf_verify_keys(&parent->kr, &dl->rk, d, role, by, diag);
+}
+
 /* What a delegated role needs before its bytes are read. */
 static int
 delegated_pre(const struct au_trusted *t, const char *role,
-    const char *delegator, int64_t now, const struct tuf_delegation **dl,
-    struct tuf_metafile *mf, struct au_diag *diag)
+    const char *delegator, int64_t now, const struct tuf_targets **parent,
+    const struct tuf_delegation **dl, struct tuf_metafile *mf,
+    struct au_diag *diag)
 {
-	const struct tuf_targets *parent;
 	const json_t *e;
 	int rc;
 
@@ -709,14 +631,9 @@ delegated_pre(const struct au_trusted *t, const char *role,
 		return au_diag_set(diag, AU_EINTERNAL,
 		    "delegated role loaded before snapshot and targets");
 	if ((rc = snapshot_final(t, now, diag)) != AU_OK ||
-	    (rc = chain_versions(t, diag)) != AU_OK)
+	    (rc = chain_versions(t, diag)) != AU_OK ||
+	    (rc = find_edge(t, role, delegator, parent, dl, diag)) != AU_OK)
 		return rc;
-	if ((parent = find_role(t, delegator)) == NULL)
-		return au_diag_set(diag, AU_EINTERNAL,
-		    "delegator \"%.128s\" is not loaded", delegator);
-	if ((*dl = tuf_targets_delegation(parent, role)) == NULL)
-		return au_diag_set(diag, AU_EMETA_NOTARGET,
-		    "\"%.128s\" does not delegate to \"%.128s\"", delegator, role);
 	if ((e = role_entry(t, role)) == NULL)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "snapshot v%lld does not list \"%.128s.json\"",
@@ -746,21 +663,43 @@ delegated_keep(struct au_trusted *t, struct tuf_targets *tg,
 }
 
 int
+au_trusted_verify_delegated(struct au_trusted *t, const char *role,
+    const char *delegator, struct au_diag *diag)
+{
+	const struct tuf_delegation *dl = NULL;
+	const struct tuf_targets *parent = NULL;
+	struct tuf_targets *tg;
+	int rc;
+
+	if ((rc = find_edge(t, role, delegator, &parent, &dl, diag)) != AU_OK)
+		return rc;
+	if ((tg = find_role(t, role)) == NULL)
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "\"%.128s\" is not loaded", role);
+	if (tuf_targets_via(tg, delegator))
+		return AU_OK;
+	rc = edge_verify(parent, dl, &tg->d, role, diag);
+	if (rc == AU_OK)
+		rc = tuf_targets_add_via(tg, delegator, diag);
+	return rc;
+}
+
+int
 au_trusted_update_delegated(struct au_trusted *t, const char *role,
     const char *delegator, const uint8_t *buf, size_t len, int64_t now,
     struct au_diag *diag)
 {
 	const struct tuf_delegation *dl = NULL;
-	const struct tuf_targets *parent;
+	const struct tuf_targets *parent = NULL;
 	struct tuf_targets *tg = NULL;
 	struct tuf_doc *nd = NULL;
 	struct tuf_metafile mf;
-	char by[AU_TUF_ROLE_NAME_MAX + 32];
 	int rc;
 
-	if (find_role(t, role) != NULL)
-		return AU_OK;
-	if ((rc = delegated_pre(t, role, delegator, now, &dl, &mf, diag)) != AU_OK)
+	if (find_role(t, role) != NULL)	/* cached: this edge, not the bytes */
+		return au_trusted_verify_delegated(t, role, delegator, diag);
+	rc = delegated_pre(t, role, delegator, now, &parent, &dl, &mf, diag);
+	if (rc != AU_OK)
 		return rc;
 	if (len > AU_TARGETS_MAX_BYTES)
 		return au_diag_set(diag, AU_EMETA_TOOBIG,
@@ -770,11 +709,9 @@ au_trusted_update_delegated(struct au_trusted *t, const char *role,
 		return rc;
 	if ((nd = calloc(1, sizeof(*nd))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	parent = find_role(t, delegator);
-	(void)snprintf(by, sizeof(by), "keys delegated by %s", parent->name);
 	rc = tuf_doc_load(buf, len, AU_TARGETS_MAX_BYTES, R_TARGETS, nd, diag);
 	if (rc == AU_OK)
-		rc = tuf_verify_keys(&parent->kr, &dl->rk, nd, role, by, diag);
+		rc = edge_verify(parent, dl, nd, role, diag);
 	if (rc == AU_OK && nd->version != mf.version)
 		rc = au_diag_set(diag, AU_EMETA_VERSION,
 		    "%.128s: version %lld, the snapshot names %lld", role,
@@ -782,18 +719,40 @@ au_trusted_update_delegated(struct au_trusted *t, const char *role,
 	if (rc == AU_OK)
 		rc = expired(nd, now, role, diag);
 	if (rc == AU_OK)
-		rc = targets_entries_ok(nd, diag);
-	if (rc == AU_OK)
 		rc = tuf_targets_new(nd, role, &tg, diag);
 	doc_free(nd);
-	if (rc == AU_OK && (rc = delegated_keep(t, tg, diag)) != AU_OK)
+	if (rc == AU_OK && ((rc = tuf_targets_add_via(tg, delegator,
+	    diag)) != AU_OK || (rc = delegated_keep(t, tg, diag)) != AU_OK))
 		tuf_targets_free(tg);
 	return rc;
 }
 
+/* The edge delegator -> role covers name and role was verified through it. */
+static int
+edge_usable(const struct au_trusted *t, const struct tuf_targets *tg,
+    const char *delegator, const char *name, struct au_diag *diag)
+{
+	const struct tuf_delegation *dl;
+	const struct tuf_targets *parent;
+	int rc = find_edge(t, tg->name, delegator, &parent, &dl, diag);
+
+	if (rc != AU_OK)
+		return rc;
+	if (!tuf_delegation_matches(dl, name))
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "\"%.128s\" does not delegate \"%s\" to \"%.128s\"",
+		    delegator, name, tg->name);
+	if (!tuf_targets_via(tg, delegator))
+		return au_diag_set(diag, AU_EINTERNAL,
+		    "\"%.128s\" was not verified against its delegator "
+		    "\"%.128s\"", tg->name, delegator);
+	return AU_OK;
+}
+
 int
 au_trusted_role_target(const struct au_trusted *t, const char *role,
-    const char *name, struct au_target *out, struct au_diag *diag)
+    const char *delegator, const char *name, struct au_target *out,
+    struct au_diag *diag)
 {
 	const struct tuf_targets *tg;
 	int rc;
@@ -805,7 +764,10 @@ au_trusted_role_target(const struct au_trusted *t, const char *role,
 	if ((tg = find_role(t, role)) == NULL)
 		return au_diag_set(diag, AU_EMETA_NOTARGET,
 		    "targets role \"%.128s\" is not loaded", role ? role : "");
-	return lookup_in(tg, name, out, diag);
+	if (tg != t->targets &&
+	    (rc = edge_usable(t, tg, delegator, name, diag)) != AU_OK)
+		return rc;
+	return tuf_targets_lookup(tg, name, out, diag);
 }
 
 int

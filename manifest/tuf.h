@@ -209,13 +209,29 @@ void au_target_clear(struct au_target *tg);	/* frees custom_json, zeroes; NULL i
  * _type "targets", version == the snapshot's (AU_EMETA_VERSION), not expired
  * (AU_EMETA_EXPIRED), entries and delegations well formed
  * (AU_EMETA_MALFORMED).  More than AU_TUF_MAX_LOADED_ROLES: AU_EMETA_TOOBIG.
- * A role already loaded is not replaced (AU_OK: python-tuf loads each once
- * per refresh).  Every delegated role is dropped when the snapshot or the
+ * On success the role is loaded and verified through delegator.
+ * A role already loaded is not replaced (python-tuf loads each once per
+ * refresh) and buf is not read: this is then au_trusted_verify_delegated,
+ * so a role cached through one delegator never passes on another's
+ * authority.  Every delegated role is dropped when the snapshot or the
  * top-level targets change.
  */
 AU_NODISCARD int au_trusted_update_delegated(struct au_trusted *t,
     const char *role, const char *delegator, const uint8_t *buf, size_t len,
     int64_t now, struct au_diag *diag);
+
+/*
+ * The loaded delegated role `role`, reached again through `delegator` (a
+ * "diamond": two delegators name the same role, each with its own keys,
+ * threshold and paths): verify the signatures it was loaded with against
+ * the threshold of the keys delegator's delegation names, and on success
+ * record delegator as verified (later calls are free).  Errors:
+ * AU_EINTERNAL (delegator or role not loaded), AU_EMETA_NOTARGET
+ * (delegator does not delegate role), AU_EMETA_SIG (threshold not met: the
+ * role may be used through its other delegators only), AU_ENOMEM.
+ */
+AU_NODISCARD int au_trusted_verify_delegated(struct au_trusted *t,
+    const char *role, const char *delegator, struct au_diag *diag);
 
 /* 1 if the targets role `role` ("targets" or delegated) is loaded, else 0. */
 int au_trusted_has_role(const struct au_trusted *t, const char *role);
@@ -229,12 +245,19 @@ int64_t au_trusted_role_meta(const struct au_trusted *t, const char *role,
     int64_t *length);
 
 /*
- * Look up name in the loaded targets role `role` only.  Errors as
- * au_trusted_find_target; AU_EMETA_NOTARGET also when role is not loaded.
+ * Look up name in the loaded targets role `role` only, reached through
+ * `delegator` (ignored, may be NULL, for "targets").  A delegated role is
+ * used only through an edge that was verified (au_trusted_update_delegated
+ * or au_trusted_verify_delegated with this delegator: else AU_EINTERNAL)
+ * and whose paths or path_hash_prefixes cover name (else
+ * AU_EMETA_NOTARGET), whatever other delegator it was loaded through.
+ * Errors as au_trusted_find_target; AU_EMETA_NOTARGET also when role is
+ * not loaded or delegator does not delegate it; AU_EINTERNAL when
+ * delegator is not loaded.
  */
 AU_NODISCARD int au_trusted_role_target(const struct au_trusted *t,
-    const char *role, const char *name, struct au_target *out,
-    struct au_diag *diag);
+    const char *role, const char *delegator, const char *name,
+    struct au_target *out, struct au_diag *diag);
 
 /* A delegation that covers a target name; name borrowed from the delegator. */
 struct au_delegation {

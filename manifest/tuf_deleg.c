@@ -2,7 +2,8 @@
 /*
  * manifest/tuf_deleg.c - targets roles and their delegations (TUF 1.0
  * section 4.5, "delegations"; matching as python-tuf's DelegatedRole):
- * parsing a verified targets document, path patterns, path hash prefixes.
+ * parsing a verified targets document, looking a target up in one, path
+ * patterns, path hash prefixes.
  */
 #include "manifest/tuf_int.h"
 
@@ -11,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "manifest/json.h"
 #include "port/ban.h"
 
 static int
@@ -112,13 +114,43 @@ parse_delegations(struct tuf_targets *tg, struct au_diag *diag)
 	return AU_OK;
 }
 
+/* Every "targets" entry: integer length >= 0, non-empty hashes of strings. */
+static int
+entries_ok(const struct tuf_doc *d, struct au_diag *diag)
+{
+	json_t *tg = json_object_get(d->signed_, "targets"), *v, *len, *h, *hv;
+	const char *name, *alg;
+
+	if (!json_is_object(tg))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "targets: \"targets\" missing or not an object");
+	json_object_foreach(tg, name, v) {
+		len = json_object_get(v, "length");
+		h = json_object_get(v, "hashes");
+		if (!json_is_integer(len) || json_integer_value(len) < 0 ||
+		    !json_is_object(h) || json_object_size(h) == 0)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "targets: \"%.128s\" needs an integer length >= 0 and "
+			    "a non-empty hashes object", name);
+		json_object_foreach(h, alg, hv)
+			if (!json_is_string(hv))
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "targets: \"%.128s\": hash %.32s is not a string",
+				    name, alg);
+	}
+	return AU_OK;
+}
+
 int
 tuf_targets_new(struct tuf_doc *d, const char *name, struct tuf_targets **out,
     struct au_diag *diag)
 {
-	struct tuf_targets *tg = calloc(1, sizeof(*tg));
+	struct tuf_targets *tg;
 	int rc;
 
+	if ((rc = entries_ok(d, diag)) != AU_OK)
+		return rc;
+	tg = calloc(1, sizeof(*tg));
 	if (tg == NULL || (tg->name = strdup(name)) == NULL) {
 		free(tg);
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
@@ -146,6 +178,9 @@ tuf_targets_free(struct tuf_targets *tg)
 	for (i = 0; i < tg->ndeleg; i++)
 		free(tg->deleg[i].rk.keyids);
 	free(tg->deleg);
+	for (i = 0; i < tg->nvia; i++)
+		free(tg->via[i]);
+	free(tg->via);
 	tuf_keyring_free(&tg->kr);
 	tuf_doc_clear(&tg->d);
 	free(tg->name);
@@ -161,6 +196,116 @@ tuf_targets_delegation(const struct tuf_targets *tg, const char *child)
 		if (strcmp(tg->deleg[i].name, child) == 0)
 			return &tg->deleg[i];
 	return NULL;
+}
+
+int
+tuf_targets_via(const struct tuf_targets *tg, const char *delegator)
+{
+	size_t i;
+
+	for (i = 0; delegator != NULL && i < tg->nvia; i++)
+		if (strcmp(tg->via[i], delegator) == 0)
+			return 1;
+	return 0;
+}
+
+int
+tuf_targets_add_via(struct tuf_targets *tg, const char *delegator,
+    struct au_diag *diag)
+{
+	char **nv, *name;
+
+	if (tuf_targets_via(tg, delegator))
+		return AU_OK;
+	if ((name = strdup(delegator)) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	if ((nv = realloc(tg->via, (tg->nvia + 1) * sizeof(*nv))) == NULL) {
+		free(name);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	tg->via = nv;
+	tg->via[tg->nvia++] = name;
+	return AU_OK;
+}
+
+/* ---- target lookup ---- */
+
+static int
+target_hashes(const json_t *h, const char *name, struct au_target *tg,
+    struct au_diag *diag)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(h, "sha256")) != NULL) {
+		if (au_hex_decode(json_string_value(v), tg->sha256, 32) != AU_OK)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "target \"%.128s\": sha256 is not 64 hex digits", name);
+		tg->has_sha256 = 1;
+	}
+	if ((v = json_object_get(h, "sha512")) != NULL) {
+		if (au_hex_decode(json_string_value(v), tg->sha512, 64) != AU_OK)
+			return au_diag_set(diag, AU_EMETA_MALFORMED,
+			    "target \"%.128s\": sha512 is not 128 hex digits", name);
+		tg->has_sha512 = 1;
+	}
+	if (!tg->has_sha256 && !tg->has_sha512)
+		return au_diag_set(diag, AU_EART_HASHALG,
+		    "target \"%.128s\": no supported hash (sha256, sha512) listed",
+		    name);
+	return AU_OK;
+}
+
+static int
+target_custom(const json_t *custom, const char *name, struct au_target *tg,
+    struct au_diag *diag)
+{
+	const json_t *ver = json_object_get(custom, "version");
+	size_t clen;
+
+	if (custom == NULL)
+		return AU_OK;
+	if (ver != NULL && (!json_is_integer(ver) || json_integer_value(ver) < 0))
+		return au_diag_set(diag, AU_EMETA_MALFORMED,
+		    "target \"%.128s\": custom.version is not an integer >= 0", name);
+	if (ver != NULL)
+		tg->version = json_integer_value(ver);
+	return au_json_canonical(custom, &tg->custom_json, &clen, diag);
+}
+
+int
+tuf_targets_lookup(const struct tuf_targets *role, const char *name,
+    struct au_target *out, struct au_diag *diag)
+{
+	struct au_target tg;
+	const json_t *v;
+	int rc;
+
+	v = json_object_get(json_object_get(role->d.signed_, "targets"), name);
+	if (v == NULL)
+		return au_diag_set(diag, AU_EMETA_NOTARGET,
+		    "target \"%s\" is not in %.128s v%lld", name, role->name,
+		    (long long)role->d.version);
+	memset(&tg, 0, sizeof(tg));
+	tg.version = -1;
+	tg.length = (uint64_t)json_integer_value(json_object_get(v, "length"));
+	rc = target_hashes(json_object_get(v, "hashes"), name, &tg, diag);
+	if (rc == AU_OK)
+		rc = target_custom(json_object_get(v, "custom"), name, &tg, diag);
+	if (rc != AU_OK) {
+		au_target_clear(&tg);
+		return rc;
+	}
+	*out = tg;
+	return AU_OK;
+}
+
+void
+au_target_clear(struct au_target *tg)
+{
+	if (tg == NULL)
+		return;
+	free(tg->custom_json);
+	memset(tg, 0, sizeof(*tg));
 }
 
 /* [set] at p (p points after '['): 1 match, 0 no match, -1 not a set. */

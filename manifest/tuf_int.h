@@ -65,6 +65,8 @@ struct tuf_targets {
 	struct tuf_keyring kr;	/* delegations.keys */
 	size_t ndeleg;
 	struct tuf_delegation *deleg;	/* owned array */
+	char **via;		/* delegators it was verified against (owned) */
+	size_t nvia;
 };
 
 /* A METAFILES entry (TUF 1.0 section 4.4/4.5): version, optional length/hashes. */
@@ -108,19 +110,44 @@ void tuf_keyring_free(struct tuf_keyring *kr);
 
 /*
  * Parse keyids and threshold of def into rk: keyids an array of at most
- * AU_TUF_MAX_ROLE_KEYS distinct strings, threshold an integer from 1 to
- * the number of keyids.  AU_EMETA_MALFORMED otherwise.
+ * AU_TUF_MAX_ROLE_KEYS distinct strings, threshold an integer >= 1.
+ * AU_EMETA_MALFORMED otherwise.  A threshold above the number of keyids
+ * is accepted (python-tuf, the suite's test_snapshot_has_too_few_keys):
+ * that role then fails every tuf_verify_keys with AU_EMETA_SIG.
  */
 int tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
     const char *what, const char *name, struct au_diag *diag);
 
-/* manifest/tuf_deleg.c: parse a verified targets document into *out. */
+/*
+ * manifest/tuf_deleg.c: parse a verified targets document into *out: every
+ * "targets" entry well formed (an integer length >= 0, a non-empty hashes
+ * object of strings), the delegations well formed (AU_EMETA_MALFORMED).
+ * On success *out owns d's contents and d is emptied; on error d is left
+ * to the caller.
+ */
 int tuf_targets_new(struct tuf_doc *d, const char *name,
     struct tuf_targets **out, struct au_diag *diag);
 void tuf_targets_free(struct tuf_targets *tg);
 /* The delegation entry for child in tg, or NULL. */
 const struct tuf_delegation *tuf_targets_delegation(
     const struct tuf_targets *tg, const char *child);
+/*
+ * Look name up in the verified targets role tg (the chain checked by the
+ * caller): AU_EMETA_NOTARGET when not listed; hashes and custom as
+ * au_trusted_find_target.  *out filled only on success.
+ */
+int tuf_targets_lookup(const struct tuf_targets *tg, const char *name,
+    struct au_target *out, struct au_diag *diag);
+/*
+ * The delegators whose keys and threshold tg was verified against (an
+ * edge cache of the delegation graph; names stay valid because a loaded
+ * role is never replaced, only dropped with all the others).
+ * tuf_targets_via: 1 if delegator is one of them.  tuf_targets_add_via:
+ * record one (AU_ENOMEM).
+ */
+int tuf_targets_via(const struct tuf_targets *tg, const char *delegator);
+int tuf_targets_add_via(struct tuf_targets *tg, const char *delegator,
+    struct au_diag *diag);
 /* 1 if delegation dl covers target name (paths or path_hash_prefixes). */
 int tuf_delegation_matches(const struct tuf_delegation *dl, const char *name);
 

@@ -33,10 +33,15 @@ prefix(struct au_diag *diag, int rc, const char *what)
 
 /* ---- envelope ---- */
 
+/*
+ * 4.2: every entry has a string keyid and sig, and a keyid MUST be unique
+ * in the array (python-tuf refuses the document too), however many
+ * signatures it also carries: quadratic in at most AU_TUF_MAX_SIGNATURES.
+ */
 static int
 check_signatures(const json_t *sigs, const char *what, struct au_diag *diag)
 {
-	size_t i;
+	size_t i, j;
 	const json_t *s, *kid;
 
 	if (!json_is_array(sigs) || json_array_size(sigs) > AU_TUF_MAX_SIGNATURES)
@@ -50,6 +55,12 @@ check_signatures(const json_t *sigs, const char *what, struct au_diag *diag)
 			return au_diag_set(diag, AU_EMETA_MALFORMED,
 			    "%s: signature %zu lacks a string keyid (<= %d bytes) or sig",
 			    what, i, AU_TUF_KEYID_MAX);
+		for (j = 0; j < i; j++)
+			if (json_equal(kid, json_object_get(
+			    json_array_get(sigs, j), "keyid")))
+				return au_diag_set(diag, AU_EMETA_MALFORMED,
+				    "%s: keyid %.16s... is listed twice in "
+				    "\"signatures\"", what, json_string_value(kid));
 	}
 	return AU_OK;
 }
@@ -206,13 +217,18 @@ tuf_role_keys_parse(const json_t *def, struct tuf_role_keys *rk,
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "%s: role \"%.128s\" missing or its keyids not an array of at most %d",
 		    what, name, AU_TUF_MAX_ROLE_KEYS);
-	if (!json_is_integer(thr) || json_integer_value(thr) < 1 ||
-	    json_integer_value(thr) > (json_int_t)n)
+	/*
+	 * A threshold above the number of keyids is valid (python-tuf): the
+	 * role can never be verified (tuf_verify_keys: AU_EMETA_SIG), but the
+	 * document that defines it stays usable, so a root N+1 with this
+	 * mistake still leads to a fixed N+2.
+	 */
+	if (!json_is_integer(thr) || json_integer_value(thr) < 1)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "%s: role \"%.128s\": threshold must be an integer from 1 to %zu "
-		    "(the number of its keyids)", what, name, n);
+		    "%s: role \"%.128s\": threshold must be an integer >= 1",
+		    what, name);
 	rk->threshold = json_integer_value(thr);
-	if ((rk->keyids = calloc(n, sizeof(*rk->keyids))) == NULL)
+	if ((rk->keyids = calloc(n ? n : 1, sizeof(*rk->keyids))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "%s: out of memory", what);
 	for (i = 0; i < n; i++) {
 		rk->keyids[i] = json_string_value(json_array_get(ids, i));

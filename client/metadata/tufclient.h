@@ -78,7 +78,11 @@ const struct au_trusted *au_tuf_trusted(const struct au_tuf_client *c);
  * still current, else fetched as ROLE.json (VERSION.ROLE.json with
  * consistent snapshots; cap: the snapshot's length or AU_TARGETS_MAX_BYTES),
  * verified with au_trusted_update_delegated against the delegator that led
- * to it, and stored like the top-level roles.  The first role that lists
+ * to it, and stored like the top-level roles.  A role already loaded, by
+ * this lookup or an earlier one of the same session (several names share
+ * the cache), is verified again against the keys and threshold of the
+ * delegator that leads to it now (au_trusted_verify_delegated), and used
+ * only for names that delegator's paths cover.  The first role that lists
  * name wins.  Errors: as au_trusted_find_target and
  * au_trusted_update_delegated (a delegated role that fails verification
  * fails the lookup), transport errors, AU_EMETA_NOTARGET when no visited

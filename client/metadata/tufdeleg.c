@@ -121,8 +121,9 @@ load_delegated(struct au_tuf_client *c, const char *role, const char *parent,
 	size_t len, cap = AU_TARGETS_MAX_BYTES;
 	int rc;
 
-	if (au_trusted_has_role(c->trusted, role))
-		return 0;
+	if (au_trusted_has_role(c->trusted, role))	/* cached: this edge */
+		return au_trusted_verify_delegated(c->trusted, role, parent,
+		    diag);
 	v = au_trusted_role_meta(c->trusted, role, &mlen);
 	if (au_tuf_role_file(role, 0, file, sizeof(file)) != 0 ||
 	    au_tuf_role_file(role, au_trusted_consistent_snapshot(c->trusted) ?
@@ -218,7 +219,8 @@ au_tuf_find_target(struct au_tuf_client *c, const char *name,
 		if (strcmp(v.role, "targets") != 0 &&
 		    (rc = load_delegated(c, v.role, v.parent, diag)) != 0)
 			break;
-		rc = au_trusted_role_target(c->trusted, v.role, name, out, diag);
+		rc = au_trusted_role_target(c->trusted, v.role, v.parent, name,
+		    out, diag);
 		if (rc == 0)
 			found = 1;
 		if (rc != AU_EMETA_NOTARGET)

@@ -34,7 +34,7 @@ chain(void)
 }
 
 static void
-lookups(struct au_trusted *t, const char *role)
+lookups(struct au_trusted *t, const char *role, const char *delegator)
 {
 	static const char *const names[] = { "models/eng.traineddata", "a",
 	    "only-unknown.bin", "a/b/c" };
@@ -43,7 +43,8 @@ lookups(struct au_trusted *t, const char *role)
 	size_t i, n;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (au_trusted_role_target(t, role, names[i], &tg, NULL) == 0)
+		if (au_trusted_role_target(t, role, delegator, names[i], &tg,
+		    NULL) == 0)
 			au_target_clear(&tg);
 		(void)au_trusted_role_delegations(t, role, names[i], kids, 8, &n);
 	}
@@ -59,9 +60,9 @@ feed(const uint8_t *p, size_t n, int as_delegated)
 			abort();
 		if (au_trusted_update_delegated(t, "team", "targets", p, n, NOW,
 		    NULL) == 0)
-			lookups(t, "team");
+			lookups(t, "team", "targets");
 	} else if (au_trusted_update_targets(t, p, n, NOW, NULL) == 0) {
-		lookups(t, "targets");
+		lookups(t, "targets", NULL);
 	}
 	au_trusted_free(t);
 }

@@ -5,7 +5,9 @@
 # repository published by aiupdate-repo and served over plain http on
 # loopback by python3's http.server: init / refresh / download, the metadata
 # directory byte for byte, no second fetch of a cached target, a substituted
-# target refused, expiry under faketime, rollback refused, usage errors.
+# target refused, expiry under faketime, rollback refused, usage errors, and
+# a "diamond" delegation (the suite's test_cached_role_is_verified_against_
+# current_delegator) built by hand and signed with aiupdate-repo sign-raw.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/testbed/bed.sh
@@ -137,5 +139,78 @@ it_check "a rollback changed no trusted metadata" test "$(cat "$MD"/*.json | sha
 "$TUF" --metadata-dir "$W/md-fresh" init "$W/public-v1/metadata/1.root.json" >/dev/null 2>&1
 it_exit "a fresh client accepts that old, unexpired version: the floor is the persisted state" 0 \
 	"$TUF" --metadata-url "$URL/metadata/" --metadata-dir "$W/md-fresh" refresh
+
+# ---- a diamond delegation: a role cached through one delegator ----
+# targets -> parent-a (team-a/*), parent-b (team-b/*); each delegates "release"
+# with its own key; release is signed by parent-a's key only and lists one
+# target under each path.  One download of both names shares the cache of
+# verified roles: release must be verified again against parent-b's key.
+D=$W/diamond
+DM=$D/public/metadata
+printf 'trusted A' >"$W/ta"
+printf 'malicious B' >"$W/tb"
+$AIUREPO init "$D" >/dev/null &&
+	$AIUREPO add "$D" "$W/ta" --name team-a/trusted_root.json >/dev/null &&
+	$AIUREPO add "$D" "$W/tb" --name team-b/trusted_root.json >/dev/null &&
+	$AIUREPO publish "$D" >/dev/null
+for k in pa pb ra rb; do
+	$AIUREPO keygen "$W/k-$k" | sed -n 's/^keyid=\([0-9a-f]*\) .*/\1/p' >"$W/k-$k.id"
+done
+python3 - "$DM" "$W" <<'EOF' >"$IT_OUT" 2>&1
+import json, sys
+md, w = sys.argv[1], sys.argv[2]
+def load(n): return json.load(open(f"{md}/{n}.json"))["signed"]
+def put(n, s): json.dump({"signatures": [], "signed": s}, open(f"{md}/{n}.json", "w"))
+def key(k): return open(f"{w}/k-{k}.id").read().strip(), json.load(open(f"{w}/k-{k}.pub"))
+def role(name, k, path):
+    return {"name": name, "keyids": [key(k)[0]], "threshold": 1, "paths": [path],
+            "terminating": False}
+def dele(keys, roles): return {"keys": dict(key(k) for k in keys), "roles": roles}
+tg, sn, ts = load("targets"), load("snapshot"), load("timestamp")
+one = {"_type": "targets", "spec_version": tg["spec_version"], "expires": tg["expires"],
+       "version": 1, "targets": {}}
+put("release", dict(one, targets=tg["targets"]))
+put("parent-a", dict(one, delegations=dele(["ra"], [role("release", "ra", "team-a/*")])))
+put("parent-b", dict(one, delegations=dele(["rb"], [role("release", "rb", "team-b/*")])))
+tg.update(version=tg["version"] + 1, targets={}, delegations=dele(["pa", "pb"],
+          [role("parent-a", "pa", "team-a/*"), role("parent-b", "pb", "team-b/*")]))
+put("targets", tg)
+sn["version"] += 1
+sn["meta"] = {"targets.json": {"version": tg["version"]}, "parent-a.json": {"version": 1},
+              "parent-b.json": {"version": 1}, "release.json": {"version": 1}}
+put("snapshot", sn)
+ts["version"] += 1
+ts["meta"] = {"snapshot.json": {"version": sn["version"]}}
+put("timestamp", ts)
+EOF
+it_check "diamond: the roles written" test -s "$DM/release.json"
+dsign() { $AIUREPO sign-raw "$D" "$@" >>"$IT_OUT" 2>&1; }
+dsign_all() {
+	dsign targets "$DM/targets.json" && dsign targets "$DM/parent-a.json" --key "$W/k-pa.key" &&
+		dsign targets "$DM/parent-b.json" --key "$W/k-pb.key" &&
+		dsign targets "$DM/release.json" --key "$W/k-ra.key" &&
+		dsign snapshot "$DM/snapshot.json" && dsign timestamp "$DM/timestamp.json"
+}
+it_check "diamond: every role signed (release by parent-a's key only)" dsign_all
+kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+SRV_PID=
+PORT=$(it_free_port 15750 15769)
+serve "$D/public" "$PORT" || { it_fail "http.server started on 127.0.0.1:$PORT"; it_done; exit 1; }
+URL=http://127.0.0.1:$PORT
+"$TUF" --metadata-dir "$W/md-d" init "$DM/1.root.json" >/dev/null 2>&1
+it_exit "diamond: team-a and team-b in one download: refused" 1 "$TUF" --metadata-url "$URL/metadata/" \
+	--metadata-dir "$W/md-d" --target-name team-a/trusted_root.json \
+	--target-name team-b/trusted_root.json --target-base-url "$URL/targets/" --target-dir "$W/t-d" download
+it_grep "diamond: the refusal names parent-b's keys" "release.*delegated by parent-b"
+it_check "diamond: team-a's target (release through parent-a) installed" \
+	cmp -s "$W/t-d/team-a%2Ftrusted_root.json" "$W/ta"
+it_check "diamond: team-b's target never stored" test ! -e "$W/t-d/team-b%2Ftrusted_root.json"
+it_check "diamond: team-b's target never requested" test "$(fetches /targets/team-b/trusted_root.json)" -eq 0
+it_exit "diamond: team-b alone, in a new run on the stored release: refused" 1 "$TUF" \
+	--metadata-url "$URL/metadata/" --metadata-dir "$W/md-d" --target-name team-b/trusted_root.json \
+	--target-base-url "$URL/targets/" --target-dir "$W/t-d" download
+it_exit "diamond: team-a alone: installed" 0 "$TUF" --metadata-url "$URL/metadata/" \
+	--metadata-dir "$W/md-d" --target-name team-a/trusted_root.json --target-base-url "$URL/targets/" \
+	--target-dir "$W/t-d" download
 
 it_done

@@ -295,11 +295,11 @@ TEST(fake_threshold)
 	add_sig(env, a, R0);
 	add_sig(env, b, R0);
 	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
-	/* duplicate signatures: the same signature listed twice */
+	/* duplicate signatures: the same keyid twice makes the document invalid */
 	env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
 	add_sig(env, K[R0].id, R0);
 	add_sig(env, K[R0].id, R0);
-	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
 	/* duplicate keyids in a role: the metadata is invalid */
 	env = root_signed(1, FUT, 2, R0, R1, TS, SN, TG);
 	json_object_set_new(json_object_get(json_object_get(env, "roles"), "root"),
@@ -310,6 +310,60 @@ TEST(fake_threshold)
 	add_sig(env, a, R0);
 	add_sig(env, b, R1);
 	CHECK_EQ(new_root_rc(dump(env)), AU_OK);
+}
+
+/*
+ * The suite's test_duplicate_sig_keyids: snapshot's valid signature listed
+ * twice.  The threshold is met, but the snapshot is refused, never trusted,
+ * and the client stores nothing of it.
+ */
+TEST(duplicate_signature_keyids_snapshot)
+{
+	struct repo r;
+	struct au_trusted *t;
+	struct srv s;
+	struct au_tuf_client *c;
+	struct blob dup, ts, stored;
+	json_t *env;
+	int rc = -1;
+
+	repo_make(&r);
+	env = envelope(sn_signed(1, FUT, 1, &r.tg));
+	add_sig(env, K[SN].id, SN);
+	add_sig(env, K[SN].id, SN);
+	dup = dump(env);
+	ts = seal(ts_signed(1, FUT, 1, &dup), TS, -1);
+	t = trusted(&r.root);
+	REQUIRE(t != NULL);
+	CHECK_EQ(upd_ts(t, &ts, NULL), AU_OK);
+	CHECK_EQ(upd_sn(t, &dup), AU_EMETA_MALFORMED);
+	CHECK_EQ(au_trusted_role_info(t, "snapshot", NULL, NULL),
+	    AU_EMETA_NOTARGET);
+	au_trusted_free(t);
+	/* through the client */
+	srv_init(&s);
+	srv_publish(&s, tgd_signed(1, FUT, "a", "a", NULL), NULL, 0, 0);
+	env = envelope(sn_signed(1, FUT, 1, NULL));
+	add_sig(env, K[SN].id, SN);
+	add_sig(env, K[SN].id, SN);
+	blob_free(&dup);
+	blob_free(&ts);
+	dup = dump(env);
+	ts = seal(ts_signed(1, FUT, 1, &dup), TS, -1);
+	srv_put(&s, "1.snapshot.json", &dup);
+	srv_put(&s, "timestamp.json", &ts);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_EMETA_MALFORMED);
+	CHECK(srv_local_is(&s, "timestamp.json", &ts));
+	stored = srv_local(&s, "snapshot.json");
+	CHECK(stored.p == NULL);
+	blob_free(&stored);
+	au_tuf_free(c);
+	srv_done(&s);
+	blob_free(&dup);
+	blob_free(&ts);
+	repo_free(&r);
 }
 
 static struct blob
@@ -326,7 +380,8 @@ TEST(bad_thresholds)
 {
 	CHECK_EQ(new_root_rc(root_thr(json_integer(0))), AU_EMETA_MALFORMED);
 	CHECK_EQ(new_root_rc(root_thr(json_integer(-1))), AU_EMETA_MALFORMED);
-	CHECK_EQ(new_root_rc(root_thr(json_integer(2))), AU_EMETA_MALFORMED);	/* 1 key */
+	/* above its 1 key: the root is valid, the timestamp role unverifiable */
+	CHECK_EQ(new_root_rc(root_thr(json_integer(2))), AU_OK);
 	CHECK_EQ(new_root_rc(root_thr(json_string("1"))), AU_EMETA_MALFORMED);
 	CHECK_EQ(new_root_rc(root_thr(json_integer(1))), AU_OK);
 }
@@ -441,6 +496,66 @@ TEST(rotation_cap_and_expiry)
 	blob_free(&b);
 	CHECK_EQ(run(&s, AU_TUF_PERSIST_EACH, &rv), AU_EMETA_EXPIRED);
 	srv_done(&s);
+}
+
+/* Root v with the snapshot role's threshold set to thr (1 key), signed by R0. */
+static struct blob
+root_snapshot_thr(int64_t v, int thr)
+{
+	json_t *s = root_signed(v, FUT, 1, R0, -1, TS, SN, TG);
+
+	json_object_set_new(json_object_get(json_object_get(s, "roles"),
+	    "snapshot"), "threshold", json_integer(thr));
+	return seal(s, R0, -1);
+}
+
+/*
+ * A publisher's mistake: root v2 sets the snapshot threshold above its keys,
+ * v3 fixes it.  v2 is a valid root (python-tuf, the suite's
+ * test_snapshot_has_too_few_keys): it is trusted and only the snapshot it
+ * cannot verify is refused, so a device walks v2 to reach v3.  A root
+ * whose own root threshold exceeds its keys still fails its self-signature.
+ */
+TEST(unmeetable_role_threshold_then_fixed)
+{
+	struct repo r;
+	struct au_trusted *t = loaded(&r);
+	struct blob v2 = root_snapshot_thr(2, 2), v3 = root_snapshot_thr(3, 1);
+	struct blob selfish = seal(root_signed(2, FUT, 2, R0, -1, TS, SN, TG), R0,
+	    -1);
+	struct srv s;
+	int64_t rv = 0;
+	int mode;
+
+	REQUIRE(t != NULL);
+	CHECK_EQ(au_trusted_update_root(t, selfish.p, selfish.len, NULL),
+	    AU_EMETA_SIG);
+	CHECK_EQ(au_trusted_update_root(t, v2.p, v2.len, NULL), AU_OK);
+	CHECK_EQ(au_trusted_root_version(t), 2);
+	CHECK_EQ(upd_ts(t, &r.ts, NULL), AU_OK);
+	CHECK_EQ(upd_sn(t, &r.sn), AU_EMETA_SIG);
+	CHECK_EQ(au_trusted_role_info(t, "snapshot", NULL, NULL),
+	    AU_EMETA_NOTARGET);
+	au_trusted_free(t);
+	for (mode = 0; mode < 2; mode++) {
+		srv_init(&s);
+		publish_v(&s, 1, FUT);
+		srv_put(&s, "2.root.json", &v2);
+		CHECK_EQ(run(&s, mode ? AU_TUF_PERSIST_EACH : AU_TUF_PERSIST_AT_END,
+		    &rv), AU_EMETA_SIG);
+		CHECK_EQ(rv, 2);
+		if (mode)	/* stored as soon as verified */
+			CHECK(srv_local_is(&s, "root.json", &v2));
+		srv_put(&s, "3.root.json", &v3);
+		CHECK_EQ(run(&s, mode ? AU_TUF_PERSIST_EACH : AU_TUF_PERSIST_AT_END,
+		    &rv), AU_OK);
+		CHECK_EQ(rv, 3);
+		srv_done(&s);
+	}
+	blob_free(&v2);
+	blob_free(&v3);
+	blob_free(&selfish);
+	repo_free(&r);
 }
 
 /* ---- size caps ---- */
@@ -610,11 +725,13 @@ main(int argc, char **argv)
 	RUN(freeze_replayed_expired_metadata);
 	RUN(mix_and_match);
 	RUN(fake_threshold);
+	RUN(duplicate_signature_keyids_snapshot);
 	RUN(bad_thresholds);
 	RUN(rotation_signatures);
 	RUN(failed_rotation_then_restart_at_end);
 	RUN(failed_rotation_then_restart_each);
 	RUN(rotation_cap_and_expiry);
+	RUN(unmeetable_role_threshold_then_fixed);
 	RUN(metadata_over_its_cap);
 	RUN(endless_timestamp_through_client);
 	RUN(timestamp_changed_same_version);

@@ -83,7 +83,7 @@ team_rc(json_t *team_signed, int signer, int64_t meta_version, int64_t now)
 	    upd_sn(t, &r.sn) == AU_OK && upd_tg(t, &r.tg) == AU_OK) {
 		rc = au_trusted_update_delegated(t, "team", "targets", r.team.p,
 		    r.team.len, now, NULL);
-		if (rc == AU_OK && au_trusted_role_target(t, "team",
+		if (rc == AU_OK && au_trusted_role_target(t, "team", "targets",
 		    "models/m.bin", &tg, NULL) == AU_OK) {
 			CHECK_EQ(tg.length, 5);
 			au_target_clear(&tg);
@@ -193,8 +193,9 @@ TEST(delegations_must_be_well_formed)
 	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
 	CHECK_EQ(targets_with_delegations_rc(ONE(deleg_role("t0", 0, D1, -1,
 	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
+	/* a threshold above its keys: valid; only that role cannot verify */
 	CHECK_EQ(targets_with_delegations_rc(ONE(deleg_role("t2", 2, D1, -1,
-	    json_pack("[s]", "*"), 0))), AU_EMETA_MALFORMED);
+	    json_pack("[s]", "*"), 0))), AU_OK);
 	role = deleg_role("both", 1, D1, -1, json_pack("[s]", "*"), 0);
 	json_object_set_new(role, "path_hash_prefixes", json_pack("[s]", "ab"));
 	CHECK_EQ(targets_with_delegations_rc(ONE(role)), AU_EMETA_MALFORMED);
@@ -211,6 +212,45 @@ TEST(delegations_must_be_well_formed)
 	    deleg_role("dup", 1, D1, -1, json_pack("[s]", "*"), 0)))),
 	    AU_EMETA_MALFORMED);
 #undef ONE
+}
+
+/*
+ * A delegation whose threshold exceeds its keys (python-tuf accepts it): the
+ * targets file that holds it stays valid, its own targets and its other
+ * delegations are found; only the role that cannot meet its threshold fails,
+ * and is not stored.
+ */
+TEST(delegation_threshold_above_its_keys)
+{
+	struct srv s;
+	struct au_tuf_client *c;
+	struct drole d[2];
+	struct blob b;
+	int rc = -1;
+
+	srv_init(&s);
+	d[0] = (struct drole){ "strict", tgd_signed(1, FUT, "a/x", "in-strict",
+	    NULL), D1, 0 };
+	d[1] = (struct drole){ "team", tgd_signed(1, FUT, "b/x", "in-team", NULL),
+	    D2, 0 };
+	srv_publish(&s, tgd_signed(1, FUT, "top.bin", "top", delegations(D1, D2,
+	    -1, json_pack("[o,o]", deleg_role("strict", 2, D1, -1, json_pack("[s]",
+	    "a/*"), 0), deleg_role("team", 1, D2, -1, json_pack("[s]", "b/*"),
+	    0)))), d, 2, 1);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_OK);
+	CHECK_EQ(find_rc(c, "top.bin", NULL), AU_OK);
+	CHECK_EQ(find_rc(c, "b/x", NULL), AU_OK);
+	CHECK_EQ(find_rc(c, "a/x", NULL), AU_EMETA_SIG);
+	b = srv_local(&s, "strict.json");
+	CHECK(b.p == NULL);
+	blob_free(&b);
+	b = srv_local(&s, "team.json");
+	CHECK(b.p != NULL);
+	blob_free(&b);
+	au_tuf_free(c);
+	srv_done(&s);
 }
 
 /* ---- the client walk ---- */
@@ -397,6 +437,182 @@ TEST(cycles_harmless_and_visits_capped)
 	srv_done(&s);
 }
 
+/*
+ * A diamond (the suite's test_cached_role_is_verified_against_current_
+ * delegator): targets -> A (key D1, a/ *) and B (key D2, b/ *); A and B
+ * both delegate R, A with key D3 for a/ *, B with key bkey for b/ *.  R is
+ * signed by D3 only and lists a/x and b/x.  *tg gets the targets document,
+ * d[0..2] A, B and R.
+ */
+static void
+diamond(json_t **tg, struct drole d[3], int bkey)
+{
+	json_t *r = tgd_signed(1, FUT, "a/x", "trusted A", NULL);
+
+	json_object_set_new(json_object_get(r, "targets"), "b/x",
+	    target_entry("malicious B"));
+	*tg = tgd_signed(1, FUT, NULL, NULL, delegations(D1, D2, -1, json_pack(
+	    "[o,o]", deleg_role("A", 1, D1, -1, json_pack("[s]", "a/*"), 0),
+	    deleg_role("B", 1, D2, -1, json_pack("[s]", "b/*"), 0))));
+	d[0] = (struct drole){ "A", tgd_signed(1, FUT, NULL, NULL, delegations(D3,
+	    -1, -1, json_pack("[o]", deleg_role("R", 1, D3, -1, json_pack("[s]",
+	    "a/*"), 0)))), D1, 0 };
+	d[1] = (struct drole){ "B", tgd_signed(1, FUT, NULL, NULL, delegations(
+	    bkey, -1, -1, json_pack("[o]", deleg_role("R", 1, bkey, -1,
+	    json_pack("[s]", "b/*"), 0)))), D2, 0 };
+	d[2] = (struct drole){ "R", r, D3, 0 };
+}
+
+/* The diamond in a trusted set: up to targets, A and B; R's bytes in *rb. */
+static struct au_trusted *
+diamond_set(int bkey, struct blob *rb)
+{
+	struct drole d[3];
+	struct blob tg, sn, ts, root, b[2];
+	struct au_trusted *t;
+	json_t *tgs, *meta;
+	int i, ok;
+
+	diamond(&tgs, d, bkey);
+	tg = seal(tgs, TG, -1);
+	for (i = 0; i < 2; i++)
+		b[i] = seal(d[i].signed_, d[i].signer, -1);
+	*rb = seal(d[2].signed_, d[2].signer, -1);
+	meta = json_pack("{s:o, s:o, s:o, s:o}", "targets.json", metafile(1, &tg),
+	    "A.json", metafile(1, &b[0]), "B.json", metafile(1, &b[1]),
+	    "R.json", metafile(1, rb));
+	sn = seal(snm_signed(1, FUT, meta), SN, -1);
+	ts = seal(ts_signed(1, FUT, 1, &sn), TS, -1);
+	root = seal(root_signed(1, FUT, 1, R0, -1, TS, SN, TG), R0, -1);
+	t = trusted(&root);
+	ok = t != NULL && upd_ts(t, &ts, NULL) == AU_OK &&
+	    upd_sn(t, &sn) == AU_OK && upd_tg(t, &tg) == AU_OK &&
+	    au_trusted_update_delegated(t, "A", "targets", b[0].p, b[0].len, NOW,
+	    NULL) == AU_OK && au_trusted_update_delegated(t, "B", "targets",
+	    b[1].p, b[1].len, NOW, NULL) == AU_OK;
+	blob_free(&tg);
+	blob_free(&sn);
+	blob_free(&ts);
+	blob_free(&root);
+	blob_free(&b[0]);
+	blob_free(&b[1]);
+	if (!ok) {
+		au_trusted_free(t);
+		blob_free(rb);
+		t = NULL;
+	}
+	return t;
+}
+
+/* Code of looking name up in R through delegator; the target is released. */
+static int
+in_r(const struct au_trusted *t, const char *delegator, const char *name)
+{
+	struct au_target tg;
+	int rc = au_trusted_role_target(t, "R", delegator, name, &tg, NULL);
+
+	if (rc == AU_OK)
+		au_target_clear(&tg);
+	return rc;
+}
+
+/*
+ * In the trusted set: R, loaded through A, is an edge A -> R; reaching it
+ * through B verifies B's keys over the same signatures, and a lookup uses
+ * R only through an edge that was verified and whose paths cover the name.
+ */
+TEST(cached_role_verified_per_delegator)
+{
+	struct au_trusted *t;
+	struct blob rb;
+
+	t = diamond_set(X, &rb);
+	REQUIRE(t != NULL);
+	CHECK_EQ(au_trusted_verify_delegated(t, "R", "A", NULL), AU_EINTERNAL);
+	CHECK_EQ(au_trusted_update_delegated(t, "R", "A", rb.p, rb.len, NOW,
+	    NULL), AU_OK);
+	CHECK_EQ(in_r(t, "A", "a/x"), AU_OK);
+	CHECK_EQ(in_r(t, "A", "b/x"), AU_EMETA_NOTARGET);	/* A's paths: a/ * */
+	CHECK_EQ(in_r(t, "B", "b/x"), AU_EINTERNAL);	/* B -> R not verified */
+	CHECK_EQ(au_trusted_update_delegated(t, "R", "B", rb.p, rb.len, NOW,
+	    NULL), AU_EMETA_SIG);	/* cached, but not signed by X */
+	CHECK_EQ(au_trusted_verify_delegated(t, "R", "B", NULL), AU_EMETA_SIG);
+	CHECK_EQ(in_r(t, "B", "b/x"), AU_EINTERNAL);
+	CHECK_EQ(au_trusted_verify_delegated(t, "R", "targets", NULL),
+	    AU_EMETA_NOTARGET);	/* targets does not delegate R */
+	CHECK_EQ(au_trusted_verify_delegated(t, "R", "nobody", NULL),
+	    AU_EINTERNAL);
+	CHECK_EQ(in_r(t, "targets", "a/x"), AU_EMETA_NOTARGET);
+	CHECK_EQ(in_r(t, NULL, "a/x"), AU_EINTERNAL);
+	CHECK_EQ(in_r(t, "A", "a/x"), AU_OK);	/* A's edge still good */
+	au_trusted_free(t);
+	blob_free(&rb);
+	/* control: B names D3 as well */
+	t = diamond_set(D3, &rb);
+	REQUIRE(t != NULL);
+	CHECK_EQ(au_trusted_update_delegated(t, "R", "A", rb.p, rb.len, NOW,
+	    NULL), AU_OK);
+	CHECK_EQ(au_trusted_verify_delegated(t, "R", "B", NULL), AU_OK);
+	CHECK_EQ(in_r(t, "B", "b/x"), AU_OK);
+	CHECK_EQ(in_r(t, "B", "a/x"), AU_EMETA_NOTARGET);	/* B's paths: b/ * */
+	au_trusted_free(t);
+	blob_free(&rb);
+}
+
+/*
+ * Several names in one run share the cache of verified roles (the
+ * conformance entry point's --target-name list, the device's tracked
+ * targets): R, verified and cached through A, is verified again against B's
+ * keys when B leads to it, in either order, also from the stored copy.
+ */
+TEST(diamond_role_verified_against_each_delegator)
+{
+	struct srv s;
+	struct au_tuf_client *c;
+	struct drole d[3];
+	json_t *tg;
+	uint64_t len = 0;
+	int rc = -1, before;
+
+	srv_init(&s);
+	diamond(&tg, d, X);
+	srv_publish(&s, tg, d, 3, 1);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_OK);
+	CHECK_EQ(find_rc(c, "a/x", &len), AU_OK);
+	CHECK_EQ(len, strlen("trusted A"));
+	CHECK_EQ(find_rc(c, "b/x", NULL), AU_EMETA_SIG);	/* X did not sign */
+	CHECK_EQ(find_rc(c, "a/x", NULL), AU_OK);
+	au_tuf_free(c);
+	/* a restart, B first: the stored R fails through B, the fetched one too */
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(find_rc(c, "b/x", NULL), AU_EMETA_SIG);
+	CHECK_EQ(find_rc(c, "a/x", NULL), AU_OK);
+	au_tuf_free(c);
+	srv_done(&s);
+	/* control: B names D3 too; both found, R fetched once, in both modes */
+	for (rc = 0; rc < 2; rc++) {
+		int r2 = -1, mode = rc ? AU_TUF_PERSIST_EACH :
+		    AU_TUF_PERSIST_AT_END;
+
+		srv_init(&s);
+		diamond(&tg, d, D3);
+		srv_publish(&s, tg, d, 3, 1);
+		c = srv_client(&s, mode, &r2);
+		REQUIRE(c != NULL);
+		CHECK_EQ(r2, AU_OK);
+		CHECK_EQ(find_rc(c, "a/x", NULL), AU_OK);
+		before = s.fetches;
+		CHECK_EQ(find_rc(c, "b/x", &len), AU_OK);
+		CHECK_EQ(len, strlen("malicious B"));
+		CHECK_EQ(s.fetches - before, 1);	/* B only */
+		au_tuf_free(c);
+		srv_done(&s);
+	}
+}
+
 TEST(role_file_names_percent_encoded)
 {
 	char buf[AU_TUF_FILE_MAX + 1], big[300];
@@ -450,10 +666,13 @@ main(int argc, char **argv)
 	RUN(delegated_role_verified_against_delegator);
 	RUN(delegated_role_preconditions);
 	RUN(delegations_must_be_well_formed);
+	RUN(delegation_threshold_above_its_keys);
 	RUN(preorder_dfs_and_storage);
 	RUN(terminating_stops_backtracking);
 	RUN(path_hash_prefixes_route);
 	RUN(cycles_harmless_and_visits_capped);
+	RUN(cached_role_verified_per_delegator);
+	RUN(diamond_role_verified_against_each_delegator);
 	RUN(role_file_names_percent_encoded);
 	RUN(delegated_name_with_slash_stored_safely);
 	return harness_done();

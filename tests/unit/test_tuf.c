@@ -111,18 +111,40 @@ TEST(threshold_not_met)
 	    R0, R1)), AU_OK);
 }
 
-TEST(duplicate_signatures_count_once)
+/*
+ * TUF 1.0 section 4.2: a keyid MUST be unique in "signatures".  A repeated
+ * one makes the document invalid, even when a threshold of distinct keys
+ * signed it (the suite's test_duplicate_sig_keyids).
+ */
+TEST(duplicate_signature_keyids_refused)
 {
-	json_t *env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
+	json_t *env = envelope(root_signed(1, FUT, 1, R0, -1, TS, SN, TG));
 
 	add_sig(env, K[R0].id, R0);
-	add_sig(env, K[R0].id, R0);	/* the same signature listed twice */
-	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
-	/* R1's valid signature listed under R0's keyid does not count for R1 */
+	add_sig(env, K[R0].id, R0);	/* threshold 1 met, then listed again */
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
+	env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
+	add_sig(env, K[R0].id, R0);
+	add_sig(env, K[R0].id, R0);	/* the same signature twice */
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
+	/* R1's valid signature listed under R0's keyid */
 	env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
 	add_sig(env, K[R0].id, R0);
 	add_sig(env, K[R0].id, R1);
-	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_SIG);
+	add_sig(env, K[R1].id, R1);
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
+	/* a keyid no role names, twice, beside a valid threshold */
+	env = envelope(root_signed(1, FUT, 1, R0, -1, TS, SN, TG));
+	add_sig(env, K[R0].id, R0);
+	add_sig(env, K[X].id, X);
+	add_sig(env, K[X].id, X);
+	CHECK_EQ(new_root_rc(dump(env)), AU_EMETA_MALFORMED);
+	/* control: distinct keyids */
+	env = envelope(root_signed(1, FUT, 2, R0, R1, TS, SN, TG));
+	add_sig(env, K[R0].id, R0);
+	add_sig(env, K[R1].id, R1);
+	add_sig(env, K[X].id, X);
+	CHECK_EQ(new_root_rc(dump(env)), AU_OK);
 }
 
 /* Root whose root role lists keyids A=K[R0].id and B (an alias) for key `bkey`. */
@@ -172,7 +194,8 @@ TEST(threshold_must_be_sane)
 
 	CHECK_EQ(new_root_rc(root_with_threshold(json_integer(0))), AU_EMETA_MALFORMED);
 	CHECK_EQ(new_root_rc(root_with_threshold(json_integer(-1))), AU_EMETA_MALFORMED);
-	CHECK_EQ(new_root_rc(root_with_threshold(json_integer(3))), AU_EMETA_MALFORMED);
+	/* above its 2 keys: a valid document that can never sign itself */
+	CHECK_EQ(new_root_rc(root_with_threshold(json_integer(3))), AU_EMETA_SIG);
 	CHECK_EQ(new_root_rc(root_with_threshold(json_string("2"))), AU_EMETA_MALFORMED);
 	CHECK_EQ(new_root_rc(root_with_threshold(json_real(1.0))), AU_EMETA_MALFORMED);
 	CHECK_EQ(new_root_rc(root_with_threshold(json_integer(2))), AU_OK);
@@ -454,7 +477,7 @@ main(int argc, char **argv)
 	RUN(wrong_key_refused);
 	RUN(tampered_signed_refused);
 	RUN(threshold_not_met);
-	RUN(duplicate_signatures_count_once);
+	RUN(duplicate_signature_keyids_refused);
 	RUN(same_key_two_keyids_counts_once);
 	RUN(threshold_must_be_sane);
 	RUN(common_fields_checked);
