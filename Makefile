@@ -109,6 +109,10 @@ $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a 
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_TEST)
 
+# test_localfail makes this machine fail on demand: its calloc and dlopen
+# replace the C library's in every object of the link (ld --wrap).
+$(O)/tests/test_localfail: private LDFLAGS += -Wl,--wrap=calloc -Wl,--wrap=dlopen
+
 $(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_CLIENT)
