@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * port/fault.c - a fault-injecting backend of port/port.h for tests: the
- * POSIX backend (port/posix.c, compiled in below under other names) plus a
+ * POSIX backend (port/posix.c and port/posix_proc.c, compiled in below under
+ * other names) plus a
  * model of the page cache, so that a "power cut" can be simulated after any
  * durable operation.  Linked instead of port/posix.c into
  * build/tests/aiupdate-fault (Makefile).  Never part of a device build.
@@ -82,6 +83,7 @@ int posix_symlink(const char *, const char *, struct au_diag *);
 int posix_dir_sync(const char *, struct au_diag *);
 int posix_au_spawn(char *const[], char *const[], int, int *, struct au_diag *);
 #include "port/posix.c"
+#include "port/posix_proc.c"
 #undef au_file_create
 #undef au_file_open_append
 #undef au_file_write

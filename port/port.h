@@ -2,9 +2,9 @@
 /*
  * port/port.h - the whole OS interface of aiupdate.
  *
- * Nothing outside port/ calls the OS directly.  One backend file per target
- * (port/posix.c today), chosen by the Makefile; tests may link a
- * fault-injecting backend with the same symbols.  All paths are byte strings
+ * Nothing outside port/ calls the OS directly.  One backend per target
+ * (port/posix.c with port/posix_proc.c today), chosen by the Makefile; tests
+ * may link a fault-injecting backend with the same symbols.  All paths are byte strings
  * as the OS takes them.  Every function returns 0 or a negative AU_E* code
  * from port/err.h and fills the optional diagnostic (errno in diag->sys).
  *
