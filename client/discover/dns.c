@@ -214,22 +214,29 @@ ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, int use_seed,
 			return au_diag_sys(diag, AU_EDNS_RESOLVER, r,
 			    "resolver \"%s\": %s", o->resolver, ub_strerror(r));
 	}
-	return ctx_finalize(ctx, o->rfc5011_file && o->rfc5011_file[0] ?
-	    o->rfc5011_file : o->trust_anchor, diag);
+	return 0;
 }
 
-/* A fresh libunbound context in d (use_seed: see ta_setup). */
+/* A fresh libunbound context in d (use_seed: see ta_setup); *refused
+ * when libunbound could not load the anchor. */
 static int
 ctx_open(struct au_dns *d, const struct au_dns_opts *o, int use_seed,
-    struct au_diag *diag)
+    int *refused, struct au_diag *diag)
 {
+	int r;
+
 	if (d->ctx != NULL)
 		ub_ctx_delete(d->ctx);
 	au_anchor_close(d->anchor, 0);
 	d->anchor = NULL;
 	if ((d->ctx = ub_ctx_create()) == NULL)
 		return au_diag_set(diag, AU_EDNS_RESOLVER, "ub_ctx_create failed");
-	return ctx_setup(d->ctx, o, use_seed, &d->anchor, diag);
+	if ((r = ctx_setup(d->ctx, o, use_seed, &d->anchor, diag)) != 0)
+		return r;
+	r = ctx_finalize(d->ctx, o->rfc5011_file && o->rfc5011_file[0] ?
+	    o->rfc5011_file : o->trust_anchor, diag);
+	*refused = r != 0;
+	return r;
 }
 
 int
@@ -237,30 +244,31 @@ au_dns_open(const struct au_dns_opts *o, struct au_dns **out,
     struct au_diag *diag)
 {
 	struct au_dns *d = NULL;
-	int r;
+	int r, refused = 0;
 
 	if (o == NULL || o->trust_anchor == NULL || o->trust_anchor[0] == '\0')
 		return au_diag_set(diag, AU_EDNS_RESOLVER,
 		    "no trust anchor file configured");
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	r = ctx_open(d, o, 0, diag);
-	if (r != 0 && d->anchor != NULL && au_anchor_from_tracked(d->anchor)) {
-		/* The tracked file is complete but libunbound refuses it. */
+	r = ctx_open(d, o, 0, &refused, diag);
+	if (r != 0 && refused && d->anchor != NULL &&
+	    au_anchor_from_tracked(d->anchor)) {
+		/* The tracked file looked whole, but libunbound refuses it. */
 		au_log(AU_LOG_WARN, "%s; RFC 5011 tracking starts again from "
 		    "%s", diag != NULL ? diag->msg : "tracked trust anchor "
 		    "refused", o->trust_anchor);
-		r = ctx_open(d, o, 1, diag);
+		r = ctx_open(d, o, 1, &refused, diag);
 	}
 	if (r != 0)
 		goto out;
 	*out = d;
 	d = NULL;
 out:
-	if (d != NULL)
+	if (d != NULL) {
 		au_anchor_close(d->anchor, 0);	/* nothing of it is kept */
-	if (d != NULL)
 		d->anchor = NULL;
+	}
 	au_dns_free(d);
 	return r;
 }
