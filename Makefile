@@ -80,7 +80,7 @@ endif
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
 
 # Library code shared by the client, the publisher and the tests.
-PORT_SRC     := port/err.c port/posix.c port/compose.c port/dl.c
+PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/compose.c port/dl.c
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
@@ -141,6 +141,10 @@ $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DAU_TEST_SRCDIR='"$(CURDIR)"' $(LDFLAGS) -o $@ $< $(O)/libaiupdate-sign.a $(O)/libaiupdate.a $(LIBS_TEST)
+
+# test_localfail makes this machine fail on demand: its calloc and dlopen
+# replace the C library's in every object of the link (ld --wrap).
+$(O)/tests/test_localfail: private LDFLAGS += -Wl,--wrap=calloc -Wl,--wrap=dlopen
 
 $(O)/tests/%: tests/tools/%.c $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)

@@ -109,24 +109,37 @@ probe_write(const char *dir)
 	return 0;
 }
 
+/* The class of an OS failure that is the machine's, not the deployment's. */
+static int
+local_class(int sys)
+{
+	switch (sys) {
+	case ENOMEM: return AU_ENOMEM;
+	case ENOSPC: case EDQUOT: return AU_ENOSPC;
+	case EIO: return AU_EIO;
+	default: return AU_ECONFIG;
+	}
+}
+
 int
 au_preflight_state_dir(const char *dir, struct au_diag *diag)
 {
-	char have[AU_PREFLIGHT_PATH_MAX], why[AU_DIAG_MAX];
+	char have[AU_PREFLIGHT_PATH_MAX];
 	struct au_stat st;
 	int err;
 
-	(void)snprintf(why, sizeof(why), "%s", diag != NULL ? diag->msg : "");
 	existing_prefix(dir, have, sizeof(have), &st);
 	if (st.type != AU_FT_DIR && st.type != AU_FT_LINK)
-		return au_diag_set(diag, AU_ECONFIG, "[install] state_dir %s "
-		    "cannot be used: %s is not a directory", dir, have);
+		return au_diag_sys(diag, AU_ECONFIG, ENOTDIR, "[install] "
+		    "state_dir %s cannot be used: %s is not a directory", dir,
+		    have);
 	err = probe_write(have);
 	if (err == EACCES || err == EPERM || err == EROFS)
-		return au_diag_set(diag, AU_ECONFIG, "[install] state_dir %s "
-		    "cannot be used: %s is not writable (%s); the service needs "
-		    "write access to it (ReadWritePaths=, owner)", dir, have,
-		    strerror(err));
-	return au_diag_set(diag, AU_ECONFIG, "[install] state_dir %s cannot be "
-	    "used: %s", dir, why);
+		return au_diag_sys(diag, AU_ECONFIG, err, "[install] state_dir "
+		    "%s cannot be used: %s is not writable (%s); the service "
+		    "needs write access to it (ReadWritePaths=, owner)", dir,
+		    have, strerror(err));
+	/* The original failure (mkdir, lock), its path and errno kept. */
+	return au_diag_wrap(diag, local_class(diag != NULL ? diag->sys : 0),
+	    "[install] state_dir %s cannot be used", dir);
 }

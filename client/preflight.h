@@ -24,10 +24,13 @@ AU_NODISCARD int au_preflight_trusted_root(const char *path,
 
 /*
  * Explain why the state directory dir could not be set up (call it after
- * creating it or taking its lock failed; diag holds that failure).  Always
- * returns AU_ECONFIG, with diag "[install] state_dir DIR cannot be used:
- * REASON", REASON one of "PATH is not a directory", "DIR is not writable
- * (...)" or the original failure.
+ * creating it or taking its lock failed; diag holds that failure).  Returns
+ * AU_ECONFIG, with diag "[install] state_dir DIR cannot be used: REASON",
+ * REASON one of "PATH is not a directory" (diag->sys ENOTDIR), "DIR is not
+ * writable (...)" (EACCES, EPERM, EROFS) or the original failure, wrapped
+ * (au_diag_wrap: its path and diag->sys stay).  When that original failure
+ * is the machine's (diag->sys ENOMEM, ENOSPC/EDQUOT, EIO) its class is kept
+ * instead: AU_ENOMEM, AU_ENOSPC or AU_EIO, never blamed on the deployment.
  */
 int au_preflight_state_dir(const char *dir, struct au_diag *diag);
 

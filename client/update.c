@@ -473,33 +473,36 @@ record_install(struct run *r, struct au_target_report *tr)
  */
 static int
 keep_above_floor(struct run *r, struct au_target_report *tr,
-    const struct au_state_target *st, const struct au_diag *hd)
+    const struct au_state_target *st, int hrc, const struct au_diag *hd)
 {
 	int64_t floor = st->min_version, old = st->version;
 
 	record_install(r, tr);
 	r->state_dirty = 1;
 	tr->status = AU_T_FAILED;
-	tr->err = AU_EHEALTH;
+	tr->err = hrc;
 	(void)snprintf(tr->msg, sizeof(tr->msg), "%.400s; kept: cannot roll "
 	    "back below min_version %lld", hd->msg, (long long)floor);
-	return au_diag_set(r->diag, AU_EHEALTH, "%s version %lld: %s; cannot "
+	return au_diag_sys(r->diag, hrc, hd->sys, "%s version %lld: %s; cannot "
 	    "roll back below min_version %lld (previous is version %lld): "
 	    "version %lld stays installed", tr->name,
 	    (long long)tr->available_version, hd->msg, (long long)floor,
 	    (long long)old, (long long)tr->available_version);
 }
 
-/* The switch failed its health check: go back, remember the bad version. */
+/* The switch failed its health check: go back, remember the bad version.
+ * hrc other than AU_EHEALTH (the check could not be started: a local
+ * failure) goes back too, but the version is not marked bad. */
 static int
-roll_back(struct run *r, struct au_target_report *tr, struct au_diag *hd)
+roll_back(struct run *r, struct au_target_report *tr, int hrc,
+    struct au_diag *hd)
 {
 	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
 	int rc;
 
 	if (st != NULL && st->hash[0] != '\0' &&
 	    !au_floor_allows(st->min_version, st->version))
-		return keep_above_floor(r, tr, st, hd);
+		return keep_above_floor(r, tr, st, hrc, hd);
 
 	/* Undo the switch: current back to the old version, previous back to
 	 * the one before it (or nothing), so the bad version is collectable. */
@@ -513,14 +516,15 @@ roll_back(struct run *r, struct au_target_report *tr, struct au_diag *hd)
 	}
 	if (rc != 0)
 		return rc;
-	rc = au_state_mark_bad(r->state, tr->name, tr->available_hash);
+	rc = hrc == AU_EHEALTH ? au_state_mark_bad(r->state, tr->name,
+	    tr->available_hash) : 0;
 	if (rc != 0)
 		return au_diag_set(r->diag, rc, "cannot record bad version");
 	r->state_dirty = 1;
 	tr->status = AU_T_ROLLED_BACK;
-	tr->err = AU_EHEALTH;
+	tr->err = hrc;
 	(void)snprintf(tr->msg, sizeof(tr->msg), "%s", hd->msg);
-	return au_diag_set(r->diag, AU_EHEALTH, "%s version %lld: %s; "
+	return au_diag_sys(r->diag, hrc, hd->sys, "%s version %lld: %s; "
 	    "previous version restored", tr->name,
 	    (long long)tr->available_version, hd->msg);
 }
@@ -547,12 +551,10 @@ install_target(struct run *r, struct au_target_report *tr,
 	}
 	r->rep->phase = "health";
 	rc = health_check(r, tr);
-	if (rc == AU_EHEALTH) {
+	if (rc != 0) {	/* bad mark only for AU_EHEALTH: roll_back */
 		hd = *r->diag;
-		return roll_back(r, tr, &hd);
+		return roll_back(r, tr, rc, &hd);
 	}
-	if (rc != 0)
-		return rc;
 	record_install(r, tr);
 	r->state_dirty = 1;
 	tr->status = AU_T_INSTALLED;

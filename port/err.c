@@ -67,7 +67,7 @@ au_err_class(int err)
 }
 
 /*
- * Format through a local buffer: callers may wrap the previous message, as
+ * Format through a local buffer: the arguments may include diag->msg, as
  * in au_diag_set(d, rc, "loading %s: %s", path, d->msg).
  */
 static void
@@ -105,4 +105,23 @@ au_diag_sys(struct au_diag *diag, int err, int sys, const char *fmt, ...)
 	vset(diag, sys, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+int
+au_diag_wrap(struct au_diag *diag, int err, const char *fmt, ...)
+{
+	char ctx[AU_DIAG_MAX];
+	va_list ap;
+	int n;
+
+	if (diag == NULL)
+		return err;
+	va_start(ap, fmt);
+	n = vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		ctx[0] = '\0';
+	if (diag->msg[0] == '\0')
+		return au_diag_sys(diag, err, diag->sys, "%s", ctx);
+	return au_diag_sys(diag, err, diag->sys, "%s: %s", ctx, diag->msg);
 }

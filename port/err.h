@@ -98,12 +98,25 @@ const char *au_strerror(int err);
 int au_err_class(int err);
 
 /*
- * Format a message into diag (NULL is fine) and return err, so callers can
- * write `return au_diag_set(diag, AU_EIO, "open %s", path);`.
+ * A new failure with no OS cause: format a message into diag (NULL is fine),
+ * set diag->sys to 0 and return err, so callers can write
+ * `return au_diag_set(diag, AU_EINSTALL, "no such target %s", name);`.
  * The message is truncated at AU_DIAG_MAX - 1 bytes.  The arguments may
- * include diag->msg itself, to wrap the previous message.
+ * include diag->msg itself; to add context to the failure already in diag,
+ * use au_diag_wrap(), which keeps its errno.
  */
 int au_diag_set(struct au_diag *diag, int err, const char *fmt, ...)
+    AU_PRINTF(3, 4);
+
+/*
+ * Add context in front of the failure already in diag (NULL is fine):
+ * the message becomes "CONTEXT: previous message" (CONTEXT formatted from
+ * fmt), so the path and the reason it names stay, and diag->sys (the
+ * underlying errno or library code) is kept.  Returns err: a caller may
+ * re-class the failure (AU_EIO -> AU_EINSTALL) without losing its cause.
+ * Truncated at AU_DIAG_MAX - 1 bytes, as au_diag_set.
+ */
+int au_diag_wrap(struct au_diag *diag, int err, const char *fmt, ...)
     AU_PRINTF(3, 4);
 
 /* As au_diag_set, and also record errno-style code `sys`. */

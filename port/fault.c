@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * port/fault.c - a fault-injecting backend of port/port.h for tests: the
- * POSIX backend (port/posix.c, compiled in below under other names) plus a
+ * POSIX backend (port/posix.c and port/posix_proc.c, compiled in below under
+ * other names) plus a
  * model of the page cache, so that a "power cut" can be simulated after any
  * durable operation.  Linked instead of port/posix.c into
  * build/tests/aiupdate-fault (Makefile).  Never part of a device build.
@@ -21,6 +22,10 @@
  *                             on stderr at exit.
  *   AIUPDATE_FAULT_ENOSPC=N   the N-th file write under DIR (1-based) and
  *                             every later one fails with ENOSPC (AU_ENOSPC).
+ *   AIUPDATE_FAULT_SPAWN=1    au_spawn fails as when this machine cannot
+ *                             start the hook (AU_ENOMEM, errno ENOMEM: the
+ *                             environment could not be allocated); needs
+ *                             no AIUPDATE_FAULT_ROOT.
  *
  * Durable operations counted (port.h's [D]): file create, write, fsync,
  * rename, unlink, symlink, mkdir (of a missing directory), rmdir, directory
@@ -63,6 +68,7 @@
 #define au_rmdir posix_rmdir
 #define au_symlink posix_symlink
 #define au_dir_sync posix_dir_sync
+#define au_spawn posix_au_spawn
 int posix_file_create(const char *, unsigned, struct au_file **,
     struct au_diag *);
 int posix_file_open_append(const char *, struct au_file **, struct au_diag *);
@@ -75,7 +81,9 @@ int posix_mkdir(const char *, unsigned, struct au_diag *);
 int posix_rmdir(const char *, struct au_diag *);
 int posix_symlink(const char *, const char *, struct au_diag *);
 int posix_dir_sync(const char *, struct au_diag *);
+int posix_au_spawn(char *const[], char *const[], int, int *, struct au_diag *);
 #include "port/posix.c"
+#include "port/posix_proc.c"
 #undef au_file_create
 #undef au_file_open_append
 #undef au_file_write
@@ -90,6 +98,7 @@ int posix_dir_sync(const char *, struct au_diag *);
 #undef au_symlink
 #undef au_dir_sync
 #undef au_remove_tree
+#undef au_spawn
 
 #define AU_FAULT_EXIT 113	/* status of a process that "lost power" */
 #define FD_MAX 4096		/* file descriptors tracked */
@@ -617,3 +626,16 @@ au_dir_sync(const char *path, struct au_diag *diag)
 
 /* The compound operations (au_mkdir_p, au_file_replace, au_remove_tree)
  * are port/compose.c's, built from the wrapped primitives above. */
+
+int
+au_spawn(char *const argv[], char *const env_extra[], int timeout_s,
+    int *status, struct au_diag *diag)
+{
+	const char *v = getenv("AIUPDATE_FAULT_SPAWN");
+
+	if (v != NULL && strcmp(v, "1") == 0)
+		return au_diag_sys(diag, AU_ENOMEM, ENOMEM, "out of memory "
+		    "building the environment of %s (AIUPDATE_FAULT_SPAWN)",
+		    argv[0]);
+	return posix_au_spawn(argv, env_extra, timeout_s, status, diag);
+}

@@ -2,9 +2,9 @@
 /*
  * port/port.h - the whole OS interface of aiupdate.
  *
- * Nothing outside port/ calls the OS directly.  One backend file per target
- * (port/posix.c today), chosen by the Makefile; tests may link a
- * fault-injecting backend with the same symbols.  All paths are byte strings
+ * Nothing outside port/ calls the OS directly.  One backend per target
+ * (port/posix.c with port/posix_proc.c today), chosen by the Makefile; tests
+ * may link a fault-injecting backend with the same symbols.  All paths are byte strings
  * as the OS takes them.  Every function returns 0 or a negative AU_E* code
  * from port/err.h and fills the optional diagnostic (errno in diag->sys).
  *
@@ -190,11 +190,19 @@ void au_sem_free(struct au_sem *s);	/* no waiter left; NULL is fine */
 /* ---- processes ---- */
 
 /*
- * Run argv[0] (searched in PATH) with the current environment plus
- * env_extra ("NAME=value" strings, NULL-terminated; may be NULL), stdin
- * from /dev/null, stdout/stderr inherited.  Wait at most timeout_s seconds,
- * then kill the process group.  *status is the exit status (0-255), or
- * 128+signal if killed by a signal, or -1 on timeout.
+ * Run argv[0] (searched in PATH, as execvp does, including its /bin/sh
+ * fallback for a script without "#!") with the current environment plus
+ * env_extra ("NAME=value" strings, NULL-terminated; may be NULL; a name
+ * already set is replaced, the last of two equal names wins), stdin from
+ * /dev/null, stdout/stderr inherited.  The PATH lookup, the environment and
+ * argv are built in the caller's process: between fork and exec only
+ * async-signal-safe calls run.  Wait at most timeout_s seconds, then kill
+ * the process group.  *status is the exit status (0-255), 127 when argv[0]
+ * is not found, 126 when it cannot be executed, 128+signal if killed by a
+ * signal, or -1 on timeout.
+ * Errors (the local machine's, never the program's): AU_ENOMEM (the
+ * environment could not be built, or fork found no memory/process slot),
+ * AU_EIO (fork or waitpid failed otherwise); diag->sys holds errno.
  */
 AU_NODISCARD int au_spawn(char *const argv[], char *const env_extra[],
     int timeout_s, int *status, struct au_diag *diag);

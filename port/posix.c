@@ -28,8 +28,6 @@
 
 #include "port/ban.h"
 
-extern char **environ;
-
 struct au_file {
 	int fd;
 };
@@ -718,122 +716,6 @@ au_sem_free(struct au_sem *s)
 		return;
 	(void)sem_destroy(&s->sem);
 	free(s);
-}
-
-static int
-child_exec(char *const argv[], char *const env_extra[])
-{
-	int fd;
-	size_t i;
-
-	(void)setpgid(0, 0);
-	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		if (fd > 2)
-			close(fd);
-	}
-	for (i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
-		(void)putenv(env_extra[i]);
-	execvp(argv[0], argv);
-	_exit(errno == ENOENT ? 127 : 126);	/* as a shell says it */
-}
-
-static int
-exec_ok(const char *path)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) != 0)
-		return errno;
-	if (!S_ISREG(sb.st_mode))
-		return ENOEXEC;
-	return access(path, X_OK) == 0 ? 0 : errno;
-}
-
-int
-au_executable(const char *name, struct au_diag *diag)
-{
-	const char *p = getenv("PATH"), *end;
-	char path[4096];
-	int e = ENOENT, r;
-	size_t n;
-
-	if (p == NULL)
-		p = "/bin:/usr/bin";	/* execvp's default */
-	if (strchr(name, '/') != NULL)
-		e = exec_ok(name);
-	else
-		for (; p != NULL && e != 0; p = *end ? end + 1 : NULL) {
-			end = strchr(p, ':');
-			if (end == NULL)
-				end = p + strlen(p);
-			n = (size_t)(end - p);
-			r = snprintf(path, sizeof(path), "%.*s/%s", (int)n,
-			    n ? p : ".", name);
-			if (r < 0 || (size_t)r >= sizeof(path))
-				continue;
-			r = exec_ok(path);
-			if (r == 0 || e == ENOENT)
-				e = r;	/* keep "not executable" over "none" */
-		}
-	if (e == 0)
-		return 0;
-	return au_diag_sys(diag, AU_EIO, e, "%s: %s", name, e == ENOENT &&
-	    strchr(name, '/') == NULL ? "not found in PATH" : strerror(e));
-}
-
-static int
-wait_deadline(pid_t pid, int timeout_s, int *wstatus)
-{
-	int64_t deadline = au_monotonic_ms() + (int64_t)timeout_s * 1000;
-	struct timespec nap = { 0, 10 * 1000000 };
-	pid_t r;
-
-	for (;;) {
-		r = waitpid(pid, wstatus, WNOHANG);
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (au_monotonic_ms() >= deadline)
-			return 1;
-		nanosleep(&nap, NULL);
-	}
-}
-
-int
-au_spawn(char *const argv[], char *const env_extra[], int timeout_s,
-    int *status, struct au_diag *diag)
-{
-	pid_t pid;
-	int ws = 0, r;
-
-	pid = fork();
-	if (pid < 0)
-		return au_diag_sys(diag, AU_EIO, errno, "fork: %s",
-		    strerror(errno));
-	if (pid == 0)
-		child_exec(argv, env_extra);
-	(void)setpgid(pid, pid);
-	r = wait_deadline(pid, timeout_s, &ws);
-	if (r < 0)
-		return au_diag_sys(diag, AU_EIO, errno, "waitpid: %s",
-		    strerror(errno));
-	if (r == 1) {
-		(void)kill(-pid, SIGKILL);
-		(void)kill(pid, SIGKILL);
-		(void)waitpid(pid, &ws, 0);
-		*status = -1;
-		return 0;
-	}
-	if (WIFEXITED(ws))
-		*status = WEXITSTATUS(ws);
-	else if (WIFSIGNALED(ws))
-		*status = 128 + WTERMSIG(ws);
-	else
-		*status = 255;
-	return 0;
 }
 
 static enum au_log_level log_level = AU_LOG_WARN;

@@ -8,6 +8,9 @@
 
 #include <unbound.h>
 
+#include "client/discover/anchor.h"
+#include "port/port.h"
+
 #include "port/ban.h"
 
 enum {
@@ -19,6 +22,7 @@ enum {
 
 struct au_dns {
 	struct ub_ctx *ctx;
+	struct au_anchor *anchor;	/* RFC 5011 tracking, or NULL */
 	struct au_dns_query_info q[AU_DNS_MAX_QUERIES];
 	size_t nq;
 };
@@ -147,10 +151,14 @@ ta_read(const char *ta, uint8_t **buf, size_t *len, struct au_diag *diag)
 
 /*
  * RFC 5011: libunbound rewrites its auto-trust-anchor-file as the zone
- * rolls its keys.  The file is seeded from the configured anchor once.
+ * rolls its keys.  It is given a working copy of the tracked file, seeded
+ * from the configured anchor on the first run, after damage, or when
+ * use_seed (client/discover/anchor.h: only the client writes the tracked
+ * file, durably).
  */
 static int
-ta_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, struct au_diag *diag)
+ta_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, int use_seed,
+    struct au_anchor **anchor, struct au_diag *diag)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -159,20 +167,15 @@ ta_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, struct au_diag *diag)
 	if ((r = ta_read(o->trust_anchor, &buf, &len, diag)) != 0)
 		return r;
 	if (o->rfc5011_file != NULL && o->rfc5011_file[0] != '\0') {
-		struct au_stat st;
-
-		if (au_stat(o->rfc5011_file, &st, NULL) != 0 ||
-		    st.type == AU_FT_NONE)
-			r = au_file_replace(o->rfc5011_file, buf, len, 0644, diag);
+		r = au_anchor_open(o->rfc5011_file, buf, len, use_seed, anchor,
+		    diag);
 		free(buf);
 		if (r != 0)
-			return au_diag_set(diag, AU_EDNS_RESOLVER, "RFC 5011 "
-			    "trust anchor file %s: %s", o->rfc5011_file,
-			    diag ? diag->msg : "cannot write it");
+			return r;
 		if ((r = ub_ctx_set_option(ctx, "auto-trust-anchor-file:",
-		    o->rfc5011_file)) != 0)
+		    au_anchor_work_path(*anchor))) != 0)
 			return au_diag_sys(diag, AU_EDNS_RESOLVER, r,
-			    "trust anchor %s: %s", o->rfc5011_file,
+			    "trust anchor %s: %s", au_anchor_work_path(*anchor),
 			    ub_strerror(r));
 		return 0;
 	}
@@ -184,13 +187,13 @@ ta_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, struct au_diag *diag)
 }
 
 static int
-ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o,
-    struct au_diag *diag)
+ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o, int use_seed,
+    struct au_anchor **anchor, struct au_diag *diag)
 {
 	char when[32];
 	int r;
 
-	if ((r = ta_setup(ctx, o, diag)) != 0)
+	if ((r = ta_setup(ctx, o, use_seed, anchor, diag)) != 0)
 		return r;
 	if ((r = ub_ctx_async(ctx, 1)) != 0)	/* a thread, not a fork */
 		return au_diag_sys(diag, AU_EDNS_RESOLVER, r,
@@ -211,8 +214,29 @@ ctx_setup(struct ub_ctx *ctx, const struct au_dns_opts *o,
 			return au_diag_sys(diag, AU_EDNS_RESOLVER, r,
 			    "resolver \"%s\": %s", o->resolver, ub_strerror(r));
 	}
-	return ctx_finalize(ctx, o->rfc5011_file && o->rfc5011_file[0] ?
+	return 0;
+}
+
+/* A fresh libunbound context in d (use_seed: see ta_setup); *refused
+ * when libunbound could not load the anchor. */
+static int
+ctx_open(struct au_dns *d, const struct au_dns_opts *o, int use_seed,
+    int *refused, struct au_diag *diag)
+{
+	int r;
+
+	if (d->ctx != NULL)
+		ub_ctx_delete(d->ctx);
+	au_anchor_close(d->anchor, 0);
+	d->anchor = NULL;
+	if ((d->ctx = ub_ctx_create()) == NULL)
+		return au_diag_set(diag, AU_EDNS_RESOLVER, "ub_ctx_create failed");
+	if ((r = ctx_setup(d->ctx, o, use_seed, &d->anchor, diag)) != 0)
+		return r;
+	r = ctx_finalize(d->ctx, o->rfc5011_file && o->rfc5011_file[0] ?
 	    o->rfc5011_file : o->trust_anchor, diag);
+	*refused = r != 0;
+	return r;
 }
 
 int
@@ -220,22 +244,31 @@ au_dns_open(const struct au_dns_opts *o, struct au_dns **out,
     struct au_diag *diag)
 {
 	struct au_dns *d = NULL;
-	int r;
+	int r, refused = 0;
 
 	if (o == NULL || o->trust_anchor == NULL || o->trust_anchor[0] == '\0')
 		return au_diag_set(diag, AU_EDNS_RESOLVER,
 		    "no trust anchor file configured");
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	if ((d->ctx = ub_ctx_create()) == NULL) {
-		r = au_diag_set(diag, AU_EDNS_RESOLVER, "ub_ctx_create failed");
-		goto out;
+	r = ctx_open(d, o, 0, &refused, diag);
+	if (r != 0 && refused && d->anchor != NULL &&
+	    au_anchor_from_tracked(d->anchor)) {
+		/* The tracked file looked whole, but libunbound refuses it. */
+		au_log(AU_LOG_WARN, "%s; RFC 5011 tracking starts again from "
+		    "%s", diag != NULL ? diag->msg : "tracked trust anchor "
+		    "refused", o->trust_anchor);
+		r = ctx_open(d, o, 1, &refused, diag);
 	}
-	if ((r = ctx_setup(d->ctx, o, diag)) != 0)
+	if (r != 0)
 		goto out;
 	*out = d;
 	d = NULL;
 out:
+	if (d != NULL) {
+		au_anchor_close(d->anchor, 0);	/* nothing of it is kept */
+		d->anchor = NULL;
+	}
 	au_dns_free(d);
 	return r;
 }
@@ -255,7 +288,8 @@ au_dns_free(struct au_dns *d)
 	if (d == NULL)
 		return;
 	if (d->ctx != NULL)
-		ub_ctx_delete(d->ctx);
+		ub_ctx_delete(d->ctx);	/* libunbound is done with the anchor */
+	au_anchor_close(d->anchor, 1);
 	free(d);
 }
 

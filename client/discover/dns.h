@@ -105,9 +105,11 @@ struct au_dns_opts {
 	const char *resolver;		/* NULL/"" = full recursion from the root
 					   hints; "ADDR" or "ADDR@PORT" = forwarder */
 	const char *rfc5011_file;	/* NULL/"" = the anchor is static; else a
-					   writable file that libunbound keeps up to
-					   date by RFC 5011 (auto-trust-anchor-file),
-					   seeded from trust_anchor when missing */
+					   file kept up to date by RFC 5011: libunbound
+					   tracks a working copy (auto-trust-anchor-
+					   file), which au_dns_free() writes back
+					   durably; seeded from trust_anchor when
+					   missing or damaged (client/discover/anchor.h) */
 	int64_t validate_at;		/* 0 = judge signature dates by the system
 					   clock; else by this time (seconds since
 					   the epoch; val-override-date) */
@@ -125,7 +127,9 @@ int au_dns_resolver_valid(const char *r);
  * Create a validating resolver context.  Forwarding works against a plain
  * authoritative server too (NSD serving a parent and its children answers
  * for all of them).  Validation always happens here in the client,
- * whichever mode.  The trust anchor is read and parsed before returning.
+ * whichever mode.  The trust anchor is read and parsed before returning;
+ * a tracked RFC 5011 file that libunbound refuses is started again from
+ * trust_anchor (logged), so that a damaged file never stops validation.
  * On success *out owns a new context; release with au_dns_free().
  * Errors: AU_EDNS_RESOLVER (diag names the file or the resolver value and
  * the libunbound error), AU_ENOMEM.
@@ -137,7 +141,10 @@ AU_NODISCARD int au_dns_open(const struct au_dns_opts *o, struct au_dns **out,
 AU_NODISCARD int au_dns_new(const char *trust_anchor, const char *resolver,
     struct au_dns **out, struct au_diag *diag);
 
-/* Release a context; NULL is fine. */
+/*
+ * Release a context; NULL is fine.  With RFC 5011 tracking, the anchor
+ * libunbound wrote during the run is then kept, durably (anchor.h).
+ */
 void au_dns_free(struct au_dns *d);
 
 /* The queries made through d so far, in order (at most AU_DNS_MAX_QUERIES). */

@@ -547,7 +547,6 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
     struct au_diag *diag)
 {
 	struct xctx *x;
-	const char *why;
 	int rc;
 
 	rc = au_libarchive(&la, diag);
@@ -568,10 +567,12 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	rc = enable_filter(x, f, diag);
 	if (rc == 0)
 		rc = au_file_open_read(archive_path, &x->in, diag);
-	if (rc == 0 && (why = au_bundle_pax_check(archive_path, f, max_bytes +
-	    AU_BUNDLE_STREAM_SLACK + max_entries * AU_BUNDLE_ENTRY_OVERHEAD))
-	    != NULL)
-		rc = unsafe(x, diag, NULL, why);
+	if (rc == 0)
+		rc = au_bundle_pax_check(archive_path, f, max_bytes +
+		    AU_BUNDLE_STREAM_SLACK + max_entries *
+		    AU_BUNDLE_ENTRY_OVERHEAD, diag);
+	if (rc == AU_EART_UNSAFE)	/* only then; AU_ENOMEM stays ours */
+		rc = au_diag_wrap(diag, rc, "bundle %s", archive_path);
 	if (rc == 0)
 		rc = run(x, f, diag);
 	if (rc == 0)

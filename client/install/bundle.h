@@ -61,8 +61,10 @@ int au_bundle_kind(const char *name);
  * sticky bit on any entry.
  * Missing parent directories are created.  Every file and every directory
  * (dest included) is fsynced before success.
- * Other errors: AU_EIO, AU_ENOSPC (writing), AU_ENOMEM, AU_EINTERNAL (the
- * filter could not be enabled in-process).
+ * Other errors, this machine's and never the bundle's: AU_EIO, AU_ENOSPC
+ * (writing), AU_ENOMEM (here or in the pre-pass), AU_EINSTALL (libarchive
+ * cannot be loaded), AU_EINTERNAL (the filter could not be enabled
+ * in-process).
  * On error dest may hold a partial tree: the caller removes dest.
  * Nothing is ever written outside dest.
  */
@@ -72,13 +74,16 @@ AU_NODISCARD int au_bundle_extract(const char *archive_path,
 
 /*
  * The header pre-pass of au_bundle_extract() (client/install/bundle_pax.c): walk at
- * most max_stream bytes of the decompressed tar stream and return why it is
- * refused ("pax header path= differs from the ustar name" when a pax path
- * that a ustar header could hold - ASCII, at most 100 bytes - differs from
- * the name in the ustar header it extends; a pax header over 64 KiB), or
- * NULL.  Damage it cannot parse is left to the extraction pass.
+ * most max_stream bytes of the decompressed tar stream.  Returns 0, or
+ * AU_EART_UNSAFE with diag saying why the archive is refused ("pax header
+ * path= differs from the ustar name" when a pax path that a ustar header
+ * could hold - ASCII, at most 100 bytes - differs from the name in the
+ * ustar header it extends; a pax header over 64 KiB).  Damage it cannot
+ * parse is left to the extraction pass.  A failure of this machine is never
+ * blamed on the bundle: AU_ENOMEM (allocation), or au_libarchive()'s error
+ * (AU_EINSTALL: libarchive cannot be loaded, client/install/libarchive_dl.h).
  */
-const char *au_bundle_pax_check(const char *archive_path,
-    enum au_bundle_filter f, uint64_t max_stream);
+AU_NODISCARD int au_bundle_pax_check(const char *archive_path,
+    enum au_bundle_filter f, uint64_t max_stream, struct au_diag *diag);
 
 #endif

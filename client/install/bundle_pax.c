@@ -197,12 +197,13 @@ open_raw(const struct au_libarchive *la, struct archive *a,
 
 /*
  * Walk the decompressed tar stream of path (at most max_stream bytes are
- * looked at).  Returns NULL, or why the archive is refused.  A stream that
- * cannot be read is left to the extraction pass, which refuses it.
+ * looked at).  A stream that cannot be read is left to the extraction pass,
+ * which refuses it.  Only what the archive says is AU_EART_UNSAFE; this
+ * machine failing to look (memory, libarchive) has its own code.
  */
-const char *
+int
 au_bundle_pax_check(const char *path, enum au_bundle_filter f,
-    uint64_t max_stream)
+    uint64_t max_stream, struct au_diag *diag)
 {
 	const struct au_libarchive *la;
 	struct archive *a = NULL;
@@ -210,15 +211,17 @@ au_bundle_pax_check(const char *path, enum au_bundle_filter f,
 	struct walk *w;
 	uint8_t buf[16384];
 	uint64_t seen = 0;
-	const char *why = NULL;
 	la_ssize_t n;
+	int rc;
 
-	if (au_libarchive(&la, NULL) != 0)
-		return "libarchive cannot be loaded";
+	rc = au_libarchive(&la, diag);
+	if (rc != 0)
+		return rc;
 	a = la->archive_read_new();
 	w = calloc(1, sizeof(*w));
 	if (a == NULL || w == NULL) {
-		why = "out of memory";
+		rc = au_diag_set(diag, AU_ENOMEM, "out of memory for the "
+		    "bundle header pre-pass");
 		goto out;
 	}
 	if (open_raw(la, a, f, path) != 0 || la->archive_read_next_header(a, &e) !=
@@ -229,10 +232,11 @@ au_bundle_pax_check(const char *path, enum au_bundle_filter f,
 		seen += (uint64_t)n;
 		feed(w, buf, (size_t)n);
 	}
-	why = w->why;
+	if (w->why != NULL)
+		rc = au_diag_set(diag, AU_EART_UNSAFE, "%s", w->why);
 out:
 	if (a != NULL)
 		la->archive_read_free(a);
 	free(w);
-	return why;
+	return rc;
 }

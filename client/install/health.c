@@ -52,15 +52,11 @@ set_env(struct hc *h, int i, const char *var, const char *val)
 	return (n < 0 || (size_t)n >= sizeof(h->e[i])) ? -1 : 0;
 }
 
+/* The AIUPDATE_* variables; -1 when one does not fit (a local limit). */
 static int
-health_prepare(struct hc *h, const char *cmd, const char *target,
-    const char *version, const char *path, const char *prev_path)
+health_env(struct hc *h, const char *target, const char *version,
+    const char *path, const char *prev_path)
 {
-	if (cmd == NULL || strlen(cmd) > AU_HEALTH_MAX_CMD)
-		return -1;
-	memcpy(h->line, cmd, strlen(cmd) + 1);
-	if (split_words(h) != 0)
-		return -1;
 	if (set_env(h, 0, "AIUPDATE_TARGET", target) != 0 ||
 	    set_env(h, 1, "AIUPDATE_VERSION", version) != 0 ||
 	    set_env(h, 2, "AIUPDATE_PATH", path) != 0 ||
@@ -68,6 +64,16 @@ health_prepare(struct hc *h, const char *cmd, const char *target,
 		return -1;
 	h->env[4] = NULL;
 	return 0;
+}
+
+/* The command line into h->argv; -1 when empty or over the limits. */
+static int
+health_words(struct hc *h, const char *cmd)
+{
+	if (cmd == NULL || strlen(cmd) > AU_HEALTH_MAX_CMD)
+		return -1;
+	memcpy(h->line, cmd, strlen(cmd) + 1);
+	return split_words(h);
 }
 
 static int
@@ -91,12 +97,17 @@ health_verdict(const char *cmd, int status, int timeout_s,
 	    "with status %d", cmd, status);
 }
 
+/*
+ * Only what the command itself did is AU_EHEALTH (it rolls back and marks
+ * the version bad).  A failure of this machine to start it - no memory, an
+ * environment over its limit, fork failing - is returned with its own class
+ * (AU_ENOMEM, AU_EINSTALL, AU_EIO): it says nothing about the version.
+ */
 int
 au_health_run(const char *cmd, const char *target, const char *version,
     const char *path, const char *prev_path, int timeout_s,
     struct au_diag *diag)
 {
-	struct au_diag sd = { "", 0 };
 	struct hc *h;
 	int rc, status = 0;
 
@@ -105,21 +116,27 @@ au_health_run(const char *cmd, const char *target, const char *version,
 		    "is not positive", timeout_s);
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
-		return au_diag_set(diag, AU_EHEALTH, "out of memory");
-	if (health_prepare(h, cmd, target, version, path, prev_path) != 0) {
+		return au_diag_set(diag, AU_ENOMEM, "out of memory before the "
+		    "health check");
+	if (health_words(h, cmd) != 0) {
 		rc = au_diag_set(diag, AU_EHEALTH, "health check command "
-		    "empty, over %d bytes or %d words, or its environment too "
-		    "long", AU_HEALTH_MAX_CMD, AU_HEALTH_MAX_ARGS);
+		    "empty, or over %d bytes or %d words", AU_HEALTH_MAX_CMD,
+		    AU_HEALTH_MAX_ARGS);
 		goto out;
 	}
-	rc = au_spawn(h->argv, h->env, timeout_s, &status, &sd);
+	if (health_env(h, target, version, path, prev_path) != 0) {
+		rc = au_diag_set(diag, AU_EINSTALL, "health check \"%.200s\" "
+		    "not run: its environment (AIUPDATE_PATH etc.) is over %d "
+		    "bytes a variable", cmd, (int)sizeof(h->e[0]) - 1);
+		goto out;
+	}
+	rc = au_spawn(h->argv, h->env, timeout_s, &status, diag);
 	if (rc != 0)
-		rc = au_diag_sys(diag, AU_EHEALTH, sd.sys, "health check "
-		    "\"%.200s\" could not run: %.200s", cmd, sd.msg);
+		rc = au_diag_wrap(diag, rc, "health check \"%.200s\" could not "
+		    "be started", cmd);
 	else
 		rc = health_verdict(cmd, status, timeout_s, diag);
 out:
 	free(h);
 	return rc;
 }
-

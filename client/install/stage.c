@@ -161,11 +161,16 @@ au_stage_write(struct au_stage *st, const void *buf, size_t len,
 		    "than its signed length of %llu bytes",
 		    (unsigned long long)st->ex.length);
 	rc = au_file_write(st->f, buf, len, diag);
+	if (rc == 0) {
+		st->got += len;
+		hash_add(st, buf, len);
+		rc = keep_progress(st, len, diag);
+	}
+	/* port/ knows the descriptor, not its name: the path is said here,
+	 * in front of the errno and reason, which stay (au_diag_wrap). */
 	if (rc != 0)
-		return rc;
-	st->got += len;
-	hash_add(st, buf, len);
-	return keep_progress(st, len, diag);
+		return au_diag_wrap(diag, rc, "staging %s", st->path);
+	return 0;
 }
 
 void

@@ -51,8 +51,8 @@ load_root(struct au_tuf_client *c, const char *bootstrap,
 		rc = au_trusted_new(buf, len, &c->trusted, diag);
 	free(buf);
 	if (rc != 0)
-		return au_diag_set(diag, AU_ETRUSTROOT, "trusted root %s: %s",
-		    path, diag ? diag->msg : "unusable");
+		return au_diag_wrap(diag, rc == AU_ENOMEM ? rc : AU_ETRUSTROOT,
+		    "trusted root %s", path);	/* errno kept; ENOMEM is ours */
 	return 0;
 }
 

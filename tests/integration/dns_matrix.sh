@@ -187,4 +187,33 @@ it_check "delv: svcb HTTPS fully validated" delv_ok svcb.aiutest HTTPS
 delv_not() { ! delv_ok "$@"; }
 it_check "delv: bogus-edit A not validated" delv_not repo.bogus-edit.aiutest A
 it_check "delv: nods SRV not validated (insecure)" delv_not _aiupdate._tcp.nods.aiutest SRV
+
+# ---- RFC 5011: a damaged tracked anchor never stops validation ----
+# Issue 11: libunbound rewrites its autotrust file without fsync, so a power
+# cut can leave it empty or cut short.  It now tracks a working copy, and
+# only the client writes the tracked file (temp + fsync + rename); a tracked
+# file that is damaged (empty, cut short, unparsable) starts again from the
+# configured anchor, tracking stays on, and the file is whole again after.
+TA=$W/state-good/trust-anchor.rfc5011
+cp "$TA" "$W/ta.good"
+anchor_ok() {	# DESC: validated, still tracked, the tracked file whole
+	it_grep "$1: tracking stays on" "^anchor: .*state-good/trust-anchor\.rfc5011 \(RFC 5011\)"
+	it_check "$1: the tracked file holds the VALID key again" \
+	    grep -Eq '^aiutest\.[[:space:]].*DNSKEY.*state=2 \[  VALID  \]' "$TA"
+}
+: > "$TA"
+RFC5011=yes check "rfc5011: an empty tracked anchor (power cut) still validates" 100 good
+it_grep "rfc5011/empty: the damage is named" "trust-anchor\.rfc5011 is damaged \(empty\)"
+anchor_ok "rfc5011/empty"
+head -c $(( $(wc -c < "$W/ta.good") / 2 )) "$W/ta.good" > "$TA"
+RFC5011=yes check "rfc5011: a tracked anchor cut short still validates" 100 good
+anchor_ok "rfc5011/truncated"
+printf 'aiutest. 3600 IN DNSKEY 257 3 15 notbase64!!\n' > "$TA"
+RFC5011=yes check "rfc5011: an unparsable tracked anchor still validates" 100 good
+anchor_ok "rfc5011/garbage"
+: > "$TA.work"	# a cut during libunbound's own rewrite of its copy
+RFC5011=yes check "rfc5011: a damaged working copy is not used" 100 good
+anchor_ok "rfc5011/work"
+RFC5011=yes check "rfc5011: the anchor libunbound wrote is taken as it is" 100 good
+it_check "rfc5011: no damage reported for it" sh -c "! grep -q 'is damaged' '$IT_OUT'"
 it_done

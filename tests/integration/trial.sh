@@ -336,4 +336,20 @@ sed -i "s#^bundle_max_entries = .*#bundle_max_entries = 0#" "$W/bent.conf"
 it_exit "caps: a bad value in the config is a config error" 2 $AIUPDATE -c "$W/bent.conf" --status
 it_grep "caps: names file and key" "bent.conf:[0-9]+: 'bundle_max_entries' must be an integer"
 
+
+# ================= a health check that cannot start has not failed =================
+# Issue 11: port/fault.c's AIUPDATE_FAULT_SPAWN=1 makes au_spawn fail as when
+# this machine cannot allocate the check's environment.  That is a local
+# failure (exit 1), not a failed health check (15): the switch is undone, but
+# the new version is not marked bad, and the next run installs it.
+H=$W/dev-h
+conf h t "$H" "health_check = true"
+it_exit "spawn fault: a first install with a health check" 0 $AIUPDATE -c "$W/h.conf" --apply
+publish t 6
+AIUPDATE_FAULT_SPAWN=1 it_exit "spawn fault: the check cannot start: exit 1, not 15" 1 $FAULT -c "$W/h.conf" --apply
+it_grep "spawn fault: says it could not be started, and why" "could not be started.*out of memory"
+it_check "spawn fault: v5 is still the active version" active t-v5 "$H"
+it_check "spawn fault: no version marked bad, v5 recorded" state "$H" "t['version'] == 5 and not t.get('bad')"
+it_exit "spawn fault: the next run installs v6" 0 $AIUPDATE -c "$W/h.conf" --apply
+it_check "spawn fault: v6 active after it" active t-v6 "$H"
 it_done

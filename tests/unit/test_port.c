@@ -2,6 +2,7 @@
 /* tests/unit/test_port.c - the POSIX backend's refusals of special files,
  * and its loading of optional shared libraries. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,6 +127,63 @@ TEST(spawn_tells_not_executable_from_not_found)
 	CHECK_EQ(au_executable(dir, NULL), AU_EIO);	/* a directory */
 }
 
+/* How many lines of file are exactly line. */
+static int
+lines_equal(const char *file, const char *line)
+{
+	char buf[8192];
+	FILE *fp = fopen(file, "r");
+	int n = 0;
+
+	if (fp == NULL)
+		return -1;
+	while (fgets(buf, sizeof(buf), fp) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		n += strcmp(buf, line) == 0;
+	}
+	fclose(fp);
+	return n;
+}
+
+/*
+ * Issue 11: the environment and the PATH lookup are made in the parent
+ * (before, the child called putenv() and execvp(), neither async-signal-
+ * safe, and so searched the PATH it had just been given).  The child sees
+ * this process's environment with env_extra's names replaced, each once.
+ */
+TEST(spawn_builds_env_and_finds_program_in_the_parent)
+{
+	static char a1[] = "AIU_SPAWN_A=1", home[] = "HOME=/override",
+	    path[] = "PATH=/nonexistent-aiupdate", a2[] = "AIU_SPAWN_A=2",
+	    sh[] = "sh", dash_c[] = "-c";
+	char out[256], cmd[300], script[256];
+	char *argv[4];
+	char *extra[] = { a1, home, path, a2, NULL };
+	int status = -5;
+
+	snprintf(out, sizeof(out), "%s/env.out", dir);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/env > %s", out);
+	REQUIRE(setenv("HOME", "/parent-home", 1) == 0);
+	argv[0] = sh;		/* found in this process's PATH */
+	argv[1] = dash_c;
+	argv[2] = cmd;
+	argv[3] = NULL;
+	REQUIRE(au_spawn(argv, extra, 5, &status, NULL) == 0);
+	CHECK_EQ(status, 0);
+	CHECK_EQ(lines_equal(out, "AIU_SPAWN_A=2"), 1);
+	CHECK_EQ(lines_equal(out, "AIU_SPAWN_A=1"), 0);
+	CHECK_EQ(lines_equal(out, "HOME=/override"), 1);
+	CHECK_EQ(lines_equal(out, "HOME=/parent-home"), 0);
+	CHECK_EQ(lines_equal(out, "PATH=/nonexistent-aiupdate"), 1);
+	/* a script without "#!" runs through /bin/sh, as with execvp */
+	snprintf(script, sizeof(script), "%s/nobang", dir);
+	REQUIRE(au_file_replace(script, "exit 7\n", 7, 0755, NULL) == 0);
+	argv[0] = script;
+	argv[1] = NULL;
+	REQUIRE(au_spawn(argv, NULL, 5, &status, NULL) == 0);
+	CHECK_EQ(status, 7);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,6 +198,7 @@ main(int argc, char **argv)
 	RUN(missing_symbol_is_AU_EINSTALL_and_named);
 	RUN(libarchive_table_is_complete_and_live);
 	RUN(spawn_tells_not_executable_from_not_found);
+	RUN(spawn_builds_env_and_finds_program_in_the_parent);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();

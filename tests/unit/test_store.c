@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -594,6 +596,45 @@ TEST(resume_keeps_bytes_and_hashes_all)
 	cleanup();
 }
 
+/*
+ * Issue 11: the download consumer's write failure (ENOSPC, EIO; here EFBIG
+ * through RLIMIT_FSIZE) on a resumable stage keeps its errno and names the
+ * partial file (it said "write file: ..." before).
+ */
+TEST(stage_write_failure_names_the_file)
+{
+	static uint8_t data[8192];
+	struct au_stage_expect ex;
+	struct au_stage *st = NULL;
+	struct au_store *s = NULL;
+	struct au_diag d = { "", 0 };
+	struct rlimit old, lim;
+	void (*was)(int);
+	int rc;
+
+	fresh();
+	expect_for(data, sizeof(data), &ex);
+	REQUIRE(au_store_open(root, &s, &d) == 0);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	REQUIRE(au_stage_restart(st, "\"etag\"", &d) == 0);
+	REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	lim = old;
+	lim.rlim_cur = 1000;
+	was = signal(SIGXFSZ, SIG_IGN);
+	REQUIRE(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	rc = au_stage_write(st, data, sizeof(data), &d);
+	(void)setrlimit(RLIMIT_FSIZE, &old);
+	(void)signal(SIGXFSZ, was);
+	CHECK_EQ(rc, AU_EIO);
+	CHECK_EQ(d.sys, EFBIG);
+	CHECK(strstr(d.msg, "/partial/") != NULL);
+	CHECK(strstr(d.msg, ".part") != NULL);
+	CHECK(strstr(d.msg, strerror(EFBIG)) != NULL);
+	au_stage_abort(st);
+	au_store_free(s);
+	cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -611,5 +652,6 @@ main(int argc, char **argv)
 	RUN(bundle_artifact_installs_and_hostile_leaves_store_alone);
 	RUN(health_run);
 	RUN(resume_keeps_bytes_and_hashes_all);
+	RUN(stage_write_failure_names_the_file);
 	return harness_done();
 }
