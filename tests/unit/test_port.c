@@ -156,7 +156,7 @@ TEST(spawn_builds_env_and_finds_program_in_the_parent)
 	static char a1[] = "AIU_SPAWN_A=1", home[] = "HOME=/override",
 	    path[] = "PATH=/nonexistent-aiupdate", a2[] = "AIU_SPAWN_A=2",
 	    sh[] = "sh", dash_c[] = "-c";
-	char out[256], cmd[300], script[256];
+	char out[300], cmd[340], script[300];
 	char *argv[4];
 	char *extra[] = { a1, home, path, a2, NULL };
 	int status = -5;
