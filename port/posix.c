@@ -63,12 +63,20 @@ file_open(const char *path, int flags, unsigned mode, struct au_file **out,
 	/* O_NONBLOCK: opening a FIFO planted in place of a file must not hang. */
 	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
 	    (mode_t)mode);
+	e = errno;
+	if (fd < 0 && e == ELOOP && lstat(path, &sb) == 0 &&
+	    S_ISLNK(sb.st_mode))
+		return au_diag_sys(diag, AU_EIO, ELOOP, "%s %s: a symbolic link, "
+		    "not a regular file (never followed)", what, path);
 	if (fd < 0)
-		return io_err(diag, errno, what, path);
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		return io_err(diag, e, what, path);
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return au_diag_sys(diag, AU_EIO, EINVAL, "%s %s: not a regular "
-		    "file", what, path);
+		return au_diag_sys(diag, AU_EIO, EINVAL, "%s %s: %s, not a regular "
+		    "file", what, path, S_ISDIR(sb.st_mode) ? "a directory" :
+		    S_ISFIFO(sb.st_mode) ? "a FIFO" : "a special file");
 	}
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	f = malloc(sizeof(*f));

@@ -133,6 +133,25 @@ count_entry(const char *name, void *arg)
 }
 
 /*
+ * Something other than a directory where one of ours belongs (a symlink
+ * planted there, a file): name it and refuse, never follow nor replace it.
+ */
+static int
+in_the_way(const char *path, const struct au_stat *st, struct au_diag *diag)
+{
+	char to[256];
+
+	if (st->type == AU_FT_LINK && au_readlink(path, to, sizeof(to), NULL) == 0)
+		return au_diag_set(diag, AU_ECONFIG, "%s is a symbolic link (to "
+		    "%s), not a directory: refused, never followed (remove it)",
+		    path, to);
+	return au_diag_set(diag, AU_ECONFIG, "%s is %s, not a directory: "
+	    "refused (remove it)", path, st->type == AU_FT_LINK ?
+	    "a symbolic link" : st->type == AU_FT_FILE ? "a regular file" :
+	    "a special file");
+}
+
+/*
  * Make path an empty directory: create it when missing, empty it (what an
  * interrupted run left) when not empty.  *changed is set when it did
  * either, so the caller syncs the parent only then: an up-to-date --check
@@ -146,13 +165,14 @@ reset_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
 	int rc;
 
 	rc = au_stat(path, &st, diag);
+	if (rc == 0 && st.type != AU_FT_DIR && st.type != AU_FT_NONE)
+		return in_the_way(path, &st, diag);
 	if (rc == 0 && st.type == AU_FT_DIR) {
 		rc = au_dir_list(path, count_entry, &n, diag);
 		if (rc != 0 || n == 0)
 			return rc;
-	}
-	if (rc == 0 && st.type != AU_FT_NONE)
 		rc = au_remove_tree(path, diag);
+	}
 	if (rc == 0)
 		rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
@@ -170,6 +190,8 @@ ensure_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
 	rc = au_stat(path, &st, diag);
 	if (rc == 0 && st.type == AU_FT_DIR)
 		return 0;
+	if (rc == 0 && st.type != AU_FT_NONE)
+		return in_the_way(path, &st, diag);
 	rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
 		*changed = 1;

@@ -63,7 +63,9 @@ struct au_store;		/* opaque; owned by the caller of au_store_open() */
  * Open (creating as needed, mode 0755) state_dir and its store/, targets/
  * and tmp/ directories; tmp/ is emptied of leftovers of an interrupted run.
  * On success *out owns a new handle; release with au_store_free().
- * Errors: AU_EINSTALL (state_dir empty or over AU_STORE_MAX_DIR), AU_EIO,
+ * Errors: AU_EINSTALL (state_dir empty or over AU_STORE_MAX_DIR),
+ * AU_ECONFIG (something other than a directory, e.g. a symlink, where one
+ * of those directories belongs: named, never followed nor removed), AU_EIO,
  * AU_ENOSPC, AU_ENOMEM.
  */
 AU_NODISCARD int au_store_open(const char *state_dir, struct au_store **out,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_port.c - the POSIX backend's refusals of special files,
  * and its loading of optional shared libraries. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,8 @@ TEST(fifo_in_place_of_a_file_is_refused_without_blocking)
 	alarm(5);
 	CHECK_EQ(au_file_read_all(path, 16384, &buf, &len, &d), AU_EIO);
 	alarm(0);
-	CHECK(strstr(d.msg, "not a regular file") != NULL);
+	CHECK(strstr(d.msg, "a FIFO, not a regular file") != NULL);
+	CHECK_EQ(d.sys, EINVAL);
 	CHECK(buf == NULL);
 }
 
@@ -46,6 +48,30 @@ TEST(device_is_refused)
 	alarm(5);
 	CHECK_EQ(au_file_read_all("/dev/zero", 16384, &buf, &len, &d), AU_EIO);
 	alarm(0);
+	CHECK(buf == NULL);
+}
+
+/* A symlink is never followed, a directory never read: each is named. */
+TEST(symlink_and_directory_in_place_of_a_file_are_refused)
+{
+	char path[256], real[256];
+	uint8_t *buf = NULL;
+	size_t len;
+	struct au_diag d = { "", 0 };
+
+	snprintf(real, sizeof(real), "%s/real.json", dir);
+	snprintf(path, sizeof(path), "%s/link.json", dir);
+	REQUIRE(au_file_replace(real, "{}", 2, 0644, NULL) == 0);
+	REQUIRE(symlink(real, path) == 0);
+	CHECK_EQ(au_file_read_all(path, 16, &buf, &len, &d), AU_EIO);
+	CHECK_EQ(d.sys, ELOOP);
+	CHECK(strstr(d.msg, "symbolic link") != NULL);
+	CHECK(buf == NULL);
+	snprintf(path, sizeof(path), "%s/dir.json", dir);
+	REQUIRE(mkdir(path, 0755) == 0);
+	CHECK_EQ(au_file_read_all(path, 16, &buf, &len, &d), AU_EIO);
+	CHECK_EQ(d.sys, EINVAL);
+	CHECK(strstr(d.msg, "a directory, not a regular file") != NULL);
 	CHECK(buf == NULL);
 }
 
@@ -139,6 +165,7 @@ main(void)
 	RUN(missing_symbol_is_AU_EINSTALL_and_named);
 	RUN(libarchive_table_is_complete_and_live);
 	RUN(spawn_tells_not_executable_from_not_found);
+	RUN(symlink_and_directory_in_place_of_a_file_are_refused);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();
