@@ -93,8 +93,13 @@ AU_NODISCARD int au_stat(const char *path, struct au_stat *st,
 AU_NODISCARD int au_rename(const char *from, const char *to,
     struct au_diag *diag);	/* [D] atomic replace */
 AU_NODISCARD int au_unlink(const char *path, struct au_diag *diag); /* [D]; missing is success */
+/*
+ * [D] mkdir(2); an existing directory is success.  Anything else in the
+ * way (a symbolic link, never followed; a file) is AU_EIO with diag->sys
+ * EEXIST and a message naming what it is.
+ */
 AU_NODISCARD int au_mkdir(const char *path, unsigned mode,
-    struct au_diag *diag);	/* [D]; existing directory is success */
+    struct au_diag *diag);
 AU_NODISCARD int au_mkdir_p(const char *path, unsigned mode,
     struct au_diag *diag);	/* [D] each missing component */
 AU_NODISCARD int au_rmdir(const char *path, struct au_diag *diag); /* [D] */
@@ -119,7 +124,8 @@ AU_NODISCARD int au_free_space(const char *path, uint64_t *bytes,
 
 /*
  * Take an exclusive, non-blocking lock on path (created if missing).
- * AU_ELOCKED when another process holds it.  *out is released by
+ * AU_ELOCKED when another process holds it.  A symbolic link at path is
+ * never followed: AU_EIO, diag->sys ELOOP, saying so.  *out is released by
  * au_lock_release() or process exit.
  */
 struct au_lock;

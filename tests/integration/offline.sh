@@ -160,5 +160,15 @@ for d in partial tmp; do
 	rm "$SD/$d"
 	it_exit "state_dir/$d: the next run works once the link is gone" 0 $AIUPDATE -c "$C" --apply --from "$W/usb-v4"
 done
+mv "$SD/metadata" "$W/metadata-away" && ln -s "$W/metadata-away" "$SD/metadata"
+_meta=$(it_fingerprint "$W/metadata-away")
+refused "a symlink as state_dir/metadata" 2 "$W/usb-v4" "state_dir $SD cannot be used: mkdir $SD/metadata: a symbolic link is in the way"
+it_check "  ... the metadata it names untouched" test "$(it_fingerprint "$W/metadata-away")" = "$_meta"
+rm "$SD/metadata" && mv "$W/metadata-away" "$SD/metadata"
+rm -f "$SD/lock" && ln -s "$W/elsewhere/lock" "$SD/lock"
+refused "a symlink as state_dir/lock" 2 "$W/usb-v4" "open lock $SD/lock: a symbolic link is in the way \\(never followed\\)"
+it_check "  ... nothing created where it points" test ! -e "$W/elsewhere/lock"
+rm "$SD/lock"
+it_exit "the next run works once they are gone" 0 $AIUPDATE -c "$C" --apply --from "$W/usb-v4"
 
 it_done

@@ -75,6 +75,32 @@ TEST(symlink_and_directory_in_place_of_a_file_are_refused)
 	CHECK(buf == NULL);
 }
 
+/* mkdir and the lock never follow a symlink in their way, and say so. */
+TEST(symlink_in_the_way_of_mkdir_and_lock_is_named_not_followed)
+{
+	char path[256], away[256], inside[300];
+	struct au_lock *lk = NULL;
+	struct au_diag d = { "", 0 };
+	struct au_stat st;
+
+	snprintf(away, sizeof(away), "%s/away", dir);
+	snprintf(path, sizeof(path), "%s/partial", dir);
+	REQUIRE(mkdir(away, 0755) == 0);
+	REQUIRE(symlink(away, path) == 0);
+	CHECK_EQ(au_mkdir(path, 0700, &d), AU_EIO);
+	CHECK_EQ(d.sys, EEXIST);
+	CHECK(strstr(d.msg, "a symbolic link is in the way") != NULL);
+	CHECK(au_stat(path, &st, NULL) == 0 && st.type == AU_FT_LINK);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(inside, sizeof(inside), "%s/lockfile", away);
+	REQUIRE(symlink(inside, path) == 0);
+	CHECK_EQ(au_lock_take(path, &lk, &d), AU_EIO);
+	CHECK_EQ(d.sys, ELOOP);
+	CHECK(strstr(d.msg, "a symbolic link is in the way") != NULL);
+	CHECK(au_stat(inside, &st, NULL) == 0 && st.type == AU_FT_NONE);
+	au_lock_release(lk);
+}
+
 TEST(regular_file_reads)
 {
 	char path[256];
@@ -166,6 +192,7 @@ main(void)
 	RUN(libarchive_table_is_complete_and_live);
 	RUN(spawn_tells_not_executable_from_not_found);
 	RUN(symlink_and_directory_in_place_of_a_file_are_refused);
+	RUN(symlink_in_the_way_of_mkdir_and_lock_is_named_not_followed);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();
