@@ -264,17 +264,20 @@ int au_tuf_path_match(const char *pattern, const char *name);
 
 /*
  * The one policy for target names (manifest/tuf_name.c): the names a device
- * can track ([repository] targets), look up and install as
- * state_dir/targets/NAME/current (client/install/store.h).  The publisher
- * refuses any other at `aiupdate-repo add`, the device's config refuses to
- * track one, every lookup (au_trusted_find_target and the delegation walk)
- * refuses one before any request, and the store refuses one.  A name is 1 to
+ * can look up and install as state_dir/targets/NAME/current
+ * (client/install/store.h).  The publisher refuses any other at
+ * `aiupdate-repo add`, the device's config refuses to track one, every
+ * lookup (au_trusted_find_target and the delegation walk) refuses one
+ * before any request, and the store refuses one.  A name is 1 to
  * AU_TARGET_NAME_MAX bytes of 1 to AU_TARGET_NAME_DEPTH '/'-separated
- * components; not absolute ('/' first); no backslash, control byte (below
- * 0x20, 0x7f), space or comma (the config's list separators); no component
- * empty, ".", "..", "current" or "previous", or ending in ".tmp" (the
- * store's pointers and their replacements).  0, or AU_EMETA_MALFORMED with
- * diag saying which rule the name breaks.
+ * components; not absolute ('/' first); no backslash or control byte
+ * (below 0x20, 0x7f); no component empty, ".", "..", "current" or
+ * "previous", or ending in ".tmp" (the store's pointers and their
+ * replacements).  Spaces and commas are allowed here (TUF names them
+ * freely; the conformance suite looks up "nonexistent target"): only a
+ * device's config cannot list them, so `aiupdate-repo add` refuses them on
+ * its own.  0, or AU_EMETA_MALFORMED with diag saying which rule the name
+ * breaks.
  */
 AU_NODISCARD int au_target_name_check(const char *name, struct au_diag *diag);
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * manifest/tuf_name.c - the one policy for target names (tuf.h,
- * au_target_name_check): what a device can track in its config, look up
- * and install under state_dir/targets/NAME/ (client/install/store.h), and
- * what the publisher accepts at `aiupdate-repo add`.
+ * au_target_name_check): what a device can look up and install under
+ * state_dir/targets/NAME/ (client/install/store.h), and so what its config
+ * may track and what the publisher accepts at `aiupdate-repo add`.
  */
 #include "manifest/tuf.h"
 
@@ -67,11 +67,6 @@ au_target_name_check(const char *name, struct au_diag *diag)
 	if ((why = byte_problem(name, len, &at)) != NULL)
 		return au_diag_set(diag, AU_EMETA_MALFORMED, "target name has "
 		    "%s at offset %zu", why, at);
-	if ((at = strcspn(name, " ,")) < len)
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "target name "
-		    "\"%s\" has a space or a comma at offset %zu (devices list "
-		    "their targets separated by those: [repository] targets)",
-		    name, at);
 	for (p = name;; p = q + 1) {
 		q = strchr(p, '/');
 		why = component_problem(p, q != NULL ? (size_t)(q - p) : strlen(p));

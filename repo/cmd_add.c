@@ -327,6 +327,10 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 	if (au_target_name_check(opts[0].value, &nd) != 0)
 		return au_diag_set(diag, AU_EUSAGE, "%s: no device could install "
 		    "it", nd.msg);
+	if (strpbrk(opts[0].value, " ,") != NULL)
+		return au_diag_set(diag, AU_EUSAGE, "target name \"%s\" has a space "
+		    "or a comma: devices list their targets separated by those "
+		    "([repository] targets), so none could track it", opts[0].value);
 	if ((rc = au_repo_state_load(pos[0], &state, diag)) != 0)
 		return rc;
 	rc = parse_custom(opts[1].value, &custom, diag);

@@ -41,7 +41,7 @@
  * one name policy, au_target_name_check (manifest/tuf.h): 1 to
  * AU_TARGET_NAME_MAX bytes of at most AU_TARGET_NAME_DEPTH '/'-separated
  * components, none empty, ".", "..", "current", "previous" or ending in
- * ".tmp", with no backslash, control byte, space or comma and no leading
+ * ".tmp", with no backslash or control byte and no leading
  * '/'.  The device refuses any other name long before it gets here; the
  * store's check is the last line.
  * Hashes are 64 lower-case hex digits (SHA-256 of the downloaded bytes).
