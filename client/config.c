@@ -86,6 +86,7 @@ static int
 add_targets(struct parse_ctx *c, const char *val)
 {
 	struct au_config *cfg = c->cfg;
+	struct au_diag d;
 	const char *p = val;
 	size_t i, n;
 	char *name;
@@ -102,9 +103,9 @@ add_targets(struct parse_ctx *c, const char *val)
 		if (name == NULL)
 			return fail(c, "out of memory%s%s", "", "");
 		cfg->targets[cfg->ntargets++] = name;
-		if (au_target_name_check(name, NULL) != 0)
-			return fail(c, "target name '%s' is not a safe "
-			    "repository path%s", name, "");
+		if (au_target_name_check(name, &d) != 0)
+			return fail(c, "%.200s: no device can track or "
+			    "install it%s", d.msg, "");
 		for (i = 0; i + 1 < cfg->ntargets; i++)
 			if (strcmp(cfg->targets[i], name) == 0)
 				return fail(c, "target '%s' listed twice%s",

@@ -40,7 +40,8 @@
 #define AU_TIMESTAMP_MAX_BYTES 16384
 #define AU_SNAPSHOT_MAX_BYTES 2000000
 #define AU_TARGETS_MAX_BYTES 5000000
-#define AU_TARGET_NAME_MAX 512		/* bytes of a target name */
+#define AU_TARGET_NAME_MAX 511		/* bytes of a target name */
+#define AU_TARGET_NAME_DEPTH 16		/* '/'-separated components of one */
 #define AU_TUF_MAX_KEYS 128		/* keys in one root */
 #define AU_TUF_MAX_ROLE_KEYS 64		/* keyids listed for one role */
 #define AU_TUF_MAX_SIGNATURES 128	/* entries in "signatures" */
@@ -285,10 +286,21 @@ AU_NODISCARD int au_trusted_role_delegations(const struct au_trusted *t,
 int au_tuf_path_match(const char *pattern, const char *name);
 
 /*
- * Validate a target name (shared with the publisher): non-empty, at most
- * AU_TARGET_NAME_MAX bytes, not absolute ('/' first), no backslash, no
- * control character (below 0x20 or 0x7f), no empty, "." or ".." path
- * component.  AU_EMETA_MALFORMED otherwise.
+ * The one policy for target names (manifest/tuf_name.c): the names a device
+ * can look up and install as state_dir/targets/NAME/current
+ * (client/install/store.h).  The publisher refuses any other at
+ * `aiupdate-repo add`, the device's config refuses to track one, every
+ * lookup (au_trusted_find_target and the delegation walk) refuses one
+ * before any request, and the store refuses one.  A name is 1 to
+ * AU_TARGET_NAME_MAX bytes of 1 to AU_TARGET_NAME_DEPTH '/'-separated
+ * components; not absolute ('/' first); no backslash or control byte
+ * (below 0x20, 0x7f); no component empty, ".", "..", "current" or
+ * "previous", or ending in ".tmp" (the store's pointers and their
+ * replacements).  Spaces and commas are allowed here (TUF names them
+ * freely; the conformance suite looks up "nonexistent target"): only a
+ * device's config cannot list them, so `aiupdate-repo add` refuses them on
+ * its own.  0, or AU_EMETA_MALFORMED with diag saying which rule the name
+ * breaks.
  */
 AU_NODISCARD int au_target_name_check(const char *name, struct au_diag *diag);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * manifest/tuf_time.c - RFC 3339 "expires" times (civil-date arithmetic after
- * H. Hinnant's days_from_civil/civil_from_days; no gmtime) and target names.
+ * H. Hinnant's days_from_civil/civil_from_days; no gmtime).
  */
 #include "manifest/tuf.h"
 
@@ -114,37 +114,5 @@ au_time_format(int64_t t, char *buf, size_t size)
 	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 	if (n != AU_TIME_STR_SIZE - 1)
 		return AU_EINTERNAL;
-	return AU_OK;
-}
-
-int
-au_target_name_check(const char *name, struct au_diag *diag)
-{
-	size_t i, len, comp = 0;
-
-	if (name == NULL || name[0] == '\0')
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "target name is empty");
-	len = strnlen(name, AU_TARGET_NAME_MAX + 1);
-	if (len > AU_TARGET_NAME_MAX)
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "target name longer than %d bytes", AU_TARGET_NAME_MAX);
-	if (name[0] == '/')
-		return au_diag_set(diag, AU_EMETA_MALFORMED,
-		    "target name \"%s\" is an absolute path", name);
-	for (i = 0; i <= len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '\\' || (c != 0 && c < 0x20) || c == 0x7f)
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target name has a backslash or control byte at offset %zu", i);
-		if (c != '/' && c != 0)
-			continue;
-		if (i == comp || (i - comp == 1 && name[comp] == '.') ||
-		    (i - comp == 2 && name[comp] == '.' && name[comp + 1] == '.'))
-			return au_diag_set(diag, AU_EMETA_MALFORMED,
-			    "target name \"%s\" has an empty, \".\" or \"..\" component",
-			    name);
-		comp = i + 1;
-	}
 	return AU_OK;
 }

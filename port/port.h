@@ -30,7 +30,13 @@ AU_NODISCARD int au_file_create(const char *path, unsigned mode,
 /* Open an existing file for appending (download resume). */
 AU_NODISCARD int au_file_open_append(const char *path, struct au_file **out,
     struct au_diag *diag);
-/* Open an existing file for reading. */
+/*
+ * Open an existing file for reading.  Every open of this module takes only
+ * a regular file: a symbolic link as the last component is never followed
+ * (AU_EIO, diag->sys ELOOP), a directory, FIFO, socket or device is
+ * refused without blocking (AU_EIO, diag->sys EINVAL); the message says
+ * which.  A missing file: AU_EIO, diag->sys ENOENT.
+ */
 AU_NODISCARD int au_file_open_read(const char *path, struct au_file **out,
     struct au_diag *diag);
 /* Write all len bytes. ENOSPC/EDQUOT give AU_ENOSPC. [D] */
@@ -57,7 +63,8 @@ AU_NODISCARD int au_file_writeback(struct au_file *f, uint64_t offset,
 /*
  * Read a whole file of at most max bytes into a new malloc'd buffer
  * (NUL-terminated for convenience; *len excludes the NUL).  The caller
- * frees *out.  Errors: AU_EIO (missing: diag->sys == ENOENT), AU_ETOOBIG.
+ * frees *out.  Errors: AU_EIO (missing: diag->sys == ENOENT; not a regular
+ * file: ELOOP or EINVAL, as au_file_open_read), AU_ETOOBIG.
  */
 AU_NODISCARD int au_file_read_all(const char *path, size_t max, uint8_t **out,
     size_t *len, struct au_diag *diag);
@@ -86,8 +93,13 @@ AU_NODISCARD int au_stat(const char *path, struct au_stat *st,
 AU_NODISCARD int au_rename(const char *from, const char *to,
     struct au_diag *diag);	/* [D] atomic replace */
 AU_NODISCARD int au_unlink(const char *path, struct au_diag *diag); /* [D]; missing is success */
+/*
+ * [D] mkdir(2); an existing directory is success.  Anything else in the
+ * way (a symbolic link, never followed; a file) is AU_EIO with diag->sys
+ * EEXIST and a message naming what it is.
+ */
 AU_NODISCARD int au_mkdir(const char *path, unsigned mode,
-    struct au_diag *diag);	/* [D]; existing directory is success */
+    struct au_diag *diag);
 AU_NODISCARD int au_mkdir_p(const char *path, unsigned mode,
     struct au_diag *diag);	/* [D] each missing component */
 AU_NODISCARD int au_rmdir(const char *path, struct au_diag *diag); /* [D] */
@@ -112,7 +124,8 @@ AU_NODISCARD int au_free_space(const char *path, uint64_t *bytes,
 
 /*
  * Take an exclusive, non-blocking lock on path (created if missing).
- * AU_ELOCKED when another process holds it.  *out is released by
+ * AU_ELOCKED when another process holds it.  A symbolic link at path is
+ * never followed: AU_EIO, diag->sys ELOOP, saying so.  *out is released by
  * au_lock_release() or process exit.
  */
 struct au_lock;

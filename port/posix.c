@@ -49,6 +49,15 @@ io_err(struct au_diag *diag, int e, const char *what, const char *path)
 	return au_diag_sys(diag, code, e, "%s %s: %s", what, path, strerror(e));
 }
 
+/* What a path found in the way of a file or directory is, for messages. */
+static const char *
+kind_of(mode_t m)
+{
+	return S_ISLNK(m) ? "a symbolic link" : S_ISDIR(m) ? "a directory" :
+	    S_ISFIFO(m) ? "a FIFO" : S_ISREG(m) ? "a regular file" :
+	    "a special file";
+}
+
 static int
 file_open(const char *path, int flags, unsigned mode, struct au_file **out,
     struct au_diag *diag, const char *what)
@@ -60,12 +69,19 @@ file_open(const char *path, int flags, unsigned mode, struct au_file **out,
 	/* O_NONBLOCK: opening a FIFO planted in place of a file must not hang. */
 	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
 	    (mode_t)mode);
+	e = errno;
+	if (fd < 0 && e == ELOOP && lstat(path, &sb) == 0 &&
+	    S_ISLNK(sb.st_mode))
+		return au_diag_sys(diag, AU_EIO, ELOOP, "%s %s: a symbolic link, "
+		    "not a regular file (never followed)", what, path);
 	if (fd < 0)
-		return io_err(diag, errno, what, path);
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		return io_err(diag, e, what, path);
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return au_diag_sys(diag, AU_EIO, EINVAL, "%s %s: not a regular "
-		    "file", what, path);
+		return au_diag_sys(diag, AU_EIO, EINVAL, "%s %s: %s, not a regular "
+		    "file", what, path, kind_of(sb.st_mode));
 	}
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	f = malloc(sizeof(*f));
@@ -276,11 +292,18 @@ au_mkdir(const char *path, unsigned mode, struct au_diag *diag)
 {
 	struct stat sb;
 
+	int e;
+
 	if (mkdir(path, (mode_t)mode) == 0)
 		return 0;
-	if (errno == EEXIST && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return 0;
-	return io_err(diag, errno, "mkdir", path);
+	e = errno;
+	if (e == EEXIST && lstat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return 0;
+		return au_diag_sys(diag, AU_EIO, EEXIST, "mkdir %s: %s is in the "
+		    "way (never followed nor removed)", path, kind_of(sb.st_mode));
+	}
+	return io_err(diag, e, "mkdir", path);
 }
 
 
@@ -375,9 +398,13 @@ int
 au_lock_take(const char *path, struct au_lock **out, struct au_diag *diag)
 {
 	struct au_lock *lk;
+	struct stat sb;
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ELOOP && lstat(path, &sb) == 0)
+		return au_diag_sys(diag, AU_EIO, ELOOP, "open lock %s: %s is in "
+		    "the way (never followed)", path, kind_of(sb.st_mode));
 	if (fd < 0)
 		return io_err(diag, errno, "open lock", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

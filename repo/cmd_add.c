@@ -311,6 +311,7 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 	    { "--rollout", 1, NULL }, { "--unsafe-allow-invalid", 0, NULL } };
 	const char *pos[2];
 	json_t *state = NULL, *custom = NULL;
+	struct au_diag nd;
 	int rc;
 
 	if ((rc = au_repo_args(argc, argv, opts, 6, pos, 2, 2, diag)) != 0)
@@ -321,10 +322,11 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 		    "the bundle is not checked; devices may refuse it\n");
 	if (opts[0].value == NULL)
 		return au_diag_set(diag, AU_EUSAGE, "add needs --name NAME");
-	if (au_target_name_check(opts[0].value, diag) != 0)
-		return au_diag_set(diag, AU_EUSAGE, "bad target name \"%s\": relative "
-		    "path without \".\", \"..\", empty parts, backslash or control "
-		    "characters", opts[0].value);
+	/* The one name policy (manifest/tuf.h): what no device could track or
+	 * install is refused here, not downloaded by every device in vain. */
+	if (au_target_name_check(opts[0].value, &nd) != 0)
+		return au_diag_set(diag, AU_EUSAGE, "%s: no device could install "
+		    "it", nd.msg);
 	if (strpbrk(opts[0].value, " ,") != NULL)
 		return au_diag_set(diag, AU_EUSAGE, "target name \"%s\" has a space "
 		    "or a comma: devices list their targets separated by those "

@@ -21,14 +21,20 @@ join(char *buf, size_t size, const char *dir, const char *sub,
 	return 0;
 }
 
-/* Map "no such file" to AU_ENOTFOUND, as HTTP 404 is. */
+/*
+ * Map "no such file" to AU_ENOTFOUND, as HTTP 404 is, and anything but a
+ * regular file there (a symlink, never followed; a directory, a FIFO, a
+ * device: port.h) to `refused`: it is the copy's content, not a local fault.
+ */
 static int
-open_error(int rc, const struct au_diag *d, const char *path,
+open_error(int rc, const struct au_diag *d, const char *path, int refused,
     struct au_diag *diag)
 {
 	if (rc == AU_EIO && d->sys == ENOENT)
 		return au_diag_sys(diag, AU_ENOTFOUND, ENOENT, "%s: no such file",
 		    path);
+	if (rc == AU_EIO && (d->sys == ELOOP || d->sys == EINVAL))
+		return au_diag_sys(diag, refused, d->sys, "%s: refused", d->msg);
 	return au_diag_sys(diag, rc, d->sys, "%s", d->msg);
 }
 
@@ -48,7 +54,7 @@ au_local_fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
 		return au_diag_set(diag, AU_ETOOBIG, "%s is larger than %zu bytes",
 		    path, cap);
 	if (rc != 0)
-		return open_error(rc, &d, path, diag);
+		return open_error(rc, &d, path, AU_EMETA_MALFORMED, diag);
 	return 0;
 }
 
@@ -94,7 +100,8 @@ au_local_get(const char *dir, const char *file, uint64_t max_bytes,
 	if (rc == 0) {
 		rc = au_file_open_read(path, &f, &d);
 		if (rc != 0)
-			rc = open_error(rc, &d, path, diag);
+			rc = open_error(rc, &d, path, AU_EART_NOTFILE,
+			    diag);
 	}
 	if (rc == 0)
 		rc = pump(f, path, max_bytes, sink, arg, &moved, diag);

@@ -22,7 +22,8 @@
  * au_tuf_fetch_fn over a local copy; arg is the directory (const char *).
  * Reads DIR/metadata/FILE, at most cap bytes, into a new malloc'd *buf.
  * Errors: AU_ENOTFOUND (no such file), AU_ETOOBIG (more than cap bytes),
- * AU_EIO, AU_ENOMEM.
+ * AU_EMETA_MALFORMED (a symlink, never followed, a directory, a FIFO or a
+ * device in place of the file), AU_EIO, AU_ENOMEM.
  */
 AU_NODISCARD int au_local_fetch_meta(void *arg, const char *file, size_t cap,
     uint8_t **buf, size_t *len, struct au_diag *diag);
@@ -31,7 +32,8 @@ AU_NODISCARD int au_local_fetch_meta(void *arg, const char *file, size_t cap,
  * Stream DIR/targets/FILE to sink, as au_http_get does: at most max_bytes;
  * byte max_bytes+1 stops the read with AU_ETOOBIG.  *got (may be NULL) is
  * the bytes delivered, also on error.  Errors: AU_ENOTFOUND, AU_ETOOBIG,
- * AU_EIO, or the sink's own code.
+ * AU_EART_NOTFILE (not a regular file, as above), AU_EIO, or the sink's
+ * own code.
  */
 AU_NODISCARD int au_local_get(const char *dir, const char *file,
     uint64_t max_bytes, au_http_sink sink, void *arg, uint64_t *got,

@@ -8,6 +8,7 @@
 
 #include "client/install/bundle.h"
 #include "client/install/store_int.h"
+#include "manifest/tuf.h"
 #include "port/port.h"
 
 #include "port/ban.h"
@@ -51,48 +52,13 @@ au_store_hash_ok(const char *h)
 	return h[64] == '\0';
 }
 
-/* One component of a target name: see store.h for the rules. */
-static int
-component_ok(const char *p, size_t len)
-{
-	if (len == 0 || (len == 1 && p[0] == '.') ||
-	    (len == 2 && p[0] == '.' && p[1] == '.'))
-		return 0;
-	if ((len == 7 && memcmp(p, "current", 7) == 0) ||
-	    (len == 8 && memcmp(p, "previous", 8) == 0))
-		return 0;
-	return !(len >= 4 && memcmp(p + len - 4, ".tmp", 4) == 0);
-}
-
-int
-au_store_name_ok(const char *name)
-{
-	const char *p, *q;
-	size_t depth = 0;
-
-	if (name == NULL || name[0] == '\0' ||
-	    strlen(name) > AU_STORE_MAX_NAME)
-		return 0;
-	for (p = name; *p != '\0'; p++)
-		if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
-			return 0;
-	for (p = name;; p = q + 1) {
-		q = strchr(p, '/');
-		if (!component_ok(p, q ? (size_t)(q - p) : strlen(p)) ||
-		    ++depth > AU_STORE_MAX_DEPTH)
-			return 0;
-		if (q == NULL)
-			return 1;
-	}
-}
-
+/* The one target name policy is the manifest's (tuf.h). */
 int
 au_store_check_name(const char *name, struct au_diag *diag)
 {
-	if (!au_store_name_ok(name))
-		return au_diag_set(diag, AU_EINSTALL, "target name \"%.200s\" "
-		    "is not usable as a path (see store.h)",
-		    name ? name : "(null)");
+	if (au_target_name_check(name, diag) != AU_OK)
+		return au_diag_set(diag, AU_EINSTALL, "%s", diag != NULL ?
+		    diag->msg : "");
 	return 0;
 }
 
@@ -133,6 +99,25 @@ count_entry(const char *name, void *arg)
 }
 
 /*
+ * Something other than a directory where one of ours belongs (a symlink
+ * planted there, a file): name it and refuse, never follow nor replace it.
+ */
+static int
+in_the_way(const char *path, const struct au_stat *st, struct au_diag *diag)
+{
+	char to[256];
+
+	if (st->type == AU_FT_LINK && au_readlink(path, to, sizeof(to), NULL) == 0)
+		return au_diag_set(diag, AU_ECONFIG, "%s is a symbolic link (to "
+		    "%s), not a directory: refused, never followed (remove it)",
+		    path, to);
+	return au_diag_set(diag, AU_ECONFIG, "%s is %s, not a directory: "
+	    "refused (remove it)", path, st->type == AU_FT_LINK ?
+	    "a symbolic link" : st->type == AU_FT_FILE ? "a regular file" :
+	    "a special file");
+}
+
+/*
  * Make path an empty directory: create it when missing, empty it (what an
  * interrupted run left) when not empty.  *changed is set when it did
  * either, so the caller syncs the parent only then: an up-to-date --check
@@ -146,13 +131,14 @@ reset_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
 	int rc;
 
 	rc = au_stat(path, &st, diag);
+	if (rc == 0 && st.type != AU_FT_DIR && st.type != AU_FT_NONE)
+		return in_the_way(path, &st, diag);
 	if (rc == 0 && st.type == AU_FT_DIR) {
 		rc = au_dir_list(path, count_entry, &n, diag);
 		if (rc != 0 || n == 0)
 			return rc;
-	}
-	if (rc == 0 && st.type != AU_FT_NONE)
 		rc = au_remove_tree(path, diag);
+	}
 	if (rc == 0)
 		rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
@@ -170,6 +156,8 @@ ensure_dir(const char *path, unsigned mode, int *changed, struct au_diag *diag)
 	rc = au_stat(path, &st, diag);
 	if (rc == 0 && st.type == AU_FT_DIR)
 		return 0;
+	if (rc == 0 && st.type != AU_FT_NONE)
+		return in_the_way(path, &st, diag);
 	rc = au_mkdir(path, mode, diag);
 	if (rc == 0)
 		*changed = 1;
@@ -319,7 +307,7 @@ gc_visit(const char *name, void *arg)
 		rc = au_stat(path, &st, f->g->diag);
 	if (rc != 0)
 		return rc;
-	if (st.type == AU_FT_DIR && f->depth < AU_STORE_MAX_DEPTH)
+	if (st.type == AU_FT_DIR && f->depth < AU_TARGET_NAME_DEPTH)
 		return gc_walk(f->g, path, f->depth + 1);
 	if (st.type != AU_FT_LINK)
 		return 0;

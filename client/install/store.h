@@ -37,10 +37,13 @@
  * BEFORE current, so a power cut at any instant leaves the old or the new
  * version current, each complete.
  *
- * Target names (TUF target paths) are accepted only when they are 1 to
- * AU_STORE_MAX_NAME bytes of at most AU_STORE_MAX_DEPTH '/'-separated
+ * Target names (TUF target paths) are accepted only when they follow the
+ * one name policy, au_target_name_check (manifest/tuf.h): 1 to
+ * AU_TARGET_NAME_MAX bytes of at most AU_TARGET_NAME_DEPTH '/'-separated
  * components, none empty, ".", "..", "current", "previous" or ending in
- * ".tmp", with no backslash or control byte and no leading '/'.
+ * ".tmp", with no backslash or control byte and no leading
+ * '/'.  The device refuses any other name long before it gets here; the
+ * store's check is the last line.
  * Hashes are 64 lower-case hex digits (SHA-256 of the downloaded bytes).
  *
  * The caller holds state_dir/lock for the whole life of a struct au_store.
@@ -54,8 +57,6 @@
 #include "port/err.h"
 
 #define AU_STORE_MAX_DIR 2048	/* bytes of state_dir */
-#define AU_STORE_MAX_NAME 511	/* bytes of a target name */
-#define AU_STORE_MAX_DEPTH 16	/* '/'-separated components of a name */
 #define AU_STORE_PATH_MAX 4096	/* any path this module builds */
 struct au_store;		/* opaque; owned by the caller of au_store_open() */
 
@@ -63,7 +64,9 @@ struct au_store;		/* opaque; owned by the caller of au_store_open() */
  * Open (creating as needed, mode 0755) state_dir and its store/, targets/
  * and tmp/ directories; tmp/ is emptied of leftovers of an interrupted run.
  * On success *out owns a new handle; release with au_store_free().
- * Errors: AU_EINSTALL (state_dir empty or over AU_STORE_MAX_DIR), AU_EIO,
+ * Errors: AU_EINSTALL (state_dir empty or over AU_STORE_MAX_DIR),
+ * AU_ECONFIG (something other than a directory, e.g. a symlink, where one
+ * of those directories belongs: named, never followed nor removed), AU_EIO,
  * AU_ENOSPC, AU_ENOMEM.
  */
 AU_NODISCARD int au_store_open(const char *state_dir, struct au_store **out,

@@ -35,9 +35,8 @@ AU_NODISCARD int au_store_join(char out[PMAX], const char *a, const char *b,
 void au_store_hex(const uint8_t *in, size_t n, char *out);
 /* 1 when h is 64 lower-case hex digits. */
 int au_store_hash_ok(const char *h);
-/* 1 when name follows the target name rules of store.h. */
-int au_store_name_ok(const char *name);
-/* AU_EINSTALL naming the bad target name / hash, else 0. */
+/* AU_EINSTALL saying why (au_target_name_check) / naming the bad hash,
+ * else 0. */
 AU_NODISCARD int au_store_check_name(const char *name, struct au_diag *diag);
 AU_NODISCARD int au_store_check_hash(const char *h, struct au_diag *diag);
 /* A fresh random path tmp/PREFIX-<16 hex> into out. */

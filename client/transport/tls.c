@@ -43,6 +43,7 @@ struct au_tls {
 	uint32_t deferred;	/* flags of chain certificates above the leaf */
 	int leaf_seen;
 	int dane_ok;		/* 0, or 3 (DANE-EE) / 2 (DANE-TA) matched */
+	int no_dns_id;		/* the leaf names no host: RFC 9525 6.3 */
 	char peer[PEER_NAME_MAX];
 	char spki_hex[65];
 	int64_t verify_time;	/* 0: mbedTLS's own clock */
@@ -265,6 +266,36 @@ note_dates(struct au_tls *t, const mbedtls_x509_crt *crt, int depth)
 		t->chain_not_after = na;
 }
 
+/* 1 when the certificate carries a DNS-ID: a subjectAltName dNSName. */
+static int
+has_dns_id(const mbedtls_x509_crt *crt)
+{
+	const mbedtls_x509_sequence *s;
+
+	for (s = &crt->subject_alt_names; s != NULL; s = s->next)
+		if (s->buf.p != NULL && s->buf.len > 0 && s->buf.tag ==
+		    (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_DNS_NAME))
+			return 1;
+	return 0;
+}
+
+/*
+ * RFC 9525 section 6.3: the host is matched against DNS-IDs only, never
+ * the Common Name (mbedTLS 2.28 falls back to the CN when a certificate
+ * has no subjectAltName): a leaf without one is refused whenever its name
+ * matters, i.e. on the CA and DANE-TA paths.  DANE-EE binds the key, not a
+ * name (RFC 7671 section 5.1), so a DANE-EE match that decides needs none.
+ */
+static void
+require_dns_id(struct au_tls *t, const mbedtls_x509_crt *leaf,
+    uint32_t *flags)
+{
+	if ((dane_decides(t) && t->dane_ok == 3) || has_dns_id(leaf))
+		return;
+	t->no_dns_id = 1;
+	*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+}
+
 /*
  * Called for each certificate of the chain, the top first and the leaf
  * (depth 0) last.  When DANE decides, the flags of the upper
@@ -291,13 +322,14 @@ verify_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 	}
 	t->leaf_seen = 1;
 	note_peer(t, crt);
-	if (!dane_needed(t))
-		return 0;
-	t->dane_ok = dane_match(t, crt);
-	if (t->dane_ok && decides)
-		*flags = 0;
-	else if (!t->dane_ok)
-		*flags |= MBEDTLS_X509_BADCERT_OTHER | t->deferred;
+	if (dane_needed(t)) {
+		t->dane_ok = dane_match(t, crt);
+		if (t->dane_ok && decides)
+			*flags = 0;
+		else if (!t->dane_ok)
+			*flags |= MBEDTLS_X509_BADCERT_OTHER | t->deferred;
+	}
+	require_dns_id(t, crt, flags);
 	return 0;
 }
 
@@ -478,6 +510,11 @@ verify_error(struct au_tls *t, uint32_t flags, int ret, struct au_diag *diag)
 		    "SHA-256 is %s; TLSA 3 1 1 %s would match it)",
 		    t->ntlsa, t->host, t->peer[0] ? t->peer : "(no name)",
 		    t->spki_hex, t->spki_hex);
+	if (t->no_dns_id)
+		return au_diag_sys(diag, AU_ETLS, ret, "certificate \"%s\" has "
+		    "no DNS name (subjectAltName dNSName), so it cannot be for "
+		    "%s: a Common Name is never used as the host name (RFC 9525 "
+		    "section 6.3)", t->peer[0] ? t->peer : "(no name)", t->host);
 	flags_text(flags, info, sizeof(info));
 	return au_diag_sys(diag, AU_ETLS, ret,
 	    "certificate for %s, expected %s: %s (verify flags 0x%05x)",
@@ -528,6 +565,7 @@ au_tls_handshake(struct au_tls *t, void *io, au_tls_send_fn send,
 	t->deferred = 0;
 	t->leaf_seen = 0;
 	t->dane_ok = 0;
+	t->no_dns_id = 0;
 	t->peer[0] = '\0';
 	t->spki_hex[0] = '\0';
 	t->leaf_not_after = t->chain_not_after = 0;

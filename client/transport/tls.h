@@ -40,6 +40,10 @@ void au_tls_free(struct au_tls *t);	/* NULL is fine */
 /*
  * Start a fresh session over io (a connected transport) and run the
  * handshake, then check the verification result of ep's auth mode.
+ * Wherever the host name is checked (the CA and DANE-TA paths) only the
+ * leaf's subjectAltName DNS names count (RFC 9525 section 6.3): a
+ * certificate without one is refused even when its Common Name is the
+ * host; a deciding DANE-EE match needs no name (RFC 7671 section 5.1).
  * Errors: AU_ETLS (diag: what failed, the verify flags as text, the peer
  * certificate's name and SPKI SHA-256 when it did not match), AU_ETIMEOUT
  * (recv returned MBEDTLS_ERR_SSL_TIMEOUT), AU_ECONNECT (transport failed).

@@ -283,4 +283,56 @@ awk '/^targets = / { for (i = 1; i <= 12; i++) print "targets = models/a-rather-
 it_exit "targets over several lines add up (13 targets, 12 not published)" 12 $AIUPDATE -c "$W/manylines.conf" --check
 it_grep "  ... the first of them is looked up" "models/a-rather-long-model-name-1.bin is not in the signed targets"
 
+# ---- names no device can install (the one policy, manifest/tuf.h) ----
+# The publisher refuses them at add (exit 2) ...
+cp "$R/repo.json" "$W/repo.json.names"
+long=$(head -c 512 /dev/zero | tr '\0' n)
+for n in current models/current models/previous models/eng.tmp x.tmp/model.bin "$long"; do
+	it_exit "publisher: target name ${n:0:40} is refused (no device could install it)" 2 $AIUREPO add "$R" "$W/model-v1.bin" --name "$n"
+	it_grep "  ... saying why" "target name .*(reserved|\\.tmp|longer than 511 bytes).*no device could install it"
+done
+it_check "  ... repo.json unchanged" cmp -s "$R/repo.json" "$W/repo.json.names"
+# ... and a repository that lists one anyway (signed by hand: targets,
+# snapshot and timestamp re-signed with the repository's keys) makes no
+# device download it: a device cannot even be configured to track it, so
+# the run ends before any DNS query or request (nginx's log stays empty).
+cp -a "$R/public" "$W/public-names"
+python3 - "$R/public/metadata" targets <<'PY'
+import json, sys
+d = sys.argv[1]; s = json.load(open(d + "/targets.json"))["signed"]
+s["version"] += 1
+s["targets"]["models/current"] = s["targets"]["models/model.bin"]
+json.dump({"signed": s, "signatures": []}, open(d + "/targets.json", "w"))
+PY
+$AIUREPO sign-raw "$R" targets "$R/public/metadata/targets.json" >/dev/null
+python3 - "$R/public/metadata" snapshot <<'PY'
+import json, sys
+d = sys.argv[1]; s = json.load(open(d + "/snapshot.json"))["signed"]
+s["version"] += 1
+s["meta"]["targets.json"]["version"] += 1
+json.dump({"signed": s, "signatures": []}, open(d + "/snapshot.json", "w"))
+PY
+$AIUREPO sign-raw "$R" snapshot "$R/public/metadata/snapshot.json" >/dev/null
+python3 - "$R/public/metadata" <<'PY'
+import hashlib, json, sys
+d = sys.argv[1]; s = json.load(open(d + "/timestamp.json"))["signed"]
+b = open(d + "/snapshot.json", "rb").read()
+s["version"] += 1
+s["meta"]["snapshot.json"] = {"version": s["meta"]["snapshot.json"]["version"] + 1,
+    "length": len(b), "hashes": {"sha256": hashlib.sha256(b).hexdigest()}}
+json.dump({"signed": s, "signatures": []}, open(d + "/timestamp.json", "w"))
+PY
+$AIUREPO sign-raw "$R" timestamp "$R/public/metadata/timestamp.json" >/dev/null
+tv=$(python3 -c "import json; print(json.load(open('$R/public/metadata/targets.json'))['signed']['version'])")
+it_exit "a hand-signed repository listing models/current is valid for the other targets" 0 $AIUPDATE -c "$C" --check -v
+it_grep "  ... (its targets v$tv trusted)" "targets +v$tv,"
+sed 's#^targets = .*#targets = models/model.bin models/current#' "$C" > "$W/names.conf"
+fp=$(it_fingerprint "$SD")
+: > "$W/https/access.log"
+it_exit "a device told to track models/current refuses (exit 2)" 2 $AIUPDATE -c "$W/names.conf" --apply
+it_grep "  ... saying why" "names.conf:[0-9]+: target name \"models/current\" has a component \"current\" or \"previous\" \(reserved .*no device can track or install it"
+it_check "  ... without a single request (nginx log empty)" test ! -s "$W/https/access.log"
+it_check "  ... state, metadata and links byte for byte as they were" test "$(it_fingerprint "$SD")" = "$fp"
+rm -rf "$R/public" && cp -a "$W/public-names" "$R/public"
+
 it_done

@@ -269,4 +269,52 @@ else
 	echo "# python3 missing: deadline, plain-http and hostile-server checks skipped"
 fi
 
+# ---- the host is named by DNS-IDs only (RFC 9525 section 6.3) ----
+# Certificates from the trusted CA: CN = the host with no subjectAltName
+# (mbedTLS 2.28 alone falls back to the CN), CN = the host with only an IP
+# address SAN, SAN = the host with another CN.  Each nginx server sends its
+# leaf and the CA (for the DANE-TA cases).
+cn_cert() {	# NAME SUBJECT [SAN]: DIR $W/cn, signed by $W/ca
+	{ printf '[ req ]\ndistinguished_name = dn\n[ dn ]\n[ leaf ]\n'
+	  printf 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n'
+	  printf 'extendedKeyUsage = serverAuth\n'
+	  [ -n "${3:-}" ] && printf 'subjectAltName = %s\n' "$3"; } > "$W/cn/$1.ext"
+	openssl ecparam -name prime256v1 -genkey -noout -out "$W/cn/$1.key" 2>/dev/null &&
+	openssl req -new -key "$W/cn/$1.key" -subj "$2" -config "$W/cn/$1.ext" -out "$W/cn/$1.csr" &&
+	openssl x509 -req -in "$W/cn/$1.csr" -sha256 -CA "$W/ca/ca.pem" -CAkey "$W/ca/ca.key" \
+	    -set_serial "0x$(openssl rand -hex 8)" -days 30 -extfile "$W/cn/$1.ext" \
+	    -extensions leaf -out "$W/cn/$1.leaf" 2>/dev/null &&
+	cat "$W/cn/$1.leaf" "$W/ca/ca.pem" > "$W/cn/$1.pem"
+}
+mkdir -p "$W/cn"
+P_CN=$(it_free_port 15510 15529)
+P_IP=$(it_free_port $((P_CN + 1)) 15539)
+P_SAN=$(it_free_port $((P_IP + 1)) 15549)
+trap 'httpsbed_stop "$W/cn" 2>/dev/null; cleanup' EXIT
+if cn_cert cnonly "/CN=$H" && cn_cert iponly "/CN=$H" "IP:127.0.0.1" &&
+   cn_cert sanonly "/CN=not-the-host.example" "DNS:$H" &&
+   httpsbed_start "$W/cn" "$P_CN" "$D" cnonly "$P_IP" iponly "$P_SAN" sanonly; then
+	it_check "test certificate: CN only, no subjectAltName" \
+		sh -c "openssl x509 -in '$W/cn/cnonly.leaf' -noout -text | grep -q 'Subject: CN *= *$H' && ! openssl x509 -in '$W/cn/cnonly.leaf' -noout -text | grep -q 'Subject Alternative Name'"
+	NODNS="certificate \"$H\" has no DNS name \(subjectAltName dNSName\), so it cannot be for $H: a Common Name is never used as the host name \(RFC 9525 section 6.3\)"
+	expect "CA: a CN-only certificate naming the host is refused" 11 "$NODNS" \
+		"$CA" $H $L "$P_CN" /hello.txt
+	expect "CA: CN = host with only an IP address SAN is refused" 11 "$NODNS" \
+		"$CA" $H $L "$P_IP" /hello.txt
+	expect "CA: a SAN certificate for the host is accepted whatever its CN" 0 "^auth: CA$" \
+		"$CA" $H $L "$P_SAN" /hello.txt
+	it_check "  ... body intact" test "$(cat "$W/out")" = hello
+	TA=$(openssl x509 -in "$W/ca/ca.pem" -outform DER | sha256sum | cut -d' ' -f1)
+	expect "DANE-TA: a CN-only leaf under the matched CA is refused" 11 "$NODNS" \
+		--tlsa "2 0 1 $TA" - $H $L "$P_CN" /hello.txt
+	expect "DANE-TA: a SAN leaf under the matched CA is accepted" 0 "^auth: DANE-TA$" \
+		--tlsa "2 0 1 $TA" - $H $L "$P_SAN" /hello.txt
+	expect "dane-and-ca with DANE-EE: the CA path still needs a DNS name" 11 "$NODNS" \
+		--auth dane-and-ca --tlsa "$(httpsbed_tlsa "$W/cn" cnonly | cut -d' ' -f4)" "$CA" $H $L "$P_CN" /hello.txt
+	expect "DANE-EE binds the key, not a name: a CN-only certificate is accepted" 0 "^auth: DANE-EE$" \
+		--tlsa "$(httpsbed_tlsa "$W/cn" cnonly | cut -d' ' -f4)" - $H $L "$P_CN" /hello.txt
+else
+	it_fail "nginx with the CN-only certificates started"
+fi
+
 it_done

@@ -110,4 +110,52 @@ mkconf "$W/one.conf" "models/model.bin"
 it_exit "a fresh device installs from the closure" 0 $AIUPDATE -c "$W/one.conf" --apply --from "$W/usb-one"
 it_check "v3 installed on the fresh device" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
 
+# ---- refused input in the copy, and things in the way in the state dir ----
+# A symlink (never followed), a FIFO or a directory where a metadata file or
+# a target belongs is the copy's content, refused like a forgery (12, 13),
+# not an internal error; nothing changes on the device.
+SD=$W/device
+C=$W/device.conf
+head -c 300000 /dev/urandom > "$W/model-v4.bin"
+$AIUREPO add "$R" "$W/model-v4.bin" --name models/model.bin >/dev/null && $AIUREPO publish "$R" >/dev/null
+$AIUREPO export "$R" "$W/usb-v4" >/dev/null
+planted() {	# NAME FILE KIND: a copy of usb-v4 with FILE replaced by KIND
+	cp -a "$W/usb-v4" "$W/$1"
+	cp "$W/$1/$2" "$W/$1.real" && rm "$W/$1/$2"
+	case $3 in
+	link) ln -s "$W/$1.real" "$W/$1/$2" ;;
+	fifo) mkfifo "$W/$1/$2" ;;
+	dir) mkdir "$W/$1/$2" ;;
+	esac
+}
+for k in link fifo dir; do
+	planted "usb-m$k" metadata/timestamp.json $k
+	refused "a copy with a $k as timestamp.json" 12 "$W/usb-m$k" "timestamp.json: a (symbolic link|FIFO|directory), not a regular file.*refused"
+	planted "usb-t$k" targets/models/model.bin $k
+	refused "a copy with a $k as the model" 13 "$W/usb-t$k" "model.bin: a (symbolic link|FIFO|directory), not a regular file.*refused"
+done
+it_exit "the honest v4 copy then installs" 0 $AIUPDATE -c "$C" --apply --from "$W/usb-v4"
+it_check "v4 active" cmp -s "$W/model-v4.bin" "$SD/targets/models/model.bin/current/model.bin"
+# A symlink planted as state_dir/partial or tmp: named, refused (exit 2), never
+# followed nor removed; the run works again once it is gone.
+mkdir -p "$W/elsewhere" && echo keep > "$W/elsewhere/keep"
+for d in partial tmp; do
+	rm -rf "${SD:?}/$d" && ln -s "$W/elsewhere" "$SD/$d"
+	refused "a symlink as state_dir/$d" 2 "$W/usb-v4" "$SD/$d is a symbolic link \\(to $W/elsewhere\\), not a directory: refused"
+	it_check "state_dir/$d: the link is left, what it names untouched" \
+		test -L "$SD/$d" -a "$(cat "$W/elsewhere/keep")" = keep -a "$(ls "$W/elsewhere")" = keep
+	rm "$SD/$d"
+	it_exit "state_dir/$d: the next run works once the link is gone" 0 $AIUPDATE -c "$C" --apply --from "$W/usb-v4"
+done
+mv "$SD/metadata" "$W/metadata-away" && ln -s "$W/metadata-away" "$SD/metadata"
+_meta=$(it_fingerprint "$W/metadata-away")
+refused "a symlink as state_dir/metadata" 2 "$W/usb-v4" "state_dir $SD cannot be used: mkdir $SD/metadata: a symbolic link is in the way"
+it_check "  ... the metadata it names untouched" test "$(it_fingerprint "$W/metadata-away")" = "$_meta"
+rm "$SD/metadata" && mv "$W/metadata-away" "$SD/metadata"
+rm -f "$SD/lock" && ln -s "$W/elsewhere/lock" "$SD/lock"
+refused "a symlink as state_dir/lock" 2 "$W/usb-v4" "open lock $SD/lock: a symbolic link is in the way \\(never followed\\)"
+it_check "  ... nothing created where it points" test ! -e "$W/elsewhere/lock"
+rm "$SD/lock"
+it_exit "the next run works once they are gone" 0 $AIUPDATE -c "$C" --apply --from "$W/usb-v4"
+
 it_done

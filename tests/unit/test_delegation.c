@@ -657,6 +657,42 @@ TEST(delegated_name_with_slash_stored_safely)
 	srv_done(&s);
 }
 
+/*
+ * A signed target whose name no device can install (the store's pointer
+ * names, *.tmp) is refused by the lookup itself (AU_EMETA_MALFORMED, exit
+ * 12), before any delegated role is fetched; a good name in the same
+ * repository is still found through the delegation.
+ */
+TEST(uninstallable_names_refused_before_any_fetch)
+{
+	static const char *const bad[] = { "models/current", "models/previous",
+	    "models/eng.tmp", "current" };
+	struct au_tuf_client *c;
+	struct srv s;
+	struct drole d[1];
+	uint64_t len = 0;
+	int rc = -1, before;
+	size_t i;
+
+	srv_init(&s);
+	d[0] = (struct drole){ "A", tgd_signed(1, FUT, "models/ok.bin", "ok",
+	    NULL), D1, 0 };
+	srv_publish(&s, tgd_signed(1, FUT, "models/current", "top",
+	    delegations(D1, -1, -1, json_pack("[o]", deleg_role("A", 1, D1, -1,
+	    json_pack("[s]", "models/*"), 0)))), d, 1, 0);
+	c = srv_client(&s, AU_TUF_PERSIST_EACH, &rc);
+	REQUIRE(c != NULL);
+	CHECK_EQ(rc, AU_OK);
+	before = s.fetches;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(find_rc(c, bad[i], NULL), AU_EMETA_MALFORMED);
+	CHECK_EQ(s.fetches, before);	/* nothing was asked for */
+	CHECK_EQ(find_rc(c, "models/ok.bin", &len), AU_OK);
+	CHECK_EQ(len, 2);
+	au_tuf_free(c);
+	srv_done(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -675,5 +711,6 @@ main(int argc, char **argv)
 	RUN(diamond_role_verified_against_each_delegator);
 	RUN(role_file_names_percent_encoded);
 	RUN(delegated_name_with_slash_stored_safely);
+	RUN(uninstallable_names_refused_before_any_fetch);
 	return harness_done();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_port.c - the POSIX backend's refusals of special files,
  * and its loading of optional shared libraries. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ TEST(fifo_in_place_of_a_file_is_refused_without_blocking)
 	alarm(5);
 	CHECK_EQ(au_file_read_all(path, 16384, &buf, &len, &d), AU_EIO);
 	alarm(0);
-	CHECK(strstr(d.msg, "not a regular file") != NULL);
+	CHECK(strstr(d.msg, "a FIFO, not a regular file") != NULL);
+	CHECK_EQ(d.sys, EINVAL);
 	CHECK(buf == NULL);
 }
 
@@ -48,6 +50,56 @@ TEST(device_is_refused)
 	CHECK_EQ(au_file_read_all("/dev/zero", 16384, &buf, &len, &d), AU_EIO);
 	alarm(0);
 	CHECK(buf == NULL);
+}
+
+/* A symlink is never followed, a directory never read: each is named. */
+TEST(symlink_and_directory_in_place_of_a_file_are_refused)
+{
+	char path[256], real[256];
+	uint8_t *buf = NULL;
+	size_t len;
+	struct au_diag d = { "", 0 };
+
+	snprintf(real, sizeof(real), "%s/real.json", dir);
+	snprintf(path, sizeof(path), "%s/link.json", dir);
+	REQUIRE(au_file_replace(real, "{}", 2, 0644, NULL) == 0);
+	REQUIRE(symlink(real, path) == 0);
+	CHECK_EQ(au_file_read_all(path, 16, &buf, &len, &d), AU_EIO);
+	CHECK_EQ(d.sys, ELOOP);
+	CHECK(strstr(d.msg, "symbolic link") != NULL);
+	CHECK(buf == NULL);
+	snprintf(path, sizeof(path), "%s/dir.json", dir);
+	REQUIRE(mkdir(path, 0755) == 0);
+	CHECK_EQ(au_file_read_all(path, 16, &buf, &len, &d), AU_EIO);
+	CHECK_EQ(d.sys, EINVAL);
+	CHECK(strstr(d.msg, "a directory, not a regular file") != NULL);
+	CHECK(buf == NULL);
+}
+
+/* mkdir and the lock never follow a symlink in their way, and say so. */
+TEST(symlink_in_the_way_of_mkdir_and_lock_is_named_not_followed)
+{
+	char path[256], away[256], inside[300];
+	struct au_lock *lk = NULL;
+	struct au_diag d = { "", 0 };
+	struct au_stat st;
+
+	snprintf(away, sizeof(away), "%s/away", dir);
+	snprintf(path, sizeof(path), "%s/partial", dir);
+	REQUIRE(mkdir(away, 0755) == 0);
+	REQUIRE(symlink(away, path) == 0);
+	CHECK_EQ(au_mkdir(path, 0700, &d), AU_EIO);
+	CHECK_EQ(d.sys, EEXIST);
+	CHECK(strstr(d.msg, "a symbolic link is in the way") != NULL);
+	CHECK(au_stat(path, &st, NULL) == 0 && st.type == AU_FT_LINK);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(inside, sizeof(inside), "%s/lockfile", away);
+	REQUIRE(symlink(inside, path) == 0);
+	CHECK_EQ(au_lock_take(path, &lk, &d), AU_EIO);
+	CHECK_EQ(d.sys, ELOOP);
+	CHECK(strstr(d.msg, "a symbolic link is in the way") != NULL);
+	CHECK(au_stat(inside, &st, NULL) == 0 && st.type == AU_FT_NONE);
+	au_lock_release(lk);
 }
 
 TEST(regular_file_reads)
@@ -199,6 +251,8 @@ main(int argc, char **argv)
 	RUN(libarchive_table_is_complete_and_live);
 	RUN(spawn_tells_not_executable_from_not_found);
 	RUN(spawn_builds_env_and_finds_program_in_the_parent);
+	RUN(symlink_and_directory_in_place_of_a_file_are_refused);
+	RUN(symlink_in_the_way_of_mkdir_and_lock_is_named_not_followed);
 	if (au_remove_tree(dir, NULL) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
 	return harness_done();

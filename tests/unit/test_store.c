@@ -635,6 +635,46 @@ TEST(stage_write_failure_names_the_file)
 	cleanup();
 }
 
+/*
+ * A symlink (or a file) planted where one of the store's directories
+ * belongs is named and refused (AU_ECONFIG, exit 2), never followed: what
+ * it points at is untouched, and the link stays for the operator to see.
+ */
+TEST(symlink_in_place_of_a_store_dir_refused_never_followed)
+{
+	static const char *const subs[] = { "partial", "tmp", "store",
+	    "targets" };
+	struct au_store *s = NULL;
+	struct au_diag d = { "", 0 };
+	struct au_stat st;
+	char link[512], away[512], keep[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		fresh();
+		snprintf(link, sizeof(link), "%s/%s", root, subs[i]);
+		snprintf(away, sizeof(away), "%s/elsewhere", root);
+		snprintf(keep, sizeof(keep), "%s/elsewhere/keep", root);
+		REQUIRE(mkdir(away, 0755) == 0);
+		REQUIRE(au_file_replace(keep, "k", 1, 0644, NULL) == 0);
+		REQUIRE(symlink(away, link) == 0);
+		CHECK_EQ(au_store_open(root, &s, &d), AU_ECONFIG);
+		CHECK(strstr(d.msg, link) != NULL);
+		CHECK(strstr(d.msg, "symbolic link") != NULL);
+		CHECK(au_stat(link, &st, NULL) == 0 && st.type == AU_FT_LINK);
+		CHECK(au_stat(keep, &st, NULL) == 0 && st.type == AU_FT_FILE);
+		CHECK(au_stat(away, &st, NULL) == 0 && st.type == AU_FT_DIR);
+		cleanup();
+	}
+	fresh();
+	snprintf(link, sizeof(link), "%s/tmp", root);
+	REQUIRE(au_file_replace(link, "f", 1, 0644, NULL) == 0);
+	CHECK_EQ(au_store_open(root, &s, &d), AU_ECONFIG);
+	CHECK(strstr(d.msg, "regular file") != NULL);
+	CHECK(au_stat(link, &st, NULL) == 0 && st.type == AU_FT_FILE);
+	cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -653,5 +693,6 @@ main(int argc, char **argv)
 	RUN(health_run);
 	RUN(resume_keeps_bytes_and_hashes_all);
 	RUN(stage_write_failure_names_the_file);
+	RUN(symlink_in_place_of_a_store_dir_refused_never_followed);
 	return harness_done();
 }

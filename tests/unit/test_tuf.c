@@ -309,10 +309,19 @@ TEST(root_rotation)
 TEST(target_names)
 {
 	static const char *const good[] = { "a", "models/eng.traineddata",
-	    "a/b.c/d", "..a", "a..b", "a/...", NULL };
+	    "a/b.c/d", "..a", "a..b", "a/...", "currently", "x/current.bin",
+	    "previous2/a", "a.tmpl", "tmp", "a/.tmp.x", "x.TMP",
+	    "1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", "nonexistent target",
+	    "a,b", NULL };
+	/* the last group: names no device can install (the store's pointers
+	 * targets/NAME/current, previous and NAME.tmp; too deep) */
 	static const char *const bad[] = { "", "/abs", "a/../b", "..", "../x",
-	    "a/..", "./a", "a/./b", "a//b", "a/", "a\\b", "a\nb", "a\x7f", NULL };
-	char longname[AU_TARGET_NAME_MAX + 2];
+	    "a/..", "./a", "a/./b", "a//b", "a/", "a\\b", "a\nb", "a\x7f",
+	    "current", "previous", "models/current", "current/x", "a/previous/b",
+	    "a.tmp", "models/eng.tmp", "a.tmp/b", ".tmp", "a\tb",
+	    "1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", NULL };
+	char longname[AU_TARGET_NAME_MAX + 2], lit[600];
+	struct au_diag d = { "", 0 };
 	size_t i;
 
 	for (i = 0; good[i] != NULL; i++)
@@ -329,6 +338,20 @@ TEST(target_names)
 	longname[AU_TARGET_NAME_MAX] = 'n';
 	longname[AU_TARGET_NAME_MAX + 1] = '\0';
 	CHECK_EQ(au_target_name_check(longname, NULL), AU_EMETA_MALFORMED);
+	/* the store's limit, in literal numbers: 511 bytes fit, 512 do not */
+	memset(lit, 'n', sizeof(lit));
+	lit[511] = '\0';
+	CHECK_EQ(au_target_name_check(lit, NULL), AU_OK);
+	lit[511] = 'n';
+	lit[512] = '\0';
+	CHECK_EQ(au_target_name_check(lit, &d), AU_EMETA_MALFORMED);
+	CHECK(strstr(d.msg, "longer than 511 bytes") != NULL);
+	/* each refusal says which rule */
+	CHECK_EQ(au_target_name_check("models/current", &d), AU_EMETA_MALFORMED);
+	CHECK(strstr(d.msg, "\"models/current\"") != NULL &&
+	    strstr(d.msg, "reserved") != NULL);
+	CHECK_EQ(au_target_name_check("m/eng.tmp", &d), AU_EMETA_MALFORMED);
+	CHECK(strstr(d.msg, "ending in \".tmp\"") != NULL);
 }
 
 TEST(target_lookup_errors)
