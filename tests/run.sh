@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # tests/run.sh - runs every unit test binary and every integration script,
-# sums their "N passed, N failed" lines and prints the total last.
+# and the structure checks of tests/check/, sums their "N passed, N failed"
+# lines and prints the total last.
 # Environment: AU_BUILD (build dir, default build), AU_ONLY=unit|integration.
 set -u
 B=${AU_BUILD:-build}
@@ -41,6 +42,10 @@ run_suite() {	# name, command...
 }
 
 if [ "$ONLY" != integration ]; then
+	# Structure checks (include cycles and layers, OS calls only in port/).
+	for t in tests/check/*.py; do
+		run_suite "check/$(basename "$t" .py)" python3 "$t"
+	done
 	for t in "$B"/tests/test_*; do
 		[ -x "$t" ] || continue
 		run_suite "unit/$(basename "$t")" "$t"

@@ -5,6 +5,7 @@
 #include "client/cli.h"
 #include "port/err.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 TEST(diag_wraps_its_own_message)
 {

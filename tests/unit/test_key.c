@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 #define SUPERCOP_INPUT "/usr/lib/python3/dist-packages/cryptography_vectors/" \
 	"asymmetric/Ed25519/sign.input"

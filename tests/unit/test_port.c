@@ -10,6 +10,7 @@
 #include "client/install/libarchive_dl.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char dir[] = "/tmp/aiu-port.XXXXXX";
 

@@ -14,6 +14,7 @@
 #include "repo/repo.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char tmpdir[256];
 
