@@ -27,6 +27,10 @@ import re
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True	# leave nothing behind in the checkout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402  (tests/check/harness.py)
+
 SCOPE = ['keys', 'manifest', 'client', 'repo', 'tests/conformance']
 
 OS_CALLS = sorted(set('''
@@ -152,26 +156,5 @@ def self_test(case):
          any('client/planted.c:2: <unistd.h>' in x for x in lines))
 
 
-def main():
-    args = sys.argv[1:]
-    root = os.path.normpath(os.path.join(os.path.dirname(
-        os.path.abspath(__file__)), '..', '..'))
-    if args[:1] == ['--root'] and len(args) == 2:
-        root = args[1]
-    elif args:
-        sys.exit(__doc__)
-    counts = [0, 0]
-
-    def case(name, ok):
-        counts[0 if ok else 1] += 1
-        print('%s - %s' % ('ok' if ok else 'not ok', name))
-
-    for name, faults in run_checks(root, print).items():
-        case(name, faults == 0)
-    self_test(case)
-    print('%d passed, %d failed' % tuple(counts))
-    return 1 if counts[1] else 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(harness.main(__doc__, run_checks, self_test))
