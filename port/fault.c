@@ -90,9 +90,9 @@ int posix_dir_sync(const char *, struct au_diag *);
 #undef au_symlink
 #undef au_dir_sync
 #undef au_remove_tree
+
 /* A no-op (posix.c included it; its guard holds): every .c names it last. */
 #include "port/ban.h"
-
 #define AU_FAULT_EXIT 113	/* status of a process that "lost power" */
 #define FD_MAX 4096		/* file descriptors tracked */
 #define DEPTH_MAX 64		/* directory levels rebuilt */
