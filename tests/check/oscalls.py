@@ -12,7 +12,8 @@ character literals blanked out, and fails on:
    threads, syslog) - a whole word followed by "(", not after "." or "->"
    (a struct member) and not part of a longer name (au_read, posix_open:
    the au_* wrappers are what code outside port/ calls);
-2. an include of an OS header (OS_HEADERS below).
+2. an include of an OS header (OS_HEADERS below; <sys/types.h> only
+   names types such as off_t and is allowed).
 
 Each finding is printed as file:line.  Tests (unit tests, fuzz targets,
 tools, the test bed) and bench/ are not read: they build their fixtures
@@ -62,7 +63,7 @@ OS_CALLS = sorted(set('''
 
 OS_HEADERS = re.compile(
     r'^(unistd|fcntl|dirent|dlfcn|pthread|semaphore|signal|poll|spawn|'
-    r'syslog|netdb|time|sys/.*|netinet/.*|arpa/.*)\.h$')
+    r'syslog|netdb|time|sys/(?!types\.h$).*|netinet/.*|arpa/.*)\.h$')
 
 CALL = re.compile(r'(?<![\w.>$])(?<!->)\b(%s)\s*\(' % '|'.join(OS_CALLS))
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*<([^>]+)>', re.M)
