@@ -84,7 +84,8 @@ PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/compose.c port/dl
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
-LIB_SRC      := $(PORT_SRC) $(KEYS_SRC) $(MANIFEST_SRC) $(CLIENT_SRC)
+# port/text.c (hex, paths, percent-encoding) makes no OS call: every backend shares it.
+LIB_SRC      := $(PORT_SRC) port/text.c $(KEYS_SRC) $(MANIFEST_SRC) $(CLIENT_SRC)
 # Signing code: publisher only, never linked into the device binary.
 SIGN_SRC     := $(wildcard keys/sign*.c) $(filter-out repo/main.c,$(wildcard repo/*.c))
 

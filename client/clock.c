@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "port/port.h"
+#include "port/text.h"
 #include "port/ban.h"
 
 #define PATH_MAX_ 4200
@@ -15,9 +16,7 @@
 static int
 floor_path(const char *dir, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s/%s", dir, AU_CLOCK_FILE);
-
-	return (n < 0 || (size_t)n >= size) ? AU_EIO : 0;
+	return au_path_join(buf, size, dir, AU_CLOCK_FILE) != 0 ? AU_EIO : 0;
 }
 
 /* Decimal digits, optional final newline, 1..AU_CLOCK_FILE_MAX bytes. */

@@ -10,7 +10,7 @@
 #include <mbedtls/rsa.h>
 #include <sodium.h>
 
-#include "manifest/json.h"
+#include "port/text.h"
 #include "port/ban.h"
 
 #define SPKI_DER_MAX 2200	/* DER SubjectPublicKeyInfo of an 8192-bit RSA key */
@@ -24,51 +24,19 @@ struct au_key {
 	mbedtls_pk_context *pk;	/* ECDSA/RSA: the parsed key; else NULL */
 };
 
+/* Copy a keytype or scheme name into dst (AU_KEY_NAME_MAX + 1 bytes). */
 static int
-hexval(char c)
+name_copy(const char *field, const char *v, char *dst, struct au_diag *diag)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	size_t n = v != NULL ? strlen(v) : 0;
 
-int
-au_hex_decode(const char *hex, uint8_t *out, size_t outlen)
-{
-	size_t i;
-
-	if (hex == NULL || strlen(hex) != 2 * outlen)
-		return AU_EMETA_MALFORMED;
-	for (i = 0; i < outlen; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return AU_EMETA_MALFORMED;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return AU_OK;
-}
-
-static int
-name_field(const json_t *obj, const char *field, char *dst,
-    struct au_diag *diag)
-{
-	const json_t *v = json_object_get(obj, field);
-	size_t n;
-
-	if (!json_is_string(v))
+	if (v == NULL)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "key: \"%s\" missing or not a string", field);
-	n = json_string_length(v);
-	if (n > AU_KEY_NAME_MAX || memchr(json_string_value(v), 0, n) != NULL)
+	if (n > AU_KEY_NAME_MAX)
 		return au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "key: \"%s\" longer than %d bytes", field, AU_KEY_NAME_MAX);
-	memcpy(dst, json_string_value(v), n);
-	dst[n] = '\0';
+	memcpy(dst, v, n + 1);
 	return AU_OK;
 }
 
@@ -165,34 +133,31 @@ parse_public(struct au_key *k, const char *pub, struct au_diag *diag)
 }
 
 int
-au_key_parse(const json_t *keyobj, struct au_key **out, struct au_diag *diag)
+au_key_new(const char *keytype, const char *scheme, const char *pub,
+    size_t publen, struct au_key **out, struct au_diag *diag)
 {
 	struct au_key *k = NULL;
-	const json_t *pub;
 	int rc;
 
-	if (!json_is_object(keyobj))
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "key: not an object");
 	if (sodium_init() < 0)	/* idempotent; needed before verifying */
 		return au_diag_set(diag, AU_EINTERNAL, "libsodium failed to initialise");
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "key: out of memory");
-	if ((rc = name_field(keyobj, "keytype", k->keytype, diag)) != AU_OK ||
-	    (rc = name_field(keyobj, "scheme", k->scheme, diag)) != AU_OK)
+	if ((rc = name_copy("keytype", keytype, k->keytype, diag)) != AU_OK ||
+	    (rc = name_copy("scheme", scheme, k->scheme, diag)) != AU_OK)
 		goto out;
-	pub = json_object_get(json_object_get(keyobj, "keyval"), "public");
-	if (!json_is_string(pub) || json_string_length(pub) > AU_KEY_PUB_MAX) {
+	if (pub == NULL || publen > AU_KEY_PUB_MAX) {
 		rc = au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "key (%s): keyval.public missing, not a string or over %d bytes",
 		    k->keytype, AU_KEY_PUB_MAX);
 		goto out;
 	}
 	k->type = AU_KEY_UNSUPPORTED;
-	if (memchr(json_string_value(pub), 0, json_string_length(pub)) != NULL)
+	if (memchr(pub, 0, publen) != NULL || pub[publen] != '\0')
 		rc = au_diag_set(diag, AU_EMETA_MALFORMED,
 		    "key (%s): keyval.public holds a NUL byte", k->keytype);
 	else
-		rc = parse_public(k, json_string_value(pub), diag);
+		rc = parse_public(k, pub, diag);
 out:
 	if (rc != AU_OK) {
 		au_key_free(k);
@@ -229,25 +194,6 @@ au_key_equal(const struct au_key *a, const struct au_key *b)
 	    a->type != b->type || a->publen != b->publen)
 		return 0;
 	return memcmp(a->pub, b->pub, a->publen) == 0;
-}
-
-int
-au_key_id(const json_t *keyobj, char out[65], struct au_diag *diag)
-{
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char *canon = NULL;
-	size_t clen;
-	int rc;
-
-	if (!json_is_object(keyobj))
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "key: not an object");
-	rc = au_json_canonical(keyobj, &canon, &clen, diag);
-	if (rc != AU_OK)
-		return rc;
-	crypto_hash_sha256(digest, (const unsigned char *)canon, clen);
-	sodium_bin2hex(out, 65, digest, sizeof(digest));
-	free(canon);
-	return AU_OK;
 }
 
 /* One DER INTEGER at p[0..end): minimal, positive, <= 33 bytes. 0 = bad. */

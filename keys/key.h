@@ -17,6 +17,8 @@
  *     that no Wycheproof "invalid" case pass, and Wycheproof's
  *     rsa_pss_2048_sha256_mgf1_32 set marks other salt lengths invalid.
  *
+ * Bytes in, no JSON: the TUF key object itself ({"keytype", "scheme",
+ * "keyval"}) and its keyid are read in manifest/key_json.h, a layer up.
  * Only verification lives here: signing is in keys/sign.h (publisher only).
  * Keys whose keytype/scheme this build does not know are parsed into a key
  * marked unsupported: it never verifies, so a threshold simply never counts
@@ -28,15 +30,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "port/err.h"
+#include "port/text.h"	/* au_hex_decode, for the users of hex keys */
 
 #define AU_KEY_ED25519_PUB_BYTES 32	/* raw public key */
 #define AU_KEY_ED25519_SIG_BYTES 64	/* detached signature */
 #define AU_KEY_PUB_MAX 4096		/* bytes of a public key value we accept */
 #define AU_KEY_NAME_MAX 64		/* bytes of a keytype or scheme string */
-#define AU_KEYID_HEX_LEN 64		/* SHA-256 hex; au_key_id writes 65 bytes */
+#define AU_KEYID_HEX_LEN 64		/* SHA-256 hex (manifest/key_json.h: au_key_id) */
 #define AU_KEY_ECDSA_SIG_MAX 72		/* DER of two 33-byte INTEGERs */
 #define AU_KEY_RSA_MIN_BITS 2048
 #define AU_KEY_RSA_MAX_BITS 8192
@@ -52,18 +53,22 @@ enum au_key_type {
 struct au_key;	/* opaque public key: type, keytype, scheme, raw public bytes */
 
 /*
- * Parse one TUF key object
- * {"keytype":"ed25519","scheme":"ed25519","keyval":{"public":HEX}}
- * (unknown fields tolerated).  A keytype/scheme pair not supported here gives
- * success with a key of type AU_KEY_UNSUPPORTED.  A supported type with a bad
- * public value (not 64 hex digits for Ed25519; not a PEM public key of the
- * right algorithm for ECDSA (P-256 only) and RSA (AU_KEY_RSA_MIN_BITS to
- * AU_KEY_RSA_MAX_BITS)), or a missing/non-string keytype, scheme or
- * keyval.public, is AU_EMETA_MALFORMED.  On success *out is
- * a new key owned by the caller (au_key_free).  Errors: AU_EMETA_MALFORMED,
- * AU_ENOMEM.
+ * Make a key from the three fields of a TUF key object (TUF 1.0 section
+ * 4.2; manifest/key_json.h takes the JSON object apart): keytype and scheme
+ * (NUL-terminated, at most AU_KEY_NAME_MAX bytes) and keyval.public as
+ * pub[0..publen) with pub[publen] == NUL: 64 hex digits for Ed25519, a PEM
+ * SubjectPublicKeyInfo for ECDSA and RSA.  A keytype/scheme pair not
+ * supported here gives success with a key of type AU_KEY_UNSUPPORTED.  A
+ * supported type with a bad public value (not 64 hex digits for Ed25519;
+ * not a PEM public key of the right algorithm for ECDSA (P-256 only) and
+ * RSA (AU_KEY_RSA_MIN_BITS to AU_KEY_RSA_MAX_BITS)), a NULL field, a name
+ * over AU_KEY_NAME_MAX, a public value over AU_KEY_PUB_MAX bytes or holding
+ * a NUL byte is AU_EMETA_MALFORMED.  On success *out is a new key owned by
+ * the caller (au_key_free).  Errors: AU_EMETA_MALFORMED, AU_ENOMEM,
+ * AU_EINTERNAL (libsodium did not initialise).
  */
-AU_NODISCARD int au_key_parse(const json_t *keyobj, struct au_key **out,
+AU_NODISCARD int au_key_new(const char *keytype, const char *scheme,
+    const char *pub, size_t publen, struct au_key **out,
     struct au_diag *diag);
 
 void au_key_free(struct au_key *k);	/* NULL is fine */
@@ -79,15 +84,6 @@ enum au_key_type au_key_type(const struct au_key *k);
  * Unsupported keys are never equal to anything.
  */
 int au_key_equal(const struct au_key *a, const struct au_key *b);
-
-/*
- * keyid = lowercase hex SHA-256 of the canonical JSON of the key object
- * (TUF 1.0 section 4.2).  out receives 64 hex digits and a NUL (65 bytes).
- * Errors: AU_EMETA_MALFORMED (not an object, or a real number inside),
- * AU_ENOMEM.
- */
-AU_NODISCARD int au_key_id(const json_t *keyobj, char out[65],
-    struct au_diag *diag);
 
 /*
  * Verify sig[0..siglen) over msg[0..len) with k.  Returns 0 when the
@@ -107,12 +103,5 @@ AU_NODISCARD int au_key_verify(const struct au_key *k, const uint8_t *msg,
  * r and s are mbedTLS's.
  */
 int au_ecdsa_der_strict(const uint8_t *sig, size_t len);
-
-/*
- * Decode exactly 2*outlen hex digits (either case, nothing else) from the
- * NUL-terminated hex into out.  Returns 0 or AU_EMETA_MALFORMED.  Public data:
- * not constant time.
- */
-AU_NODISCARD int au_hex_decode(const char *hex, uint8_t *out, size_t outlen);
 
 #endif

@@ -231,22 +231,6 @@ au_signkey_public(const struct au_signkey *key)
 }
 
 int
-au_signkey_public_json(const struct au_signkey *key, json_t **out,
-    struct au_diag *diag)
-{
-	char hex[2 * AU_SIGN_PUBLIC_BYTES + 1];	/* public data */
-	json_t *obj;
-
-	sodium_bin2hex(hex, sizeof(hex), key->pk, sizeof(key->pk));
-	obj = json_pack("{s:s, s:s, s:{s:s}}", "keytype", "ed25519",
-	    "scheme", "ed25519", "keyval", "public", hex);
-	if (obj == NULL)
-		return au_diag_set(diag, AU_ENOMEM, "building a public key object failed");
-	*out = obj;
-	return 0;
-}
-
-int
 au_signkey_sign(const struct au_signkey *key, const uint8_t *msg, size_t len,
     uint8_t sig[AU_SIGN_SIG_BYTES], struct au_diag *diag)
 {

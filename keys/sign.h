@@ -17,7 +17,8 @@
  * of the seed is left in an allocator's memory.  The trailing newline is
  * optional on reading.
  *
- * Public key object (TUF 1.0 section 4.2, "ed25519" scheme):
+ * Public key object (TUF 1.0 section 4.2, "ed25519" scheme), built by
+ * au_repo_key_json() (repo/repo.h; keys/ holds no JSON):
  *   {"keytype":"ed25519","scheme":"ed25519","keyval":{"public":"<64 hex>"}}
  */
 #ifndef AU_SIGN_H
@@ -25,8 +26,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <jansson.h>
 
 #include "port/err.h"
 
@@ -68,13 +67,6 @@ AU_NODISCARD int au_signkey_load(const char *path, struct au_signkey **out,
 
 /* The 32-byte public key (public data, no wiping needed). */
 const uint8_t *au_signkey_public(const struct au_signkey *key);
-
-/*
- * The TUF public key object for key (see above).  On success *out is a new
- * reference owned by the caller (json_decref).  Errors: AU_ENOMEM.
- */
-AU_NODISCARD int au_signkey_public_json(const struct au_signkey *key,
-    json_t **out, struct au_diag *diag);
 
 /*
  * Sign len bytes of msg (RFC 8032 section 5.1.6, pure Ed25519) into

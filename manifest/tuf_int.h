@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
 #include "manifest/tuf.h"
 
 enum tuf_role { R_ROOT = 0, R_TIMESTAMP, R_SNAPSHOT, R_TARGETS, R_COUNT };

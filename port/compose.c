@@ -7,6 +7,7 @@
  * copy.
  */
 #include "port/port.h"
+#include "port/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -102,10 +103,8 @@ frm_entry(const char *name, void *arg)
 {
 	struct frm *c = arg;
 	char path[4096];
-	int n;
 
-	n = snprintf(path, sizeof(path), "%s/%s", c->dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (au_path_join(path, sizeof(path), c->dir, name) != 0)
 		return au_diag_set(c->diag, AU_ETOOBIG, "path too long");
 	return au_remove_tree(path, c->diag);
 }

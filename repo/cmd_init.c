@@ -89,7 +89,7 @@ make_role_key(const char *dir, const char *role, json_t *root,
 	    (rc = au_signkey_generate(&k, diag)) != 0)
 		return rc;
 	if ((rc = au_signkey_save(k, path, diag)) != 0 ||
-	    (rc = au_signkey_public_json(k, &pub, diag)) != 0 ||
+	    (rc = au_repo_key_json(k, &pub, diag)) != 0 ||
 	    (rc = write_pub(dir, role, pub, diag)) != 0 ||
 	    (rc = au_repo_keyid(k, keyid, diag)) != 0)
 		goto out;

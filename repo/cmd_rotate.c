@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
 #include "manifest/json.h"
 #include "port/port.h"
 

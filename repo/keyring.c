@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
 #include "manifest/json.h"
 #include "port/port.h"
 
@@ -261,7 +261,7 @@ write_pub(const struct au_signkey *k, const char *path, struct au_diag *diag)
 	if (st.type != AU_FT_NONE)
 		return au_diag_set(diag, AU_ECONFIG, "%s exists; refusing to "
 		    "overwrite it", path);
-	if ((rc = au_signkey_public_json(k, &pub, diag)) == 0 &&
+	if ((rc = au_repo_key_json(k, &pub, diag)) == 0 &&
 	    (rc = au_json_canonical(pub, &text, &len, diag)) == 0)
 		rc = au_file_replace(path, text, len, 0644, diag);
 	json_decref(pub);

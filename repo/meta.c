@@ -7,11 +7,28 @@
 
 #include <sodium.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
 #include "manifest/json.h"
 #include "manifest/tuf.h"
+#include "port/text.h"
 
 #include "port/ban.h"
+
+int
+au_repo_key_json(const struct au_signkey *key, json_t **out,
+    struct au_diag *diag)
+{
+	char hex[2 * AU_SIGN_PUBLIC_BYTES + 1];	/* public data */
+	json_t *obj;
+
+	au_hex_encode(au_signkey_public(key), AU_SIGN_PUBLIC_BYTES, hex);
+	obj = json_pack("{s:s, s:s, s:{s:s}}", "keytype", "ed25519",
+	    "scheme", "ed25519", "keyval", "public", hex);
+	if (obj == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "building a public key object failed");
+	*out = obj;
+	return 0;
+}
 
 int
 au_repo_keyid(const struct au_signkey *key, char out[65], struct au_diag *diag)
@@ -19,7 +36,7 @@ au_repo_keyid(const struct au_signkey *key, char out[65], struct au_diag *diag)
 	json_t *pub = NULL;
 	int rc;
 
-	if ((rc = au_signkey_public_json(key, &pub, diag)) != 0)
+	if ((rc = au_repo_key_json(key, &pub, diag)) != 0)
 		return rc;
 	rc = au_key_id(pub, out, diag);
 	json_decref(pub);

@@ -105,6 +105,14 @@ AU_NODISCARD int au_repo_mkparents(const char *path, struct au_diag *diag);
 
 /* ---- metadata (repo/meta.c) ---- */
 
+/*
+ * The TUF public key object of key (keys/sign.h shows it).  On success
+ * *out is a new reference owned by the caller (json_decref).
+ * Errors: AU_ENOMEM.
+ */
+AU_NODISCARD int au_repo_key_json(const struct au_signkey *key, json_t **out,
+    struct au_diag *diag);
+
 /* keyid (TUF 1.0 section 4.2: SHA-256 of the canonical public key object). */
 AU_NODISCARD int au_repo_keyid(const struct au_signkey *key, char out[65],
     struct au_diag *diag);

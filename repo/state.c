@@ -9,6 +9,7 @@
 
 #include "manifest/json.h"
 #include "port/port.h"
+#include "port/text.h"
 
 #include "port/ban.h"
 
@@ -18,9 +19,7 @@ int
 au_repo_path(char *buf, size_t size, const char *dir, const char *rel,
     struct au_diag *diag)
 {
-	int n = snprintf(buf, size, "%s/%s", dir, rel);
-
-	if (n < 0 || (size_t)n >= size)
+	if (au_path_join(buf, size, dir, rel) != 0)
 		return au_diag_set(diag, AU_EUSAGE, "path %s/%s is longer than %zu bytes",
 		    dir, rel, size - 1);
 	return 0;

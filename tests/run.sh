@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # tests/run.sh - runs every unit test binary and every integration script,
-# sums their "N passed, N failed" lines and prints the total last.
+# and the structure checks of tests/check/, sums their "N passed, N failed"
+# lines and prints the total last.
 # Environment: AU_BUILD (build dir, default build), AU_ONLY=unit|integration,
 # TMPDIR (every suite's scratch space, default /tmp).  Each suite's output
 # goes to a log folder in TMPDIR, removed at the end unless a suite failed
@@ -46,6 +47,11 @@ run_suite() {	# name, command...
 }
 
 if [ "$ONLY" != integration ]; then
+	# Structure checks (include cycles and layers, OS calls only in port/).
+	for t in tests/check/*.py; do
+		[ "$(basename "$t")" = harness.py ] && continue
+		run_suite "check/$(basename "$t" .py)" python3 "$t"
+	done
 	for t in "$B"/tests/test_*; do
 		[ -x "$t" ] || continue
 		run_suite "unit/$(basename "$t")" "$t"

@@ -10,6 +10,7 @@
 #include "client/install/libarchive_dl.h"
 
 #include "port/port.h"
+#include "port/text.h"
 
 #include "port/ban.h"
 
@@ -255,9 +256,7 @@ static int
 join(const struct xctx *x, const char *name, char path[PATHBUF],
     struct au_diag *diag)
 {
-	int n = snprintf(path, PATHBUF, "%s/%s", x->dest, name);
-
-	if (n < 0 || n >= PATHBUF)
+	if (au_path_join(path, PATHBUF, x->dest, name) != 0)
 		return au_diag_set(diag, AU_EIO, "path too long: %s/%s",
 		    x->dest, name);
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "client/install/store_int.h"
 #include "port/port.h"
+#include "port/text.h"
 
 #include "port/ban.h"
 
@@ -297,7 +298,7 @@ resume_open(struct au_stage *st, struct au_diag *diag)
 	char leaf[80];
 	int rc;
 
-	au_store_hex(st->ex.sha256, 32, leaf);
+	au_hex_encode(st->ex.sha256, 32, leaf);
 	memcpy(leaf + 64, ".part", 6);
 	rc = au_store_join(st->path, st->s->partial, leaf, diag);
 	memcpy(leaf + 64, ".val", 5);
@@ -344,8 +345,8 @@ hash_mismatch(const char *target, const char *alg, const uint8_t *want,
 {
 	char w[129], g[129];
 
-	au_store_hex(want, n, w);
-	au_store_hex(got, n, g);
+	au_hex_encode(want, n, w);
+	au_hex_encode(got, n, g);
 	return au_diag_set(diag, AU_EART_HASH, "%.200s: %s mismatch: signed "
 	    "%s, received %s", target, alg, w, g);
 }
@@ -442,7 +443,7 @@ au_stage_commit(struct au_stage *st, const char *target_name,
 		rc = au_diag_set(diag, AU_EIO, "close %s", st->path);
 	st->f = NULL;
 	if (rc == 0) {
-		au_store_hex(sha256, 32, hex);
+		au_hex_encode(sha256, 32, hex);
 		rc = install(st, target_name, hex, diag);
 	}
 	if (rc == 0)

@@ -10,6 +10,7 @@
 #include "client/install/store_int.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
+#include "port/text.h"
 
 #include "port/ban.h"
 
@@ -18,25 +19,10 @@
 int
 au_store_join(char out[PMAX], const char *a, const char *b, struct au_diag *diag)
 {
-	int n = snprintf(out, PMAX, "%s/%s", a, b);
-
-	if (n < 0 || n >= PMAX)
+	if (au_path_join(out, PMAX, a, b) != 0)
 		return au_diag_set(diag, AU_EINSTALL, "path too long: %s/%s",
 		    a, b);
 	return 0;
-}
-
-void
-au_store_hex(const uint8_t *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 int
@@ -83,7 +69,7 @@ au_store_tmp_name(const struct au_store *s, const char *prefix, char out[PMAX],
 	rc = au_random(r, sizeof(r), diag);
 	if (rc != 0)
 		return rc;
-	au_store_hex(r, sizeof(r), hex);
+	au_hex_encode(r, sizeof(r), hex);
 	(void)snprintf(leaf, sizeof(leaf), "%s-%s", prefix, hex);
 	return au_store_join(out, s->tmp, leaf, diag);
 }

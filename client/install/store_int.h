@@ -31,8 +31,6 @@ best_effort(int rc)
 /* out = a "/" b; AU_EINSTALL when it does not fit in PMAX bytes. */
 AU_NODISCARD int au_store_join(char out[PMAX], const char *a, const char *b,
     struct au_diag *diag);
-/* Lower-case hex of n bytes into out (2n + 1 bytes). */
-void au_store_hex(const uint8_t *in, size_t n, char *out);
 /* 1 when h is 64 lower-case hex digits. */
 int au_store_hash_ok(const char *h);
 /* AU_EINSTALL saying why (au_target_name_check) / naming the bad hash,

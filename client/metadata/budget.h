@@ -21,15 +21,22 @@
 
 #include <stdint.h>
 
+#include "client/metadata/custom.h"
 #include "port/err.h"
 
-#define AU_BUDGET_CUSTOM_MAX 65536	/* bytes of custom JSON looked at */
+/*
+ * The budget of the parsed custom c (client/metadata/custom.h) into
+ * *max_bytes and *max_entries, which hold the configured values on entry
+ * (unchanged when custom does not set them).  Cannot fail.
+ */
+void au_budget_apply(const struct au_custom *c, uint64_t *max_bytes,
+    uint64_t *max_entries);
 
 /*
- * Parse custom_json (canonical JSON of "custom", may be NULL) and write the
- * budget into *max_bytes and *max_entries, which hold the configured
- * values on entry (unchanged when custom does not set them).  Errors: AU_EMETA_MALFORMED (a member that is not an integer >= 1,
- * custom_json not an object or over AU_BUDGET_CUSTOM_MAX).
+ * au_custom_parse(custom_json) then au_budget_apply(), for a caller that
+ * has only the JSON (canonical JSON of "custom", may be NULL); *max_bytes
+ * and *max_entries change only on success.  Errors: those of
+ * au_custom_parse (AU_EMETA_MALFORMED).
  */
 AU_NODISCARD int au_budget_from_custom(const char *custom_json,
     uint64_t *max_bytes, uint64_t *max_entries, struct au_diag *diag);

@@ -3,13 +3,11 @@
 #include "client/metadata/fleet.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest/json.h"
 #include "port/port.h"
 #include "port/ban.h"
 
@@ -18,18 +16,7 @@
 int
 au_fleet_name_check(const char *s, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > AU_FLEET_NAME_MAX)
-		return AU_EUSAGE;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return AU_EUSAGE;
-	}
-	return 0;
+	return au_custom_name_ok(s, len) ? 0 : AU_EUSAGE;
 }
 
 int
@@ -91,54 +78,32 @@ au_fleet_bucket(const char *device_id, const char *name)
 	return (unsigned)(v % 100);
 }
 
-/*
- * The names of custom member key (an array of names) matched against the
- * device: *match = 1 when the member is absent or one entry is in have.
- */
+/* 1 when the member is absent or one of its names is in the list have. */
 static int
-match_list(const json_t *custom, const char *key, const char *have,
-    int *match, struct au_diag *diag)
+list_matches(const struct au_custom_list *l, const char *have)
 {
-	const json_t *arr = json_object_get(custom, key), *v;
 	size_t i;
 
-	*match = 1;
-	if (arr == NULL)
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > AU_FLEET_LIST_MAX)
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.%s must be "
-		    "an array of at most %d names", key, AU_FLEET_LIST_MAX);
-	*match = 0;
-	json_array_foreach(arr, i, v) {
-		const char *s = json_string_value(v);
-
-		if (s == NULL || au_fleet_name_check(s, strlen(s)) != 0)
-			return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.%s "
-			    "entry %zu is not a valid name", key, i);
-		if (list_has(have, s))
-			*match = 1;
-	}
+	if (!l->present)
+		return 1;
+	for (i = 0; i < l->n; i++)
+		if (list_has(have, l->name[i]))
+			return 1;
 	return 0;
 }
 
-static int
-rollout_in(const json_t *custom, const char *name, const char *id, int *in,
-    struct au_diag *diag)
+enum au_fleet_verdict
+au_fleet_verdict(const struct au_custom *c, const char *name,
+    const struct au_device *dev)
 {
-	const json_t *r = json_object_get(custom, "rollout");
-	json_int_t pct;
-
-	*in = 1;
-	if (r == NULL)
-		return 0;
-	pct = json_integer_value(r);
-	if (!json_is_integer(r) || pct < 0 || pct > 100)
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.rollout "
-		    "must be an integer percentage 0..100");
-	if (pct == 100)
-		return 0;
-	*in = id[0] != '\0' && au_fleet_bucket(id, name) < (unsigned)pct;
-	return 0;
+	if (!list_matches(&c->classes, dev->device_class))
+		return AU_FLEET_WRONG_CLASS;
+	if (!list_matches(&c->tags, dev->device_tags))
+		return AU_FLEET_NO_TAG;
+	if (c->rollout >= 0 && c->rollout < 100 && (dev->device_id[0] == '\0' ||
+	    au_fleet_bucket(dev->device_id, name) >= (unsigned)c->rollout))
+		return AU_FLEET_NOT_YET;
+	return AU_FLEET_OK;
 }
 
 int
@@ -146,37 +111,12 @@ au_fleet_decide(const char *custom_json, const char *name,
     const struct au_device *dev, enum au_fleet_verdict *verdict,
     struct au_diag *diag)
 {
-	enum au_fleet_verdict v = AU_FLEET_OK;
-	json_t *custom = NULL;
-	int rc, ok_class = 1, ok_tag = 1, in = 1;
+	struct au_custom c;
+	int rc = au_custom_parse(custom_json, &c, diag);
 
-	if (custom_json == NULL) {
-		*verdict = AU_FLEET_OK;
-		return 0;
-	}
-	rc = au_json_parse((const uint8_t *)custom_json, strlen(custom_json),
-	    AU_FLEET_CUSTOM_MAX, &custom, diag);
-	if (rc != 0)
-		return au_diag_set(diag, AU_EMETA_MALFORMED, "%s: custom is not "
-		    "a JSON object", name);
-	rc = match_list(custom, "device_classes", dev->device_class, &ok_class,
-	    diag);
 	if (rc == 0)
-		rc = match_list(custom, "device_tags", dev->device_tags, &ok_tag,
-		    diag);
-	if (rc == 0)
-		rc = rollout_in(custom, name, dev->device_id, &in, diag);
-	json_decref(custom);
-	if (rc != 0)
-		return rc;
-	if (!ok_class)
-		v = AU_FLEET_WRONG_CLASS;
-	else if (!ok_tag)
-		v = AU_FLEET_NO_TAG;
-	else if (!in)
-		v = AU_FLEET_NOT_YET;
-	*verdict = v;
-	return 0;
+		*verdict = au_fleet_verdict(&c, name, dev);
+	return rc;
 }
 
 const char *

@@ -27,12 +27,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/metadata/custom.h"
 #include "port/err.h"
 
-#define AU_FLEET_NAME_MAX 64		/* bytes of one class or tag name */
-#define AU_FLEET_LIST_MAX 32		/* names in one list (config or custom) */
+#define AU_FLEET_NAME_MAX AU_CUSTOM_NAME_MAX	/* bytes of one class or tag name */
+#define AU_FLEET_LIST_MAX AU_CUSTOM_LIST_MAX	/* names in one list (config or custom) */
 #define AU_FLEET_ID_MAX 128		/* bytes of a device id */
-#define AU_FLEET_CUSTOM_MAX 65536	/* bytes of the custom JSON examined */
 #define AU_FLEET_MACHINE_ID "/etc/machine-id"	/* default device id source */
 
 /* What a device is; every pointer borrowed, "" when not configured. */
@@ -50,13 +50,20 @@ enum au_fleet_verdict {
 };
 
 /*
- * Decide whether the target `name` with signed custom JSON custom_json
- * (may be NULL: no restriction) is meant for dev.  *verdict is written on
- * success.  A rollout below 100 on a device without an id is AU_FLEET_NOT_YET
- * (fail closed).  Errors: AU_EMETA_MALFORMED (custom not JSON, over
- * AU_FLEET_CUSTOM_MAX, device_classes/device_tags not an array of valid
- * names of at most AU_FLEET_LIST_MAX entries, rollout not an integer
- * 0..100).
+ * Whether the target `name` with the parsed signed custom c
+ * (client/metadata/custom.h) is meant for dev.  A rollout below 100 on a
+ * device without an id is AU_FLEET_NOT_YET (fail closed).  Cannot fail.
+ */
+enum au_fleet_verdict au_fleet_verdict(const struct au_custom *c,
+    const char *name, const struct au_device *dev);
+
+/*
+ * au_custom_parse(custom_json) then au_fleet_verdict(), for a caller that
+ * has only the JSON (may be NULL: no restriction).  *verdict is written on
+ * success.  Errors: those of au_custom_parse (AU_EMETA_MALFORMED: custom
+ * not JSON, over AU_CUSTOM_MAX, device_classes/device_tags not an array of
+ * valid names of at most AU_FLEET_LIST_MAX entries, rollout not an integer
+ * 0..100, or another member of custom.h malformed).
  */
 AU_NODISCARD int au_fleet_decide(const char *custom_json, const char *name,
     const struct au_device *dev, enum au_fleet_verdict *verdict,

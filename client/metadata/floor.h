@@ -19,12 +19,13 @@
 
 #include "port/err.h"
 
-#define AU_FLOOR_CUSTOM_MAX 65536	/* bytes of custom JSON looked at */
-
 /*
  * The min_version of custom_json (canonical JSON of "custom", may be NULL)
- * into *min_version: -1 when absent.  Errors: AU_EMETA_MALFORMED (not an
- * integer >= 0, custom not an object or over AU_FLOOR_CUSTOM_MAX bytes).
+ * into *min_version: -1 when absent; written only on success.  A caller
+ * that holds the parsed struct au_custom (client/metadata/custom.h) reads
+ * its min_version instead.  Errors: those of au_custom_parse
+ * (AU_EMETA_MALFORMED: min_version not an integer >= 0, any other member of
+ * custom.h malformed, custom not an object or over AU_CUSTOM_MAX bytes).
  */
 AU_NODISCARD int au_floor_from_custom(const char *custom_json,
     int64_t *min_version, struct au_diag *diag);

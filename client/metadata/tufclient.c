@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "port/port.h"
+#include "port/text.h"
 #include "port/ban.h"
 
 
@@ -112,9 +113,8 @@ tuf_store_file(struct au_tuf_client *c, const char *file, const uint8_t *buf,
     size_t len, struct au_diag *diag)
 {
 	char path[AU_TUF_PATH_MAX + AU_TUF_FILE_MAX + 2];
-	int n = snprintf(path, sizeof(path), "%s/%s", c->metadir, file);
 
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (au_path_join(path, sizeof(path), c->metadir, file) != 0)
 		return au_diag_set(diag, AU_EIO, "path too long");
 	return au_file_replace(path, buf, len, 0644, diag);
 }
@@ -320,19 +320,6 @@ au_tuf_refresh(struct au_tuf_client *c, struct au_diag *diag)
 }
 
 
-static void
-hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 au_tuf_target_file(const struct au_tuf_client *c, const char *name,
     const struct au_target *tg, char *buf, size_t size)
@@ -345,9 +332,9 @@ au_tuf_target_file(const struct au_tuf_client *c, const char *name,
 		n = snprintf(buf, size, "%s", name);
 	else {
 		if (tg->has_sha512)
-			hex_encode(tg->sha512, 64, hex);
+			au_hex_encode(tg->sha512, 64, hex);
 		else
-			hex_encode(tg->sha256, 32, hex);
+			au_hex_encode(tg->sha256, 32, hex);
 		if (slash != NULL)
 			n = snprintf(buf, size, "%.*s/%s.%s",
 			    (int)(slash - name), name, hex, slash + 1);

@@ -12,46 +12,28 @@
 #include <string.h>
 
 #include "port/port.h"
+#include "port/text.h"
 #include "port/ban.h"
 
 struct visit {
 	const char *role, *parent;	/* borrowed from loaded metadata */
 };
 
-static int
-unreserved(unsigned char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
-	    ch == '~';
-}
-
 int
 au_tuf_role_file(const char *role, int64_t version, char *buf, size_t size)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	char tmp[AU_TUF_FILE_MAX + 1];
-	size_t n = 0;
+	size_t n;
 	int k = 0;
 
 	if (version > 0)
 		k = snprintf(tmp, sizeof(tmp), "%lld.", (long long)version);
-	if (k < 0)
+	if (k < 0 || (size_t)k >= sizeof(tmp))
 		return AU_ETOOBIG;
-	n = (size_t)k;
-	for (; *role != '\0'; role++) {
-		unsigned char ch = (unsigned char)*role;
-
-		if (n + 3 + 5 > AU_TUF_FILE_MAX)
-			return AU_ETOOBIG;
-		if (unreserved(ch)) {
-			tmp[n++] = (char)ch;
-			continue;
-		}
-		tmp[n++] = '%';
-		tmp[n++] = hex[ch >> 4];
-		tmp[n++] = hex[ch & 15];
-	}
+	/* Python's urllib.parse.quote(role, safe=""), room kept for ".json". */
+	if (au_pct_encode(tmp, sizeof(tmp) - 5, (size_t)k, role, "") != 0)
+		return AU_ETOOBIG;
+	n = strlen(tmp);
 	memcpy(tmp + n, ".json", 6);
 	n += 5;
 	if (n + 1 > size)
@@ -95,9 +77,9 @@ load_local_delegated(struct au_tuf_client *c, const char *role,
 	struct au_diag d;
 	uint8_t *buf = NULL;
 	size_t len;
-	int rc, n = snprintf(path, sizeof(path), "%s/%s", c->metadir, file);
+	int rc;
 
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (au_path_join(path, sizeof(path), c->metadir, file) != 0)
 		return AU_ETOOBIG;
 	rc = au_file_read_all(path, AU_TARGETS_MAX_BYTES, &buf, &len, &d);
 	if (rc == 0)

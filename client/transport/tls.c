@@ -22,6 +22,7 @@
 
 #include "client/discover/dns.h"
 #include "port/port.h"
+#include "port/text.h"
 
 #include "port/ban.h"
 
@@ -117,19 +118,6 @@ dane_needed(const struct au_tls *t)
 	return dane_decides(t) || t->auth == AU_TLS_DANE_AND_CA;
 }
 
-static void
-hex(char *out, const uint8_t *in, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Append len bytes of a certificate name, printable ASCII only. */
 static void
 append_name(char *dst, size_t size, const unsigned char *p, size_t len)
@@ -163,7 +151,7 @@ note_peer(struct au_tls *t, const mbedtls_x509_crt *crt)
 			append_name(t->peer, sizeof(t->peer), n->val.p,
 			    n->val.len);
 	if (mbedtls_sha256_ret(crt->pk_raw.p, crt->pk_raw.len, h, 0) == 0)
-		hex(t->spki_hex, h, sizeof(h));
+		au_hex_encode(h, sizeof(h), t->spki_hex);
 }
 
 /* RFC 6698 section 2.1: selector picks the bytes, matching type the hash. */

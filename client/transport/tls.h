@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/transport/http.h"
+#include "client/transport/endpoint.h"
 #include "port/err.h"
 
 struct au_tls;		/* opaque: mbedTLS config + one session, reusable */

@@ -29,6 +29,7 @@
 #include "client/transport/http.h"
 #include "client/metadata/tufclient.h"
 #include "port/port.h"
+#include "port/text.h"
 #include "port/ban.h"
 
 #define NAMES_MAX 64		/* --target-name options */
@@ -228,37 +229,6 @@ parse_url(const char *s, struct url *u)
 	return 0;
 }
 
-/*
- * Append name to buf (holding n bytes), percent-encoding every byte but
- * letters, digits, "-._~" and the bytes in safe, as Python's
- * urllib.parse.quote(name, safe) does.  -1 if it does not fit in size.
- */
-static int
-pct_append(char *buf, size_t n, size_t size, const char *name,
-    const char *safe)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; name[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (n + 4 > size)
-			return -1;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
-		    (c != '\0' && strchr(safe, c) != NULL)) {
-			buf[n++] = (char)c;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 15];
-		}
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 static int
 conn_request(struct conn *c, const char *name, const char *safe, char *req,
     size_t size, struct au_diag *diag)
@@ -269,7 +239,7 @@ conn_request(struct conn *c, const char *name, const char *safe, char *req,
 	if (n >= size)
 		return au_diag_set(diag, AU_ETOOBIG, "URL for %s too long", name);
 	memcpy(req, c->u.path, n + 1);
-	if (pct_append(req, n, size, name, safe) != 0)
+	if (au_pct_encode(req, size, n, name, safe) != 0)
 		return au_diag_set(diag, AU_ETOOBIG, "URL for %s too long", name);
 	if (c->http != NULL)
 		return 0;
@@ -425,7 +395,7 @@ download_one(struct au_tuf_client *tuf, struct conn *c, const char *tdir,
 	rc = au_tuf_find_target(tuf, name, &tg, diag);
 	if (rc != 0)
 		return rc;
-	if (pct_append(enc, 0, sizeof(enc), name, "") != 0)
+	if (au_pct_encode(enc, sizeof(enc), 0, name, "") != 0)
 		rc = au_diag_set(diag, AU_ETOOBIG, "target name too long");
 	n = snprintf(dst, sizeof(dst), "%s/%s", tdir, enc);
 	if (rc == 0 && (n < 0 || (size_t)n >= sizeof(dst) ||

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client/discover/dns.h"
+#include "port/ban.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

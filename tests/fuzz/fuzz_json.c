@@ -6,6 +6,7 @@
 
 #include "manifest/json.h"
 #include "manifest/tuf.h"
+#include "port/ban.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/fuzz/fuzz_root.c - libFuzzer target: root loading and rotation (TUF 5.2, 5.3). */
 #include "tests/fuzz/fuzz_tuf.h"
+#include "port/ban.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

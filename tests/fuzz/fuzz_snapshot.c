@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/fuzz/fuzz_snapshot.c - libFuzzer target: snapshot verification (TUF 5.5). */
 #include "tests/fuzz/fuzz_tuf.h"
+#include "port/ban.h"
 
 static struct blob ts_nohash;	/* names snapshot v1 without length or hashes */
 

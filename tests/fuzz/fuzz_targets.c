@@ -4,6 +4,7 @@
  * targets verification, target lookup, delegation matching (TUF 5.6).
  */
 #include "tests/fuzz/fuzz_tuf.h"
+#include "port/ban.h"
 
 static struct blob ts0, sn0, tg0;	/* chain whose targets delegate "team" (D1, "*") */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/fuzz/fuzz_timestamp.c - libFuzzer target: timestamp verification (TUF 5.4). */
 #include "tests/fuzz/fuzz_tuf.h"
+#include "port/ban.h"
 
 static void
 feed(const uint8_t *p, size_t n)

@@ -9,6 +9,7 @@
 #include "tests/unit/tuf_fixture.h"
 
 #include "client/metadata/tufclient.h"
+#include "port/ban.h"
 
 /* A trusted set with the standard repository loaded up to targets. */
 static struct au_trusted *

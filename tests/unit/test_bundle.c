@@ -21,6 +21,7 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 struct spec {
 	const char *name;

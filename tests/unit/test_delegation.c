@@ -10,6 +10,7 @@
 #include "tests/unit/tuf_fixture.h"
 
 #include "client/metadata/tufclient.h"
+#include "port/ban.h"
 
 /* python-tuf _is_target_in_pathpattern, on fnmatch.fnmatchcase per part. */
 TEST(path_patterns)

@@ -10,6 +10,7 @@
 #include "port/err.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 TEST(diag_wraps_its_own_message)
 {

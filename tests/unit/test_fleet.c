@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 #define NDEV 1000
 #define MODEL "models/eng.traineddata"

@@ -10,6 +10,7 @@
 #include "client/transport/tls.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static struct au_diag diag;
 

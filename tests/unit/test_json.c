@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static int
 parse_str(const char *s, size_t max, json_t **out)

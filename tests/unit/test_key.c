@@ -6,7 +6,7 @@
  * (Wycheproof: no invalid test accepted), strict DER.
  * Vectors are read from tests/vectors under harness_srcdir().
  */
-#include "keys/key.h"
+#include "manifest/key_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 #define SUPERCOP_INPUT "/usr/lib/python3/dist-packages/cryptography_vectors/" \
 	"asymmetric/Ed25519/sign.input"
@@ -472,6 +473,31 @@ TEST(supercop_ed25519_1024)
 	CHECK_EQ(flipped_refused, 1024);
 }
 
+/* keys/ takes bytes (au_key_new): the same key as the JSON object gives. */
+TEST(key_from_bytes_matches_key_object)
+{
+	json_t *o = key_obj("ed25519", "ed25519", RFC8032_T1_PK);
+	struct au_key *a = NULL, *b = NULL, *c = NULL;
+	uint8_t sig[64];
+
+	REQUIRE(au_key_parse(o, &a, NULL) == AU_OK);
+	REQUIRE(au_key_new("ed25519", "ed25519", RFC8032_T1_PK,
+	    strlen(RFC8032_T1_PK), &b, NULL) == AU_OK);
+	CHECK(au_key_equal(a, b));
+	REQUIRE(au_hex_decode(RFC8032_T1_SIG, sig, 64) == AU_OK);
+	CHECK_EQ(au_key_verify(b, (const uint8_t *)"", 0, sig, 64), AU_OK);
+	CHECK_EQ(au_key_new(NULL, "ed25519", RFC8032_T1_PK,
+	    strlen(RFC8032_T1_PK), &c, NULL), AU_EMETA_MALFORMED);
+	CHECK_EQ(au_key_new("ed25519", "ed25519", NULL, 0, &c, NULL),
+	    AU_EMETA_MALFORMED);
+	CHECK_EQ(au_key_new("ed25519", "ed25519", "abcd", 4, &c, NULL),
+	    AU_EMETA_MALFORMED);
+	CHECK(c == NULL);
+	au_key_free(a);
+	au_key_free(b);
+	json_decref(o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -487,5 +513,6 @@ main(int argc, char **argv)
 	RUN(ecdsa_der_strict);
 	RUN(pem_keys_checked);
 	RUN(supercop_ed25519_1024);
+	RUN(key_from_bytes_matches_key_object);
 	return harness_done();
 }

@@ -21,6 +21,7 @@
 #include "manifest/json.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 #define FOUR_GIB 4294967296ULL
 

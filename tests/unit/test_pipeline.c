@@ -11,6 +11,7 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 /* Byte i of the test stream. */
 static uint8_t

@@ -12,6 +12,7 @@
 #include "client/install/libarchive_dl.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char dir[200];	/* TMPDIR scratch; room left in the 256-byte paths built on it */
 

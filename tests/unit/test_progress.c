@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 TEST(format_midway)
 {

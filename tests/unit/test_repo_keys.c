@@ -16,6 +16,7 @@
 #include "manifest/json.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char tmpdir[256];
 

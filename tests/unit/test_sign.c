@@ -10,9 +10,11 @@
 
 #include <sodium.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
+#include "repo/repo.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char tmpdir[256];
 
@@ -194,7 +196,7 @@ TEST(public_json_shape)
 	json_t *obj = NULL;
 
 	REQUIRE(au_signkey_generate(&k, NULL) == 0);
-	REQUIRE(au_signkey_public_json(k, &obj, NULL) == 0);
+	REQUIRE(au_repo_key_json(k, &obj, NULL) == 0);
 	sodium_bin2hex(hex, sizeof(hex), au_signkey_public(k), AU_SIGN_PUBLIC_BYTES);
 	CHECK_STR(json_string_value(json_object_get(obj, "keytype")), "ed25519");
 	CHECK_STR(json_string_value(json_object_get(obj, "scheme")), "ed25519");
@@ -215,7 +217,7 @@ TEST(client_verifier_accepts)
 	json_t *obj = NULL;
 
 	REQUIRE(au_signkey_generate(&k, NULL) == 0);
-	REQUIRE(au_signkey_public_json(k, &obj, NULL) == 0);
+	REQUIRE(au_repo_key_json(k, &obj, NULL) == 0);
 	REQUIRE(au_key_parse(obj, &pk, NULL) == 0);
 	CHECK_EQ(au_key_type(pk), AU_KEY_ED25519);
 	REQUIRE(au_signkey_sign(k, msg, sizeof(msg) - 1, sig, NULL) == 0);

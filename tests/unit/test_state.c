@@ -9,6 +9,7 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char root[256], path[300];
 static struct au_state a, b;

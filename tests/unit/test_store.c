@@ -23,6 +23,7 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static char root[256];
 

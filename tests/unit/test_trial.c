@@ -18,6 +18,7 @@
 #include "client/install/retain.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "port/ban.h"
 
 static struct au_config cfg;
 static struct au_state st;

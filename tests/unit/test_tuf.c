@@ -7,6 +7,7 @@
  * suite in test_attacks.c; the repository builder in tuf_fixture.h.
  */
 #include "tests/unit/tuf_fixture.h"
+#include "port/ban.h"
 
 /* ---- tests ---- */
 

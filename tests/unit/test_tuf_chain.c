@@ -5,6 +5,7 @@
  * chain fed over a stored one.
  */
 #include "tests/unit/tuf_fixture.h"
+#include "port/ban.h"
 
 TEST(oversized_timestamp_refused)
 {

@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "keys/key.h"
+#include "manifest/key_json.h"
 #include "manifest/json.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
