@@ -9,7 +9,6 @@
 
 #include <sodium.h>
 
-#include "client/discover/dns.h"
 #include "port/port.h"
 
 #include "port/ban.h"
@@ -142,7 +141,7 @@ au_anchor_check(const uint8_t *buf, size_t len)
 	char *text, *scratch, *line, *next;
 	int r = 0, n = 0;
 
-	if (len == 0 || len > AU_DNS_TA_MAX || buf[len - 1] != '\n' ||
+	if (len == 0 || len > AU_ANCHOR_TA_MAX || buf[len - 1] != '\n' ||
 	    memchr(buf, '\0', len) != NULL)
 		return -1;	/* empty, cut short, or not text */
 	text = malloc(len + 1);
@@ -178,7 +177,7 @@ read_tracked(struct au_anchor *a, struct au_diag *diag)
 
 	if (au_stat(a->tracked, &st, NULL) == 0 && st.type == AU_FT_NONE)
 		return 0;	/* first run: seeded */
-	rc = au_file_read_all(a->tracked, AU_DNS_TA_MAX, &buf, &len, &fd);
+	rc = au_file_read_all(a->tracked, AU_ANCHOR_TA_MAX, &buf, &len, &fd);
 	if (rc == AU_ETOOBIG) {
 		len = 0;	/* not an anchor file anyone wrote: damaged */
 	} else if (rc != 0) {
@@ -265,7 +264,7 @@ keep_work(const struct au_anchor *a)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
-	if (au_file_read_all(a->work, AU_DNS_TA_MAX, &buf, &len, &d) != 0) {
+	if (au_file_read_all(a->work, AU_ANCHOR_TA_MAX, &buf, &len, &d) != 0) {
 		au_log(AU_LOG_WARN, "RFC 5011 trust anchor: %s", d.msg);
 		return;
 	}

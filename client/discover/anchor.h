@@ -23,6 +23,7 @@
 
 #include "port/err.h"
 
+#define AU_ANCHOR_TA_MAX 65536	/* trust anchor file size cap, bytes */
 #define AU_ANCHOR_PATH_MAX 4096	/* bytes of TRACKED's path, NUL included */
 
 struct au_anchor;	/* opaque; au_anchor_open() to au_anchor_close() */
@@ -33,7 +34,7 @@ struct au_anchor;	/* opaque; au_anchor_open() to au_anchor_close() */
  * optional TTL and class IN, then DS (RFC 4034 section 5.3: key tag,
  * algorithm, digest type, hex digest; 40/64/96 digits for digest types
  * 1/2/4) or DNSKEY (section 2.2: flags, protocol 3, algorithm, base64 key);
- * at least one record; not empty, at most AU_DNS_TA_MAX bytes, no NUL, a
+ * at least one record; not empty, at most AU_ANCHOR_TA_MAX bytes, no NUL, a
  * newline last (libunbound ends every line with one: a file without it was
  * cut short).  Returns 0, -1 when refused, or AU_ENOMEM.
  */

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/discover/anchor.h"
 #include "port/err.h"
 #include "port/port.h"		/* struct au_addr */
 
@@ -35,7 +36,7 @@
 #define AU_DNS_MAX_QUERIES 48	/* queries recorded per context (more: not recorded) */
 #define AU_DNS_HOST_MAX 254	/* text host name incl. NUL, no trailing dot */
 #define AU_DNS_PATH_MAX 256	/* TXT path incl. NUL */
-#define AU_DNS_TA_MAX 65536	/* trust anchor file size cap, bytes */
+#define AU_DNS_TA_MAX AU_ANCHOR_TA_MAX	/* trust anchor file size cap, bytes (anchor.h) */
 #define AU_DNS_TLSA_DATA_MAX 2048	/* TLSA association data (a full certificate for x 0 0) */
 #define AU_DNS_ALIAS_MAX 4	/* SVCB/HTTPS AliasMode steps followed */
 #define AU_DNS_SERVICE "_aiupdate._tcp"	/* the SRV/TXT/SVCB owner label pair */

@@ -6,6 +6,8 @@
 #include "client/discover/anchor.h"
 #include "port/err.h"
 
+#include "port/ban.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int

@@ -13,6 +13,8 @@
 #include "port/port.h"
 #include "tests/unit/harness.h"
 
+#include "port/ban.h"
+
 /* What libunbound 1.17 wrote in tests/integration/dns_matrix.sh. */
 static const char autotrust[] =
     "; autotrust trust anchor file\n"

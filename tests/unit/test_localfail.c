@@ -21,6 +21,8 @@
 #include "port/port.h"
 #include "tests/unit/harness.h"
 
+#include "port/ban.h"
+
 /* ---- the wrapped allocator and loader ---- */
 
 void *__real_calloc(size_t n, size_t size);
