@@ -9,10 +9,12 @@
 #include "client/install/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -595,6 +597,70 @@ TEST(resume_keeps_bytes_and_hashes_all)
 	cleanup();
 }
 
+/* As another user: may a file be created in dir?  (root only: else -1) */
+static int
+other_user_can_write(const char *dir)
+{
+	static int nth;
+	char p[600];
+	pid_t pid;
+	int ws, fd;
+
+	if (geteuid() != 0)
+		return -1;
+	nth++;
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		snprintf(p, sizeof(p), "%s/planted-%d", dir, nth);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws))
+		return -1;
+	return WEXITSTATUS(ws) == 0;
+}
+
+/*
+ * tmp/ and partial/ found open to others (a state_dir restored with loose
+ * modes, say) are made private before anything is staged in them, and what
+ * another user planted there is dropped: nobody else can replace a staged
+ * file between its verification and its install (issue 12, finding 2).
+ */
+TEST(staging_dirs_made_private)
+{
+	static const char data[] = "model weights";
+	struct au_diag d = { "", 0 };
+	struct au_stage_expect ex;
+	struct au_store *s = NULL;
+	struct au_stage *st = NULL;
+	char tmp[512], partial[512], hex[65];
+	struct stat sb;
+
+	fresh();
+	REQUIRE(au_store_open(root, &s, &d) == 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", root);
+	snprintf(partial, sizeof(partial), "%s/partial", root);
+	REQUIRE(chmod(root, 0755) == 0);
+	REQUIRE(chmod(tmp, 0777) == 0 && chmod(partial, 0777) == 0);
+	if (other_user_can_write(tmp) == 1)	/* the attack is possible */
+		CHECK_EQ(count_in("tmp"), 1);
+	expect_for(data, sizeof(data), &ex);
+	REQUIRE(au_stage_begin(s, &ex, &st, &d) == 0);
+	CHECK(stat(tmp, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	CHECK(other_user_can_write(tmp) != 1);
+	CHECK_EQ(count_in("tmp"), 1);	/* only the new staging file */
+	au_stage_abort(st);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK(stat(partial, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	CHECK(other_user_can_write(partial) != 1);
+	REQUIRE(au_stage_write(st, data, sizeof(data), &d) == 0);
+	CHECK_EQ(au_stage_commit(st, "m/w.bin", hex, &d), 0);
+	au_store_free(s);
+	cleanup();
+}
+
 int
 main(void)
 {
@@ -611,5 +677,6 @@ main(void)
 	RUN(bundle_artifact_installs_and_hostile_leaves_store_alone);
 	RUN(health_run);
 	RUN(resume_keeps_bytes_and_hashes_all);
+	RUN(staging_dirs_made_private);
 	return harness_done();
 }
