@@ -53,6 +53,9 @@ struct xctx {
 	const char *dest;
 	struct nset set;
 	uint64_t bytes, max_bytes, entries, max_entries;
+	const struct au_bundle_sink *sink;	/* told of each entry, or NULL */
+	struct au_sha256 fh;	/* the file being written */
+	uint64_t fbytes;
 	uint8_t buf[IOBUF];	/* decompressed file content */
 };
 
@@ -357,6 +360,17 @@ add_path(struct xctx *x, const char *name, enum ptype t, struct au_diag *diag)
 	return 0;
 }
 
+/* Report an extracted entry to the sink (a directory: sha256 NULL). */
+static int
+tell(struct xctx *x, const char *name, int is_dir, const uint8_t *sha256,
+    struct au_diag *diag)
+{
+	if (x->sink == NULL)
+		return 0;
+	return x->sink->entry(x->sink->arg, name, is_dir, is_dir ? 0 :
+	    x->fbytes, sha256, diag);
+}
+
 /* Create each missing parent directory of name (implied directories). */
 static int
 make_parents(struct xctx *x, char *name, struct au_diag *diag)
@@ -378,6 +392,8 @@ make_parents(struct xctx *x, char *name, struct au_diag *diag)
 				rc = au_mkdir(path, 0755, diag);
 			if (rc == 0)
 				rc = add_path(x, name, P_IMPLIED, diag);
+			if (rc == 0)
+				rc = tell(x, name, 1, NULL, diag);
 		}
 		*p = '/';
 	}
@@ -411,6 +427,9 @@ write_data(struct xctx *x, struct au_file *f, const char *name,
 			return unsafe(x, diag, name,
 			    "content exceeds the byte budget (bomb?)");
 		x->bytes += (uint64_t)n;
+		x->fbytes += (uint64_t)n;
+		if (x->sink != NULL)
+			au_sha256_update(&x->fh, x->buf, (size_t)n);
 		rc = au_file_write(f, x->buf, (size_t)n, diag);
 		if (rc != 0)
 			return rc;
@@ -424,6 +443,7 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 	char path[PATHBUF];
 	struct au_file *f = NULL;
 	unsigned mode = (la->archive_entry_perm(e) & 0111) ? 0755 : 0644;
+	uint8_t sha256[32];
 	int rc;
 
 	if (la->archive_entry_size_is_set(e) && la->archive_entry_size(e) >= 0 &&
@@ -434,11 +454,17 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 		rc = au_file_create(path, mode, &f, diag);
 	if (rc != 0)
 		return rc;
+	x->fbytes = 0;
+	au_sha256_init(&x->fh);
 	rc = write_data(x, f, name, diag);
 	if (rc == 0)
 		rc = au_file_sync(f, diag);
 	if (au_file_close(f) != 0 && rc == 0)
 		rc = au_diag_set(diag, AU_EIO, "close %s", path);
+	if (rc == 0 && x->sink != NULL) {
+		au_sha256_final(&x->fh, sha256);
+		rc = tell(x, name, 0, sha256, diag);
+	}
 	return rc;
 }
 
@@ -488,7 +514,9 @@ extract_entry(struct xctx *x, struct archive_entry *e, struct au_diag *diag)
 	if (!is_dir)
 		return extract_file(x, e, name, diag);
 	rc = join(x, name, path, diag);
-	return rc ? rc : au_mkdir(path, 0755, diag);
+	if (rc == 0)
+		rc = au_mkdir(path, 0755, diag);
+	return rc ? rc : tell(x, name, 1, NULL, diag);
 }
 
 static int
@@ -666,7 +694,8 @@ passes(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 int
 au_bundle_extract_file(struct au_file *in, const char *label,
     const uint8_t *sha256, enum au_bundle_filter f, const char *dest,
-    uint64_t max_bytes, uint64_t max_entries, struct au_diag *diag)
+    uint64_t max_bytes, uint64_t max_entries,
+    const struct au_bundle_sink *sink, struct au_diag *diag)
 {
 	struct xctx *x;
 	int rc;
@@ -684,6 +713,7 @@ au_bundle_extract_file(struct au_file *in, const char *label,
 	x->dest = dest;
 	x->max_bytes = max_bytes;
 	x->max_entries = max_entries;
+	x->sink = sink;
 	x->a = la->archive_read_new();
 	if (x->a == NULL)
 		rc = au_diag_set(diag, AU_ENOMEM, "archive_read_new failed");
@@ -710,7 +740,7 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	rc = au_file_open_read(archive_path, &in, diag);
 	if (rc == 0)
 		rc = au_bundle_extract_file(in, archive_path, NULL, f, dest,
-		    max_bytes, max_entries, diag);
+		    max_bytes, max_entries, NULL, diag);
 	(void)au_file_close(in);
 	return rc;
 }

@@ -57,6 +57,19 @@ AU_NODISCARD int au_bundle_extract(const char *archive_path,
     uint64_t max_entries, struct au_diag *diag);
 
 /*
+ * Told of every entry au_bundle_extract_file() creates, once each, as it is
+ * complete: name relative to dest (normalised), is_dir, and for a file its
+ * size and the SHA-256 of the bytes written (sha256 NULL for a directory).
+ * A non-zero return stops the extraction and is returned.  The store keeps
+ * these as the entry's manifest (client/install/store.h).
+ */
+struct au_bundle_sink {
+	int (*entry)(void *arg, const char *name, int is_dir, uint64_t size,
+	    const uint8_t *sha256, struct au_diag *diag);
+	void *arg;
+};
+
+/*
  * Extract the archive open at in (read from byte 0; label names it in
  * messages) into dest, an existing EMPTY directory, reading the tar format
  * with filter f only.  Every pass reads through this one descriptor, never
@@ -88,10 +101,12 @@ AU_NODISCARD int au_bundle_extract(const char *archive_path,
  * (libarchive cannot be loaded).
  * On error dest may hold a partial tree: the caller removes dest.
  * Nothing is ever written outside dest.  in stays open (the caller's).
+ * sink (may be NULL) is told of each entry.
  */
 AU_NODISCARD int au_bundle_extract_file(struct au_file *in, const char *label,
     const uint8_t *sha256, enum au_bundle_filter f, const char *dest,
-    uint64_t max_bytes, uint64_t max_entries, struct au_diag *diag);
+    uint64_t max_bytes, uint64_t max_entries,
+    const struct au_bundle_sink *sink, struct au_diag *diag);
 
 /*
  * Why an entry name is refused (the name rules above; a trailing "/" is

@@ -418,12 +418,13 @@ verify(struct au_stage *st, const char *target, uint8_t sha256[32],
  * from st->f, each of its passes hashing what it reads back (bundle.h); a
  * raw file is renamed into dir, and the name must then still be the file
  * st->f is open on - one swapped in under the staging name after the
- * verification is refused.
+ * verification is refused.  A bundle's entries go into list (its manifest).
  */
 static int
 fill_dir(struct au_stage *st, const char *target, const uint8_t sha256[32],
-    const char *dir, struct au_diag *diag)
+    const char *dir, struct au_store_list *list, struct au_diag *diag)
 {
+	const struct au_bundle_sink sink = { au_store_list_entry, list };
 	const char *base = strrchr(target, '/');
 	char path[PMAX];
 	int kind = au_bundle_kind(target), rc, same = 0;
@@ -431,7 +432,7 @@ fill_dir(struct au_stage *st, const char *target, const uint8_t sha256[32],
 	if (kind >= 0)
 		return au_bundle_extract_file(st->f, st->path, sha256,
 		    (enum au_bundle_filter)kind, dir, st->s->max_bytes,
-		    st->s->max_entries, diag);
+		    st->s->max_entries, &sink, diag);
 	rc = au_store_join(path, dir, base ? base + 1 : target, diag);
 	if (rc == 0)
 		rc = au_rename(st->path, path, diag);
@@ -470,32 +471,61 @@ still_ours(struct au_stage *st, const char *target, const char *final,
 }
 
 /* Build store/<hex> in tmp/, then rename it into place. */
+/* A manifest left beside store/<hex> by an install cut short goes. */
+static int
+drop_stale(const char *mpath, struct au_diag *diag)
+{
+	struct au_stat sb;
+	int rc = au_stat(mpath, &sb, diag);
+
+	return rc == 0 && sb.type != AU_FT_NONE ? au_unlink(mpath, diag) : rc;
+}
+
+/*
+ * Build store/<hex> in tmp/ (with a bundle's manifest, renamed beside it
+ * first: store_verify.c), then rename it into place.  An entry already
+ * there is used only when it holds what it should (au_store_reuse).
+ */
 static int
 install(struct au_stage *st, const char *target, const uint8_t sha256[32],
     const char *hex, struct au_diag *diag)
 {
 	struct au_store *s = st->s;
-	char dir[PMAX], final[PMAX];
-	int rc;
+	struct au_store_list *list = NULL;
+	char dir[PMAX], final[PMAX], mtmp[PMAX] = "", mfinal[PMAX];
+	int rc, bundle = au_bundle_kind(target) >= 0;
 
-	if (au_store_has(s, hex))
-		return 0;
+	rc = au_store_reuse(s, hex, st->ex.length, diag);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;	/* 1: verified, the same content */
 	rc = au_store_tmp_name(s, "in", dir, diag);
 	if (rc == 0)
 		rc = au_store_join(final, s->store, hex, diag);
 	if (rc == 0)
+		rc = au_store_manifest_path(s, hex, mfinal, diag);
+	if (rc == 0)
+		rc = bundle ? au_store_list_new(&list, diag) :
+		    drop_stale(mfinal, diag);
+	if (rc == 0)
 		rc = au_mkdir(dir, 0755, diag);
-	if (rc != 0)
-		return rc;
-	rc = fill_dir(st, target, sha256, dir, diag);
+	if (rc == 0)
+		rc = fill_dir(st, target, sha256, dir, list, diag);
+	if (rc == 0 && bundle)
+		rc = au_store_list_write(s, list, hex, mtmp, diag);
+	if (rc == 0 && bundle)
+		rc = au_rename(mtmp, mfinal, diag);
 	if (rc == 0)
 		rc = au_rename(dir, final, diag);
-	if (rc == 0 && au_bundle_kind(target) < 0)
+	if (rc == 0 && !bundle)
 		rc = still_ours(st, target, final, diag);
 	if (rc == 0)
 		rc = au_dir_sync(s->store, diag);
-	if (rc != 0)
+	if (rc != 0) {
 		best_effort(au_remove_tree(dir, NULL));
+		if (mtmp[0] != '\0')
+			best_effort(au_unlink(mtmp, NULL));
+	}
+	au_store_list_free(list);
 	return rc;
 }
 

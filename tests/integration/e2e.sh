@@ -310,4 +310,17 @@ awk '/^targets = / { for (i = 1; i <= 12; i++) print "targets = models/a-rather-
 it_exit "targets over several lines add up (13 targets, 12 not published)" 12 $AIUPDATE -c "$W/manylines.conf" --check
 it_grep "  ... the first of them is looked up" "models/a-rather-long-model-name-1.bin is not in the signed targets"
 
+
+# ---- a store entry is verified before it is used again (issue 12, finding 3) ----
+h3=$(sha256sum "$W/model-v3.bin" | cut -d' ' -f1)
+it_exit "store reuse: --rollback from v3" 0 $AIUPDATE -c "$C" --rollback models/model.bin
+it_exit "store reuse: --retry, so v3 is offered again" 0 $AIUPDATE -c "$C" --retry models/model.bin
+it_check "store reuse: v3 is still in the store" test -f "$SD/store/$h3/model.bin"
+printf 'X' | dd of="$SD/store/$h3/model.bin" bs=1 seek=10 conv=notrunc 2>/dev/null
+: > "$W/https/access.log"
+it_exit "store reuse: --apply of v3, its store copy corrupted" 0 $AIUPDATE -c "$C" --apply -v
+it_grep "  ... says the store copy is bad" "store/$h3 does not hold what was installed there"
+it_check "  ... fetches v3 again (nginx log)" grep -q "model.bin" "$W/https/access.log"
+it_check "  ... and the signed v3 bytes are installed" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
+
 it_done

@@ -489,7 +489,7 @@ TEST(bundle_artifact_installs_and_hostile_leaves_store_alone)
 	expect_for(bad, bl, &ex);
 	CHECK_EQ(put(s, "policies/p.tar.gz", bad, bl, &ex, hex, &d),
 	    AU_EART_UNSAFE);
-	CHECK_EQ(count_in("store"), 1);
+	CHECK_EQ(count_in("store"), 2);	/* the good entry and its manifest */
 	CHECK_EQ(count_in("tmp"), 0);
 	CHECK(count_in("escape") < 0);
 	au_store_free(s);
@@ -661,6 +661,87 @@ TEST(staging_dirs_made_private)
 	cleanup();
 }
 
+/* Overwrite root/rel with text (a corrupted or planted store file). */
+static void
+write_file(const char *rel, const char *text)
+{
+	char p[1024];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	fp = fopen(p, "wb");
+	if (fp == NULL || fputs(text, fp) < 0 || fclose(fp) != 0)
+		abort();
+}
+
+/*
+ * A store entry is used again only when it holds what was installed there
+ * (issue 12, finding 3): a raw file its length and hash, a bundle its
+ * manifest; else it is removed, and a new commit of the same content puts
+ * the right bytes back (it used to keep whatever store/<hash> held).
+ */
+TEST(store_entry_verified_before_reuse)
+{
+	static const char data[] = "the model weights";
+	unsigned char tgz[8192];
+	struct au_diag d = { "", 0 };
+	struct au_stage_expect ex;
+	char hex[65], rel[400];
+	struct au_store *s;
+	size_t gl;
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, sizeof(data) - 1, &ex);
+	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 1);
+	snprintf(rel, sizeof(rel), "store/%s/w.bin", hex);
+	write_file(rel, "the model weighTs");	/* same length */
+	CHECK_EQ(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d), 0);
+	CHECK(file_is(rel, data));	/* the commit put the signed bytes back */
+	write_file(rel, "short");
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 0);
+	CHECK(!au_store_has(s, hex));
+	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s/extra", hex);
+	write_file(rel, "planted");
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 0);
+	/* a bundle: its manifest */
+	gl = make_tgz("policy/rules.json", "{}", tgz, sizeof(tgz));
+	REQUIRE(gl > 0);
+	expect_for(tgz, gl, &ex);
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
+	CHECK(file_is(rel, "") == 0);	/* present, not empty */
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 1);
+	snprintf(rel, sizeof(rel), "store/%s/policy/rules.json", hex);
+	write_file(rel, "[]");
+	CHECK_EQ(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d), 0);
+	CHECK(file_is(rel, "{}"));
+	snprintf(rel, sizeof(rel), "store/%s/policy/extra.json", hex);
+	write_file(rel, "{}");
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);
+	CHECK(!au_store_has(s, hex));
+	snprintf(rel, sizeof(rel), "%s/store/%s.manifest", root, hex);
+	CHECK(access(rel, F_OK) != 0);	/* removed with it */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	REQUIRE(unlink(rel) == 0);
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);	/* no manifest */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
+	write_file(rel, "aiupdate-manifest 1 00\n");
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);	/* another's, or bad */
+	/* gc keeps a kept entry's manifest, drops the rest */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	REQUIRE(au_store_switch(s, "p/b.tar.gz", hex, &d) == 0);
+	REQUIRE(au_store_gc(s, &d) == 0);
+	CHECK_EQ(count_in("store"), 2);
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 1);
+	au_store_free(s);
+	cleanup();
+}
+
 int
 main(void)
 {
@@ -678,5 +759,6 @@ main(void)
 	RUN(health_run);
 	RUN(resume_keeps_bytes_and_hashes_all);
 	RUN(staging_dirs_made_private);
+	RUN(store_entry_verified_before_reuse);
 	return harness_done();
 }
