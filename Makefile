@@ -157,6 +157,11 @@ $(O)/tests/aiupdate-tuf: tests/conformance/aiupdate-tuf.c $(O)/libaiupdate.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
 
 # port/fault.c defines every port/ symbol, so posix.o is not pulled from the archive.
+# test_tamper plays an attacker through it (AIUPDATE_FAULT_TAMPER).
+$(O)/tests/test_tamper: tests/unit/test_tamper.c $(wildcard tests/unit/*.h) $(O)/port/fault.o $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/port/fault.o $(O)/libaiupdate.a $(LIBS_TEST)
+
 $(O)/tests/aiupdate-fault: $(O)/client/main.o $(O)/port/fault.o $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)

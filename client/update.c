@@ -368,8 +368,10 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	    be = r->cfg->bundle_max_entries;
 	int rc;
 
-	if (au_store_has(r->store, tr->available_hash))
-		return 0;	/* same content already present: not fetched */
+	/* Same content already present, and checked: not fetched (issue 12). */
+	rc = au_store_reuse(r->store, tr->available_hash, tg->length, r->diag);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	/* Bundle budget and declared size from signed custom (budget.h). */
 	rc = au_budget_from_custom(tg->custom_json, &bb, &be, r->diag);
 	if (rc != 0)

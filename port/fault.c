@@ -26,6 +26,20 @@
  *                             start the hook (AU_ENOMEM, errno ENOMEM: the
  *                             environment could not be allocated); needs
  *                             no AIUPDATE_FAULT_ROOT.
+ *   AIUPDATE_FAULT_TAMPER=N   play an attacker at the N-th (0-based) "tamper
+ *                             point": before each durable operation under DIR
+ *                             and before each read or rewind of a file opened
+ *                             by au_file_create / au_file_open_append under
+ *                             DIR, every regular file directly in DIR/tmp and
+ *                             DIR/partial (the staged downloads, not *.val) is, by
+ *   AIUPDATE_FAULT_TAMPER_HOW=replace  another file of the same length ('X'
+ *                             bytes) renamed over it (the default), or
+ *                             =write  rewritten in place: one 'X' at byte 512
+ *                             (or 0 in a shorter file).  The staged bytes
+ *                             changing under the client between the moments
+ *                             it writes, verifies and installs them (issue 12).
+ *   AIUPDATE_FAULT_TAMPER_MARK=FILE  created when the N-th point was reached
+ *                             (so a test knows when N went past the last).
  *
  * Durable operations counted (port.h's [D]): file create, write, fsync,
  * rename, unlink, symlink, mkdir (of a missing directory), rmdir, directory
@@ -62,6 +76,8 @@
 #define au_file_write posix_file_write
 #define au_file_sync posix_file_sync
 #define au_file_close posix_file_close
+#define au_file_read posix_file_read
+#define au_file_rewind posix_file_rewind
 #define au_rename posix_rename
 #define au_unlink posix_unlink
 #define au_mkdir posix_mkdir
@@ -75,6 +91,9 @@ int posix_file_open_append(const char *, struct au_file **, struct au_diag *);
 int posix_file_write(struct au_file *, const void *, size_t, struct au_diag *);
 int posix_file_sync(struct au_file *, struct au_diag *);
 int posix_file_close(struct au_file *);
+int posix_file_read(struct au_file *, void *, size_t, size_t *,
+    struct au_diag *);
+int posix_file_rewind(struct au_file *, struct au_diag *);
 int posix_rename(const char *, const char *, struct au_diag *);
 int posix_unlink(const char *, struct au_diag *);
 int posix_mkdir(const char *, unsigned, struct au_diag *);
@@ -89,6 +108,8 @@ int posix_au_spawn(char *const[], char *const[], int, int *, struct au_diag *);
 #undef au_file_write
 #undef au_file_sync
 #undef au_file_close
+#undef au_file_read
+#undef au_file_rewind
 #undef au_file_replace
 #undef au_rename
 #undef au_unlink
@@ -135,9 +156,12 @@ static struct {
 	long long cut;		/* -1: never */
 	long long ops;
 	long long enospc, writes;
+	long long tamper, points;	/* AIUPDATE_FAULT_TAMPER, points passed */
+	int tamper_write;		/* ..._HOW=write */
+	const char *tamper_mark;
 	int count;
 	unsigned char tracked[FD_MAX];
-} F = { .cut = -1, .enospc = -1 };
+} F = { .cut = -1, .enospc = -1, .tamper = -1 };
 
 static void fault_init(void);
 
@@ -469,16 +493,95 @@ fault_init(void)
 	F.cut = env_num("AIUPDATE_FAULT_CUT");
 	F.enospc = env_num("AIUPDATE_FAULT_ENOSPC");
 	F.count = env_num("AIUPDATE_FAULT_COUNT") > 0;
+	F.tamper = env_num("AIUPDATE_FAULT_TAMPER");
+	r = getenv("AIUPDATE_FAULT_TAMPER_HOW");
+	F.tamper_write = r != NULL && strcmp(r, "write") == 0;
+	F.tamper_mark = getenv("AIUPDATE_FAULT_TAMPER_MARK");
 	F.rootobj = obj_new(OT_DIR, &sb);
 	snap_entries(F.root, F.rootobj, 1);
 	F.on = 1;
 	atexit(at_exit);
 }
 
+/* ---- the attacker of AIUPDATE_FAULT_TAMPER ---- */
+
+static void
+tamper_file(const char *path, const struct stat *sb)
+{
+	char tmp[4300];
+	uint8_t x = 'X';
+	off_t at = sb->st_size > 512 ? 512 : 0, i;
+	int fd;
+
+	if (F.tamper_write) {
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || pwrite(fd, &x, 1, at) != 1)
+			die("tamper: write");
+		close(fd);
+		return;
+	}
+	(void)snprintf(tmp, sizeof(tmp), "%s.tamper", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("tamper: create");
+	for (i = 0; i < sb->st_size; i++)
+		if (write(fd, &x, 1) != 1)
+			die("tamper: write");
+	if (close(fd) != 0 || rename(tmp, path) != 0)
+		die("tamper: rename");
+}
+
+static void
+tamper_dir(const char *dir)
+{
+	char path[4200];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d = opendir(dir);
+	size_t n;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (n > 4 && strcmp(de->d_name + n - 4, ".val") == 0))
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) != 0)
+			continue;
+		if (S_ISREG(sb.st_mode) && sb.st_size > 0)
+			tamper_file(path, &sb);
+	}
+	closedir(d);
+}
+
+/* Before each tamper point (see the top of the file). */
+static void
+tamper_point(void)
+{
+	char dir[4200];
+	int fd;
+
+	if (F.tamper < 0 || F.points++ != F.tamper)
+		return;
+	(void)snprintf(dir, sizeof(dir), "%s/tmp", F.root);
+	tamper_dir(dir);
+	(void)snprintf(dir, sizeof(dir), "%s/partial", F.root);
+	tamper_dir(dir);
+	if (F.tamper_mark != NULL) {
+		fd = open(F.tamper_mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 /* Before each durable operation under the root: count it, maybe cut. */
 static void
 op(void)
 {
+	tamper_point();
 	if (F.cut >= 0 && F.ops >= F.cut)
 		power_cut();
 	F.ops++;
@@ -542,6 +645,23 @@ au_file_write(struct au_file *f, const void *buf, size_t len,
 	if (F.enospc > 0 && ++F.writes >= F.enospc)
 		return io_err(diag, ENOSPC, "write", "file (injected)");
 	return posix_file_write(f, buf, len, diag);
+}
+
+int
+au_file_read(struct au_file *f, void *buf, size_t len, size_t *got,
+    struct au_diag *diag)
+{
+	if (tracked(f))
+		tamper_point();
+	return posix_file_read(f, buf, len, got, diag);
+}
+
+int
+au_file_rewind(struct au_file *f, struct au_diag *diag)
+{
+	if (tracked(f))
+		tamper_point();
+	return posix_file_rewind(f, diag);
 }
 
 int

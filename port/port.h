@@ -24,10 +24,18 @@
 
 struct au_file;			/* opaque open file */
 
-/* Create path exclusively (fails with AU_EIO if it exists), for writing. [D] */
+/*
+ * Create path exclusively (fails with AU_EIO if it exists; a symlink is never
+ * followed), open for writing and reading back through the same descriptor
+ * (au_file_rewind). [D]
+ */
 AU_NODISCARD int au_file_create(const char *path, unsigned mode,
     struct au_file **out, struct au_diag *diag);
-/* Open an existing file for appending (download resume). */
+/*
+ * Open an existing regular file (never through a symlink) for reading from
+ * its start and appending: every write goes to the end (download resume:
+ * read the bytes held, then add to them through one descriptor).
+ */
 AU_NODISCARD int au_file_open_append(const char *path, struct au_file **out,
     struct au_diag *diag);
 /*
@@ -45,6 +53,16 @@ AU_NODISCARD int au_file_write(struct au_file *f, const void *buf, size_t len,
 /* Read up to len bytes; *got is 0 at end of file. */
 AU_NODISCARD int au_file_read(struct au_file *f, void *buf, size_t len,
     size_t *got, struct au_diag *diag);
+/* Move the read position back to byte 0.  Errors: AU_EIO. */
+AU_NODISCARD int au_file_rewind(struct au_file *f, struct au_diag *diag);
+/*
+ * *same = 1 when path names the very file f is open on (same device and
+ * inode; a symlink at path is not followed, so it is never the same), 0
+ * when it names another object or nothing.  Lets a caller that renamed f's
+ * file check it moved the file it verified.  Errors: AU_EIO.
+ */
+AU_NODISCARD int au_file_is(struct au_file *f, const char *path, int *same,
+    struct au_diag *diag);
 /* fsync(2) the file's data and metadata. [D] */
 AU_NODISCARD int au_file_sync(struct au_file *f, struct au_diag *diag);
 /* Close and free; NULL is fine.  Returns AU_EIO if close(2) reported an error. */
@@ -85,6 +103,7 @@ struct au_stat {
 	uint64_t size;		/* bytes */
 	int64_t mtime;		/* seconds since the epoch */
 	unsigned mode;		/* permission bits */
+	int mine;		/* owned by the effective user id */
 };
 
 /* lstat(2); a missing path is success with type AU_FT_NONE. */

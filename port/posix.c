@@ -99,7 +99,7 @@ int
 au_file_create(const char *path, unsigned mode, struct au_file **out,
     struct au_diag *diag)
 {
-	return file_open(path, O_WRONLY | O_CREAT | O_EXCL, mode, out, diag,
+	return file_open(path, O_RDWR | O_CREAT | O_EXCL, mode, out, diag,
 	    "create");
 }
 
@@ -107,7 +107,7 @@ int
 au_file_open_append(const char *path, struct au_file **out,
     struct au_diag *diag)
 {
-	return file_open(path, O_WRONLY | O_APPEND, 0, out, diag, "open");
+	return file_open(path, O_RDWR | O_APPEND, 0, out, diag, "open");
 }
 
 int
@@ -149,6 +149,33 @@ au_file_read(struct au_file *f, void *buf, size_t len, size_t *got,
 	if (n < 0)
 		return io_err(diag, errno, "read", "file");
 	*got = (size_t)n;
+	return 0;
+}
+
+int
+au_file_rewind(struct au_file *f, struct au_diag *diag)
+{
+	if (lseek(f->fd, 0, SEEK_SET) != 0)
+		return io_err(diag, errno, "lseek", "file");
+	return 0;
+}
+
+int
+au_file_is(struct au_file *f, const char *path, int *same,
+    struct au_diag *diag)
+{
+	struct stat a, b;
+
+	if (fstat(f->fd, &a) != 0)
+		return io_err(diag, errno, "fstat", path);
+	if (lstat(path, &b) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return io_err(diag, errno, "stat", path);
+		*same = 0;
+		return 0;
+	}
+	*same = S_ISREG(b.st_mode) && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
 	return 0;
 }
 
@@ -268,6 +295,7 @@ au_stat(const char *path, struct au_stat *st, struct au_diag *diag)
 	st->size = (uint64_t)sb.st_size;
 	st->mtime = (int64_t)sb.st_mtime;
 	st->mode = (unsigned)(sb.st_mode & 07777);
+	st->mine = sb.st_uid == geteuid();
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/fetch/digest.h"
 #include "client/install/libarchive_dl.h"
 
 #include "port/port.h"
@@ -33,16 +34,29 @@ struct nset {
 /* libarchive's reader, loaded by au_bundle_extract() (client/install/libarchive_dl.h). */
 static const struct au_libarchive *la;
 
+/* The archive's one descriptor, hashed as each pass reads it. */
+struct au_bundle_src {
+	struct au_file *f;
+	const char *label;
+	const uint8_t *want;	/* the verified SHA-256, or NULL */
+	struct au_sha256 h;
+	struct au_diag rdiag;	/* why the read callback failed */
+	int rerr;		/* its error code, or 0 */
+	uint8_t inbuf[IOBUF];	/* compressed input, owned by libarchive's reads */
+};
+
 struct xctx {
 	struct archive *a;
-	struct au_file *in;
+	struct au_bundle_src src;
+	struct au_bundle_seen *seen;	/* the ustar walk (bundle_pax.c) */
+	size_t nth;		/* entries libarchive returned */
 	const char *archive_path;
 	const char *dest;
 	struct nset set;
 	uint64_t bytes, max_bytes, entries, max_entries;
-	struct au_diag rdiag;	/* why the read callback failed */
-	int rerr;
-	uint8_t inbuf[IOBUF];	/* compressed input, owned by libarchive's reads */
+	const struct au_bundle_sink *sink;	/* told of each entry, or NULL */
+	struct au_sha256 fh;	/* the file being written */
+	uint64_t fbytes;
 	uint8_t buf[IOBUF];	/* decompressed file content */
 };
 
@@ -224,6 +238,77 @@ normalise(const char *raw, int is_dir, char out[PATHBUF], const char **why)
 	return *why ? -1 : 0;
 }
 
+const char *
+au_bundle_name_unsafe(const char *raw)
+{
+	char out[PATHBUF];
+	const char *why;
+
+	return normalise(raw, 1, out, &why) < 0 ? why : NULL;
+}
+
+/* ---- the source ---- */
+
+int
+au_bundle_src_rewind(struct au_bundle_src *src, struct au_diag *diag)
+{
+	src->rerr = 0;
+	au_sha256_init(&src->h);
+	return au_file_rewind(src->f, diag);
+}
+
+ssize_t
+au_bundle_src_read(struct archive *a, void *arg, const void **buf)
+{
+	struct au_bundle_src *src = arg;
+	size_t got = 0;
+	int rc = au_file_read(src->f, src->inbuf, sizeof(src->inbuf), &got,
+	    &src->rdiag);
+
+	if (rc != 0) {
+		src->rerr = rc;
+		la->archive_set_error(a, src->rdiag.sys, "%s", src->rdiag.msg);
+		return -1;
+	}
+	au_sha256_update(&src->h, src->inbuf, got);
+	*buf = src->inbuf;
+	return (ssize_t)got;
+}
+
+int
+au_bundle_src_error(const struct au_bundle_src *src, struct au_diag *diag)
+{
+	if (src->rerr != 0 && diag != NULL)
+		*diag = src->rdiag;
+	return src->rerr;
+}
+
+int
+au_bundle_src_finish(struct au_bundle_src *src, struct au_diag *diag)
+{
+	uint8_t got[32];
+	size_t n = 0;
+	int rc;
+
+	if (src->want == NULL)
+		return 0;
+	do {
+		rc = au_file_read(src->f, src->inbuf, sizeof(src->inbuf), &n,
+		    diag);
+		if (rc == 0)
+			au_sha256_update(&src->h, src->inbuf, n);
+	} while (rc == 0 && n > 0);
+	if (rc != 0)
+		return rc;
+	au_sha256_final(&src->h, got);
+	/* Digests of public data: no constant-time compare needed. */
+	if (memcmp(got, src->want, 32) != 0)
+		return au_diag_set(diag, AU_EART_HASH, "bundle %s changed "
+		    "after it was verified: the bytes read back do not have "
+		    "its signed sha256", src->label);
+	return 0;
+}
+
 /* ---- extraction ---- */
 
 /* Copy name for a one-line diagnostic: control bytes become '?'. */
@@ -274,6 +359,17 @@ add_path(struct xctx *x, const char *name, enum ptype t, struct au_diag *diag)
 	return 0;
 }
 
+/* Report an extracted entry to the sink (a directory: sha256 NULL). */
+static int
+tell(struct xctx *x, const char *name, int is_dir, const uint8_t *sha256,
+    struct au_diag *diag)
+{
+	if (x->sink == NULL)
+		return 0;
+	return x->sink->entry(x->sink->arg, name, is_dir, is_dir ? 0 :
+	    x->fbytes, sha256, diag);
+}
+
 /* Create each missing parent directory of name (implied directories). */
 static int
 make_parents(struct xctx *x, char *name, struct au_diag *diag)
@@ -295,10 +391,22 @@ make_parents(struct xctx *x, char *name, struct au_diag *diag)
 				rc = au_mkdir(path, 0755, diag);
 			if (rc == 0)
 				rc = add_path(x, name, P_IMPLIED, diag);
+			if (rc == 0)
+				rc = tell(x, name, 1, NULL, diag);
 		}
 		*p = '/';
 	}
 	return rc;
+}
+
+/* A read that failed: the descriptor's own error (AU_EIO) wins. */
+static int
+read_failed(struct xctx *x, struct au_diag *diag, const char *name)
+{
+	int rc = au_bundle_src_error(&x->src, diag);
+
+	return rc != 0 ? rc : unsafe(x, diag, name,
+	    la->archive_error_string(x->a));
 }
 
 static int
@@ -313,12 +421,14 @@ write_data(struct xctx *x, struct au_file *f, const char *name,
 		if (n == 0)
 			return 0;
 		if (n < 0)
-			return unsafe(x, diag, name, x->rerr ? x->rdiag.msg :
-			    la->archive_error_string(x->a));
+			return read_failed(x, diag, name);
 		if ((uint64_t)n > x->max_bytes - x->bytes)
 			return unsafe(x, diag, name,
 			    "content exceeds the byte budget (bomb?)");
 		x->bytes += (uint64_t)n;
+		x->fbytes += (uint64_t)n;
+		if (x->sink != NULL)
+			au_sha256_update(&x->fh, x->buf, (size_t)n);
 		rc = au_file_write(f, x->buf, (size_t)n, diag);
 		if (rc != 0)
 			return rc;
@@ -332,6 +442,7 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 	char path[PATHBUF];
 	struct au_file *f = NULL;
 	unsigned mode = (la->archive_entry_perm(e) & 0111) ? 0755 : 0644;
+	uint8_t sha256[32];
 	int rc;
 
 	if (la->archive_entry_size_is_set(e) && la->archive_entry_size(e) >= 0 &&
@@ -342,11 +453,17 @@ extract_file(struct xctx *x, struct archive_entry *e, const char *name,
 		rc = au_file_create(path, mode, &f, diag);
 	if (rc != 0)
 		return rc;
+	x->fbytes = 0;
+	au_sha256_init(&x->fh);
 	rc = write_data(x, f, name, diag);
 	if (rc == 0)
 		rc = au_file_sync(f, diag);
 	if (au_file_close(f) != 0 && rc == 0)
 		rc = au_diag_set(diag, AU_EIO, "close %s", path);
+	if (rc == 0 && x->sink != NULL) {
+		au_sha256_final(&x->fh, sha256);
+		rc = tell(x, name, 0, sha256, diag);
+	}
 	return rc;
 }
 
@@ -396,24 +513,9 @@ extract_entry(struct xctx *x, struct archive_entry *e, struct au_diag *diag)
 	if (!is_dir)
 		return extract_file(x, e, name, diag);
 	rc = join(x, name, path, diag);
-	return rc ? rc : au_mkdir(path, 0755, diag);
-}
-
-static la_ssize_t
-read_cb(struct archive *a, void *arg, const void **buf)
-{
-	struct xctx *x = arg;
-	size_t got = 0;
-
-	(void)a;
-	if (au_file_read(x->in, x->inbuf, sizeof(x->inbuf), &got,
-	    &x->rdiag) != 0) {
-		x->rerr = 1;
-		la->archive_set_error(a, x->rdiag.sys, "%s", x->rdiag.msg);
-		return -1;
-	}
-	*buf = x->inbuf;
-	return (la_ssize_t)got;
+	if (rc == 0)
+		rc = au_mkdir(path, 0755, diag);
+	return rc ? rc : tell(x, name, 1, NULL, diag);
 }
 
 static int
@@ -472,8 +574,10 @@ static int
 stream_bad(struct xctx *x, struct au_diag *diag)
 {
 	char why[AU_DIAG_MAX];
-	const char *e = x->rerr ? x->rdiag.msg : la->archive_error_string(x->a);
+	const char *e = la->archive_error_string(x->a);
 
+	if (au_bundle_src_error(&x->src, NULL) != 0)
+		return read_failed(x, diag, NULL);
 	snprintf(why, sizeof(why), "not a readable tar stream of the expected "
 	    "compression (%.300s)", e ? e : "no detail");
 	return unsafe(x, diag, NULL, why);
@@ -498,19 +602,33 @@ next_header(struct xctx *x, struct archive_entry **e, struct au_diag *diag)
 	return 0;
 }
 
+/* Entry x->nth as libarchive sees it must be the ustar walk's. */
+static int
+same_as_walk(struct xctx *x, struct archive_entry *e, struct au_diag *diag)
+{
+	const char *why, *name = la->archive_entry_pathname(e);
+
+	why = au_bundle_seen_check(x->seen, x->nth++, name,
+	    la->archive_entry_size(e));
+	return why != NULL ? unsafe(x, diag, name, why) : 0;
+}
+
 static int
 run(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 {
 	struct archive_entry *e;
 	int rc, first = 1;
 
-	if (la->archive_read_open(x->a, x, NULL, read_cb, NULL) != ARCHIVE_OK)
+	if (la->archive_read_open(x->a, &x->src, NULL, au_bundle_src_read,
+	    NULL) != ARCHIVE_OK)
 		return stream_bad(x, diag);
 	while ((rc = next_header(x, &e, diag)) == 0) {
 		if (first && (rc = check_filter(x, f, diag)) != 0)
 			return rc;
 		first = 0;
-		rc = extract_entry(x, e, diag);
+		rc = same_as_walk(x, e, diag);
+		if (rc == 0)
+			rc = extract_entry(x, e, diag);
 		if (rc == 0)
 			rc = check_stream(x, diag);
 		if (rc != 0)
@@ -518,6 +636,9 @@ run(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
 	}
 	if (rc < 0)
 		return rc;
+	if (x->nth != au_bundle_seen_count(x->seen))
+		return unsafe(x, diag, NULL, "libarchive sees fewer entries "
+		    "than a ustar reader");
 	return first ? check_filter(x, f, diag) : 0;
 }
 
@@ -540,10 +661,40 @@ sync_dirs(struct xctx *x, struct au_diag *diag)
 	return au_dir_sync(x->dest, diag);
 }
 
+/* The pre-pass, then the extraction, each over the whole descriptor. */
+static int
+passes(struct xctx *x, enum au_bundle_filter f, struct au_diag *diag)
+{
+	char why[AU_DIAG_MAX];
+	int rc;
+
+	rc = enable_filter(x, f, diag);
+	if (rc == 0)
+		rc = au_bundle_src_rewind(&x->src, diag);
+	if (rc == 0)
+		rc = au_bundle_pax_check(&x->src, f, x->max_bytes +
+		    AU_BUNDLE_STREAM_SLACK + x->max_entries *
+		    AU_BUNDLE_ENTRY_OVERHEAD, x->max_entries, &x->seen, diag);
+	if (rc == AU_EART_UNSAFE && diag != NULL) {
+		memcpy(why, diag->msg, sizeof(why));
+		rc = unsafe(x, diag, NULL, why);
+	}
+	if (rc == 0)
+		rc = au_bundle_src_finish(&x->src, diag);
+	if (rc == 0)
+		rc = au_bundle_src_rewind(&x->src, diag);
+	if (rc == 0)
+		rc = run(x, f, diag);
+	if (rc == 0)
+		rc = au_bundle_src_finish(&x->src, diag);
+	return rc;
+}
+
 int
-au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
-    const char *dest, uint64_t max_bytes, uint64_t max_entries,
-    struct au_diag *diag)
+au_bundle_extract_file(struct au_file *in, const char *label,
+    const uint8_t *sha256, enum au_bundle_filter f, const char *dest,
+    uint64_t max_bytes, uint64_t max_entries,
+    const struct au_bundle_sink *sink, struct au_diag *diag)
 {
 	struct xctx *x;
 	int rc;
@@ -554,33 +705,41 @@ au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	x->archive_path = archive_path;
+	x->src.f = in;
+	x->src.label = label;
+	x->src.want = sha256;
+	x->archive_path = label;
 	x->dest = dest;
 	x->max_bytes = max_bytes;
 	x->max_entries = max_entries;
+	x->sink = sink;
 	x->a = la->archive_read_new();
-	if (x->a == NULL) {
+	if (x->a == NULL)
 		rc = au_diag_set(diag, AU_ENOMEM, "archive_read_new failed");
-		goto out;
-	}
-	rc = enable_filter(x, f, diag);
 	if (rc == 0)
-		rc = au_file_open_read(archive_path, &x->in, diag);
-	if (rc == 0)
-		rc = au_bundle_pax_check(archive_path, f, max_bytes +
-		    AU_BUNDLE_STREAM_SLACK + max_entries *
-		    AU_BUNDLE_ENTRY_OVERHEAD, diag);
-	if (rc == AU_EART_UNSAFE)	/* only then; AU_ENOMEM stays ours */
-		rc = au_diag_wrap(diag, rc, "bundle %s", archive_path);
-	if (rc == 0)
-		rc = run(x, f, diag);
+		rc = passes(x, f, diag);
 	if (rc == 0)
 		rc = sync_dirs(x, diag);
-out:
 	if (x->a != NULL)
 		la->archive_read_free(x->a);
-	(void)au_file_close(x->in);
+	au_bundle_seen_free(x->seen);
 	nset_free(&x->set);
 	free(x);
+	return rc;
+}
+
+int
+au_bundle_extract(const char *archive_path, enum au_bundle_filter f,
+    const char *dest, uint64_t max_bytes, uint64_t max_entries,
+    struct au_diag *diag)
+{
+	struct au_file *in = NULL;
+	int rc;
+
+	rc = au_file_open_read(archive_path, &in, diag);
+	if (rc == 0)
+		rc = au_bundle_extract_file(in, archive_path, NULL, f, dest,
+		    max_bytes, max_entries, NULL, diag);
+	(void)au_file_close(in);
 	return rc;
 }

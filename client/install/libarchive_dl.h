@@ -32,7 +32,7 @@
 	X(archive_read_new) X(archive_read_free) \
 	X(archive_read_support_format_tar) X(archive_read_support_format_raw) \
 	X(archive_read_support_filter_gzip) X(archive_read_support_filter_zstd) \
-	X(archive_read_open) X(archive_read_open_filename) \
+	X(archive_read_open) \
 	X(archive_read_next_header) X(archive_read_data) X(archive_error_string) \
 	X(archive_errno) X(archive_set_error) X(archive_filter_count) \
 	X(archive_filter_code) X(archive_filter_bytes) X(archive_entry_pathname) \

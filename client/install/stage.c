@@ -51,6 +51,38 @@ check_space(struct au_store *s, uint64_t need, struct au_diag *diag)
 	return 0;
 }
 
+/*
+ * The staging directory dir (tmp/ or partial/) must be ours alone before a
+ * file is staged in it: a directory owned by us with no group or other
+ * access, so nobody else can replace or rewrite a staged file between its
+ * verification and its install (issue 12, finding 2).  One found open to
+ * others, or owned by someone else, is emptied and made again 0700 (what
+ * it held is staging data another user may have planted); anything but a
+ * directory is refused.
+ */
+static int
+private_dir(const char *dir, struct au_diag *diag)
+{
+	struct au_stat sb;
+	int rc;
+
+	rc = au_stat(dir, &sb, diag);
+	if (rc != 0)
+		return rc;
+	if (sb.type == AU_FT_DIR && sb.mine && (sb.mode & 077) == 0)
+		return 0;
+	if (sb.type != AU_FT_DIR)
+		return au_diag_set(diag, AU_EINSTALL, "staging directory %s is "
+		    "not a directory: refusing to stage through it", dir);
+	au_log(AU_LOG_WARN, "staging directory %s was open to others (mode "
+	    "%04o%s): emptied and made private", dir, sb.mode,
+	    sb.mine ? "" : ", not ours");
+	rc = au_remove_tree(dir, diag);
+	if (rc == 0)
+		rc = au_mkdir(dir, 0700, diag);
+	return rc;
+}
+
 /* SHA-256 always (it names the store directory); SHA-512 when listed:
  * every listed supported hash must match (client/fetch/digest.h). */
 static int
@@ -106,6 +138,8 @@ au_stage_begin(struct au_store *s, const struct au_stage_expect *expect,
 	rc = stage_new(s, expect, &st, diag);
 	if (rc == 0)
 		rc = check_space(s, expect->length, diag);
+	if (rc == 0)
+		rc = private_dir(s->tmp, diag);
 	if (rc == 0)
 		rc = au_store_tmp_name(s, "dl", st->path, diag);
 	if (rc == 0)
@@ -213,21 +247,23 @@ au_stage_validator(const struct au_stage *st)
 	return st->validator;
 }
 
-/* Re-hash the bytes already in the partial file (local, so cheap enough). */
+/*
+ * Re-hash the bytes already in the partial file (local, so cheap enough),
+ * read through st->f: the descriptor the download then appends to and the
+ * commit installs from, so what is hashed is the file that is installed.
+ */
 static int
 rehash(struct au_stage *st, struct au_diag *diag)
 {
-	struct au_file *f = NULL;
 	uint8_t *buf;
 	size_t got = 0;
-	int rc;
+	int rc = 0;
 
 	buf = malloc(65536);
 	if (buf == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	rc = au_file_open_read(st->path, &f, diag);
 	while (rc == 0) {
-		rc = au_file_read(f, buf, 65536, &got, diag);
+		rc = au_file_read(st->f, buf, 65536, &got, diag);
 		if (rc != 0 || got == 0)
 			break;
 		if (got > st->ex.length - st->got) {
@@ -237,7 +273,6 @@ rehash(struct au_stage *st, struct au_diag *diag)
 		st->got += got;
 		hash_add(st, buf, got);
 	}
-	(void)au_file_close(f);
 	free(buf);
 	return rc;
 }
@@ -305,15 +340,20 @@ resume_open(struct au_stage *st, struct au_diag *diag)
 	if (rc == 0)
 		rc = au_store_join(st->val, st->s->partial, leaf, diag);
 	if (rc == 0)
+		rc = private_dir(st->s->partial, diag);
+	if (rc == 0)
 		rc = au_stat(st->path, &sb, diag);
 	if (rc != 0)
 		return rc;
 	read_validator(st);
-	if (sb.type != AU_FT_FILE || st->validator[0] == '\0' ||
+	/* One descriptor from here to the install: read, then appended to. */
+	if (sb.type != AU_FT_FILE || !sb.mine || (sb.mode & 022) != 0 ||
+	    st->validator[0] == '\0' ||
+	    au_file_open_append(st->path, &st->f, NULL) != 0 ||
 	    rehash(st, diag) != 0)
 		return au_stage_restart(st, "", diag);
 	st->offset = st->got;
-	return au_file_open_append(st->path, &st->f, diag);
+	return 0;
 }
 
 int
@@ -378,51 +418,120 @@ verify(struct au_stage *st, const char *target, uint8_t sha256[32],
 	return 0;
 }
 
-/* Fill the directory dir with the staged bytes: a file, or a bundle's tree. */
+/*
+ * Fill the directory dir with the staged bytes, from the descriptor they
+ * were verified through (never re-opened by name): a bundle is extracted
+ * from st->f, each of its passes hashing what it reads back (bundle.h); a
+ * raw file is renamed into dir, and the name must then still be the file
+ * st->f is open on - one swapped in under the staging name after the
+ * verification is refused.  A bundle's entries go into list (its manifest).
+ */
 static int
-fill_dir(struct au_stage *st, const char *target, const char *dir,
-    struct au_diag *diag)
+fill_dir(struct au_stage *st, const char *target, const uint8_t sha256[32],
+    const char *dir, struct au_store_list *list, struct au_diag *diag)
 {
+	const struct au_bundle_sink sink = { au_store_list_entry, list };
 	const char *base = strrchr(target, '/');
 	char path[PMAX];
-	int kind = au_bundle_kind(target), rc;
+	int kind = au_bundle_kind(target), rc, same = 0;
 
 	if (kind >= 0)
-		return au_bundle_extract(st->path, (enum au_bundle_filter)kind,
-		    dir, st->s->max_bytes, st->s->max_entries, diag);
+		return au_bundle_extract_file(st->f, st->path, sha256,
+		    (enum au_bundle_filter)kind, dir, st->s->max_bytes,
+		    st->s->max_entries, &sink, diag);
 	rc = au_store_join(path, dir, base ? base + 1 : target, diag);
 	if (rc == 0)
 		rc = au_rename(st->path, path, diag);
+	if (rc == 0)
+		rc = au_file_is(st->f, path, &same, diag);
+	if (rc == 0 && !same)
+		rc = au_diag_set(diag, AU_EART_HASH, "%.200s: the staged file "
+		    "%s was replaced after it was verified", target, st->path);
 	if (rc == 0)
 		rc = au_dir_sync(dir, diag);
 	return rc;
 }
 
-/* Build store/<hex> in tmp/, then rename it into place. */
+/*
+ * After the rename into store/: the raw file there must still be the one
+ * verified (a file swapped in under tmp/ after fill_dir's check is not).
+ * Else store/<hex> is removed at once (nothing points at it yet).
+ */
 static int
-install(struct au_stage *st, const char *target, const char *hex,
+still_ours(struct au_stage *st, const char *target, const char *final,
     struct au_diag *diag)
 {
-	struct au_store *s = st->s;
-	char dir[PMAX], final[PMAX];
-	int rc;
+	const char *base = strrchr(target, '/');
+	char path[PMAX];
+	int rc, same = 0;
 
-	if (au_store_has(s, hex))
-		return 0;
+	rc = au_store_join(path, final, base ? base + 1 : target, diag);
+	if (rc == 0)
+		rc = au_file_is(st->f, path, &same, diag);
+	if (rc == 0 && !same) {
+		best_effort(au_remove_tree(final, NULL));
+		rc = au_diag_set(diag, AU_EART_HASH, "%.200s: the staged file "
+		    "was replaced after it was verified", target);
+	}
+	return rc;
+}
+
+/* Build store/<hex> in tmp/, then rename it into place. */
+/* A manifest left beside store/<hex> by an install cut short goes. */
+static int
+drop_stale(const char *mpath, struct au_diag *diag)
+{
+	struct au_stat sb;
+	int rc = au_stat(mpath, &sb, diag);
+
+	return rc == 0 && sb.type != AU_FT_NONE ? au_unlink(mpath, diag) : rc;
+}
+
+/*
+ * Build store/<hex> in tmp/ (with a bundle's manifest, renamed beside it
+ * first: store_verify.c), then rename it into place.  An entry already
+ * there is used only when it holds what it should (au_store_reuse).
+ */
+static int
+install(struct au_stage *st, const char *target, const uint8_t sha256[32],
+    const char *hex, struct au_diag *diag)
+{
+	struct au_store *s = st->s;
+	struct au_store_list *list = NULL;
+	char dir[PMAX], final[PMAX], mtmp[PMAX] = "", mfinal[PMAX];
+	int rc, bundle = au_bundle_kind(target) >= 0;
+
+	rc = au_store_reuse(s, hex, st->ex.length, diag);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;	/* 1: verified, the same content */
 	rc = au_store_tmp_name(s, "in", dir, diag);
 	if (rc == 0)
 		rc = au_store_join(final, s->store, hex, diag);
 	if (rc == 0)
+		rc = au_store_manifest_path(s, hex, mfinal, diag);
+	if (rc == 0)
+		rc = bundle ? au_store_list_new(&list, diag) :
+		    drop_stale(mfinal, diag);
+	if (rc == 0)
 		rc = au_mkdir(dir, 0755, diag);
-	if (rc != 0)
-		return rc;
-	rc = fill_dir(st, target, dir, diag);
+	if (rc == 0)
+		rc = fill_dir(st, target, sha256, dir, list, diag);
+	if (rc == 0 && bundle)
+		rc = au_store_list_write(s, list, hex, mtmp, diag);
+	if (rc == 0 && bundle)
+		rc = au_rename(mtmp, mfinal, diag);
 	if (rc == 0)
 		rc = au_rename(dir, final, diag);
+	if (rc == 0 && !bundle)
+		rc = still_ours(st, target, final, diag);
 	if (rc == 0)
 		rc = au_dir_sync(s->store, diag);
-	if (rc != 0)
+	if (rc != 0) {
 		best_effort(au_remove_tree(dir, NULL));
+		if (mtmp[0] != '\0')
+			best_effort(au_unlink(mtmp, NULL));
+	}
+	au_store_list_free(list);
 	return rc;
 }
 
@@ -439,13 +548,14 @@ au_stage_commit(struct au_stage *st, const char *target_name,
 		rc = verify(st, target_name, sha256, diag);
 	if (rc == 0)
 		rc = au_file_sync(st->f, diag);
+	/* st->f stays open through the install (fill_dir). */
+	if (rc == 0) {
+		au_hex_encode(sha256, 32, hex);
+		rc = install(st, target_name, sha256, hex, diag);
+	}
 	if (au_file_close(st->f) != 0 && rc == 0)
 		rc = au_diag_set(diag, AU_EIO, "close %s", st->path);
 	st->f = NULL;
-	if (rc == 0) {
-		au_hex_encode(sha256, 32, hex);
-		rc = install(st, target_name, hex, diag);
-	}
 	if (rc == 0)
 		memcpy(hash_hex, hex, 65);
 	au_stage_abort(st);

@@ -44,13 +44,27 @@ struct au_stage_expect {
 struct au_stage;		/* a download in progress: a file in tmp/ */
 
 /*
+ * Installed bytes are the verified bytes (issue 12, finding 2): tmp/ and
+ * partial/ are checked to be directories of ours with no group or other
+ * access before a file is staged in them (one open to others is emptied and
+ * made 0700 again; anything else in their place is AU_EINSTALL), so nobody
+ * else can touch a staged file; and one descriptor stays open on the staged
+ * file from its creation (or, resumed, from the re-hash of the bytes held)
+ * through the verification and the install, which reads (a bundle: every
+ * pass hashed again, bundle.h) or moves (a raw file: checked to be the same
+ * file after each rename) only what that descriptor holds, never a file
+ * re-opened by name.  A process of our own user id can still write into
+ * the inode in place; that user can write the store as well and is not an
+ * attacker this defends against.
+ *
  * Start a download: create a staging file in tmp/ that is hashed while
  * written, each byte once (client/fetch/digest.h): SHA-256 always (it names the
  * store directory and is the hash checked when listed), SHA-512 only when it
  * is the only hash listed (then it is the one checked).  *out owns it until
  * au_stage_commit() or au_stage_abort().  expect is copied.
  * Errors: AU_EART_HASHALG (no expected hash), AU_ENOSPC (less free space in
- * tmp/ than expect->length), AU_EIO, AU_ENOMEM.
+ * tmp/ than expect->length), AU_EINSTALL (tmp/ is not a directory), AU_EIO,
+ * AU_ENOMEM.
  */
 AU_NODISCARD int au_stage_begin(struct au_store *s,
     const struct au_stage_expect *expect, struct au_stage **out,
@@ -76,7 +90,9 @@ AU_NODISCARD int au_stage_write(struct au_stage *st, const void *buf,
  * the staged bytes are dropped and this succeeds (idempotent).  On success
  * hash_hex receives the SHA-256 in hex (NUL-terminated).
  * Frees st on every path.  On any error nothing under store/ changes.
- * Errors: AU_EART_LENGTH, AU_EART_HASH, AU_EART_UNSAFE (bundle policy),
+ * Errors: AU_EART_LENGTH, AU_EART_HASH (also: the staged file was replaced
+ * or, for a bundle, changed after its verification), AU_EART_UNSAFE
+ * (bundle policy),
  * AU_EINSTALL (bad target name), AU_ENOSPC, AU_EIO, AU_ENOMEM.
  */
 AU_NODISCARD int au_stage_commit(struct au_stage *st, const char *target_name,

@@ -319,11 +319,14 @@ gc_sweep(const char *name, void *arg)
 {
 	struct gc *g = arg;
 	char path[PMAX];
-	size_t i;
+	size_t i, n = strlen(name);
 	int rc;
 
-	for (i = 0; i < g->n; i++)
-		if (strcmp(g->keep[i], name) == 0)
+	/* store/<hash>.manifest goes with store/<hash> (store_verify.c) */
+	if (n == 64 + 9 && strcmp(name + 64, ".manifest") == 0)
+		n = 64;
+	for (i = 0; n == 64 && i < g->n; i++)
+		if (memcmp(g->keep[i], name, 64) == 0 && g->keep[i][64] == '\0')
 			return 0;
 	rc = au_store_join(path, g->s->store, name, g->diag);
 	g->removed = 1;

@@ -14,6 +14,11 @@
  *                                   hash: a raw file as store/<hash>/<basename
  *                                   of the target name>, a bundle as its
  *                                   extracted tree
+ *   state_dir/store/<sha256hex>.manifest  a bundle's manifest: every path,
+ *                                   and every file's size and SHA-256, as
+ *                                   extracted (client/install/store_verify.c);
+ *                                   in place before store/<hash> is
+ *                                   renamed there
  *   state_dir/tmp/                  staging; emptied at au_store_open()
  *   state_dir/partial/<sha256>.part a download in progress, kept across runs
  *                                   and power cuts (fsynced as
@@ -58,6 +63,7 @@
 
 #define AU_STORE_MAX_DIR 2048	/* bytes of state_dir */
 #define AU_STORE_PATH_MAX 4096	/* any path this module builds */
+#define AU_STORE_MANIFEST_MAX (16u << 20)	/* bytes of a bundle's manifest */
 struct au_store;		/* opaque; owned by the caller of au_store_open() */
 
 /*
@@ -89,6 +95,21 @@ const char *au_store_dir(const struct au_store *s);
  * hash).  Lets the caller skip a download.
  */
 int au_store_has(struct au_store *s, const char *hash_hex);
+
+/*
+ * Whether store/<hash_hex> may be used again as it is (issue 12, finding
+ * 3): present, and holding what was installed there - without a manifest
+ * (a raw file) exactly one regular file of length bytes whose SHA-256 is
+ * hash_hex; with store/<hash_hex>.manifest (a bundle) exactly the paths it
+ * lists, each file of its recorded size and SHA-256, the manifest naming
+ * this hash.  Returns 1 (verified), 0 (absent; or it failed the check:
+ * then it and its manifest were removed, with a warning, so the caller
+ * downloads it again), or a negative error (AU_EIO, AU_ENOMEM: nothing
+ * removed).  Costs a re-hash of the entry: only where an entry is reused,
+ * never on a --check.
+ */
+AU_NODISCARD int au_store_reuse(struct au_store *s, const char *hash_hex,
+    uint64_t length, struct au_diag *diag);
 
 /*
  * Point targets/<name>/current at store/<hash_hex>, first making the old
@@ -139,7 +160,8 @@ AU_NODISCARD int au_store_get(struct au_store *s, const char *name,
     struct au_diag *diag);
 
 /*
- * Remove every store/<dir> that no target's current or previous points at,
+ * Remove every store/<dir> (and its .manifest) that no target's current or
+ * previous points at,
  * leftover NAME.tmp links under targets/, everything in tmp/ and partial/.  Call it
  * only with no stage open and after the switch of a committed artifact.
  * Errors: AU_EINSTALL (a pointer not of our form), AU_EIO, AU_ENOMEM.

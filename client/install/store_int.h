@@ -49,4 +49,27 @@ AU_NODISCARD int au_store_tmp_name(const struct au_store *s,
 AU_NODISCARD int au_store_read_ptr(const char *path, char hex[65],
     struct au_diag *diag);
 
+/* ---- bundle manifests (store_verify.c) ---- */
+
+struct au_store_list;		/* the manifest of a bundle being installed */
+AU_NODISCARD int au_store_list_new(struct au_store_list **out,
+    struct au_diag *diag);
+void au_store_list_free(struct au_store_list *l);	/* NULL is fine */
+/* An au_bundle_sink entry callback (client/install/bundle.h); arg: the list. */
+int au_store_list_entry(void *arg, const char *name, int is_dir,
+    uint64_t size, const uint8_t *sha256, struct au_diag *diag);
+/*
+ * Write the manifest of store/<hex> (sorted) to a new file in tmp/, fsynced;
+ * path receives its name, for the caller to rename next to store/<hex>.
+ */
+AU_NODISCARD int au_store_list_write(struct au_store *s,
+    struct au_store_list *l, const char *hex, char path[PMAX],
+    struct au_diag *diag);
+/* store/<hex>.manifest into out. */
+AU_NODISCARD int au_store_manifest_path(const struct au_store *s,
+    const char *hex, char out[PMAX], struct au_diag *diag);
+/* Remove store/<hex> and its manifest, durably.  Errors: AU_EIO. */
+AU_NODISCARD int au_store_drop(struct au_store *s, const char *hex,
+    struct au_diag *diag);
+
 #endif

@@ -431,7 +431,7 @@ TEST(refuses_pax_path_differing_from_ustar_name)
 	}
 	rc = au_bundle_extract(arc, AU_BUNDLE_NONE, dest, 1 << 20, 10, &d);
 	CHECK_EQ(rc, AU_EART_UNSAFE);
-	CHECK(strstr(d.msg, "pax header path= differs") != NULL);
+	CHECK(strstr(d.msg, "pax path= differs") != NULL);
 	CHECK(only_dest_and_arc());
 	cleanup();
 	/* the same path in both is fine */

@@ -9,12 +9,14 @@
 #include "client/install/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -489,7 +491,7 @@ TEST(bundle_artifact_installs_and_hostile_leaves_store_alone)
 	expect_for(bad, bl, &ex);
 	CHECK_EQ(put(s, "policies/p.tar.gz", bad, bl, &ex, hex, &d),
 	    AU_EART_UNSAFE);
-	CHECK_EQ(count_in("store"), 1);
+	CHECK_EQ(count_in("store"), 2);	/* the good entry and its manifest */
 	CHECK_EQ(count_in("tmp"), 0);
 	CHECK(count_in("escape") < 0);
 	au_store_free(s);
@@ -636,6 +638,70 @@ TEST(stage_write_failure_names_the_file)
 	cleanup();
 }
 
+/* As another user: may a file be created in dir?  (root only: else -1) */
+static int
+other_user_can_write(const char *dir)
+{
+	static int nth;
+	char p[600];
+	pid_t pid;
+	int ws, fd;
+
+	if (geteuid() != 0)
+		return -1;
+	nth++;
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		snprintf(p, sizeof(p), "%s/planted-%d", dir, nth);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws))
+		return -1;
+	return WEXITSTATUS(ws) == 0;
+}
+
+/*
+ * tmp/ and partial/ found open to others (a state_dir restored with loose
+ * modes, say) are made private before anything is staged in them, and what
+ * another user planted there is dropped: nobody else can replace a staged
+ * file between its verification and its install (issue 12, finding 2).
+ */
+TEST(staging_dirs_made_private)
+{
+	static const char data[] = "model weights";
+	struct au_diag d = { "", 0 };
+	struct au_stage_expect ex;
+	struct au_store *s = NULL;
+	struct au_stage *st = NULL;
+	char tmp[512], partial[512], hex[65];
+	struct stat sb;
+
+	fresh();
+	REQUIRE(au_store_open(root, &s, &d) == 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", root);
+	snprintf(partial, sizeof(partial), "%s/partial", root);
+	REQUIRE(chmod(root, 0755) == 0);
+	REQUIRE(chmod(tmp, 0777) == 0 && chmod(partial, 0777) == 0);
+	if (other_user_can_write(tmp) == 1)	/* the attack is possible */
+		CHECK_EQ(count_in("tmp"), 1);
+	expect_for(data, sizeof(data), &ex);
+	REQUIRE(au_stage_begin(s, &ex, &st, &d) == 0);
+	CHECK(stat(tmp, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	CHECK(other_user_can_write(tmp) != 1);
+	CHECK_EQ(count_in("tmp"), 1);	/* only the new staging file */
+	au_stage_abort(st);
+	REQUIRE(au_stage_resume(s, &ex, &st, &d) == 0);
+	CHECK(stat(partial, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	CHECK(other_user_can_write(partial) != 1);
+	REQUIRE(au_stage_write(st, data, sizeof(data), &d) == 0);
+	CHECK_EQ(au_stage_commit(st, "m/w.bin", hex, &d), 0);
+	au_store_free(s);
+	cleanup();
+}
+
 /*
  * A symlink (or a file) planted where one of the store's directories
  * belongs is named and refused (AU_ECONFIG, exit 2), never followed: what
@@ -676,6 +742,87 @@ TEST(symlink_in_place_of_a_store_dir_refused_never_followed)
 	cleanup();
 }
 
+/* Overwrite root/rel with text (a corrupted or planted store file). */
+static void
+write_file(const char *rel, const char *text)
+{
+	char p[1024];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	fp = fopen(p, "wb");
+	if (fp == NULL || fputs(text, fp) < 0 || fclose(fp) != 0)
+		abort();
+}
+
+/*
+ * A store entry is used again only when it holds what was installed there
+ * (issue 12, finding 3): a raw file its length and hash, a bundle its
+ * manifest; else it is removed, and a new commit of the same content puts
+ * the right bytes back (it used to keep whatever store/<hash> held).
+ */
+TEST(store_entry_verified_before_reuse)
+{
+	static const char data[] = "the model weights";
+	unsigned char tgz[8192];
+	struct au_diag d = { "", 0 };
+	struct au_stage_expect ex;
+	char hex[65], rel[400];
+	struct au_store *s;
+	size_t gl;
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, sizeof(data) - 1, &ex);
+	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 1);
+	snprintf(rel, sizeof(rel), "store/%s/w.bin", hex);
+	write_file(rel, "the model weighTs");	/* same length */
+	CHECK_EQ(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d), 0);
+	CHECK(file_is(rel, data));	/* the commit put the signed bytes back */
+	write_file(rel, "short");
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 0);
+	CHECK(!au_store_has(s, hex));
+	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s/extra", hex);
+	write_file(rel, "planted");
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, &d), 0);
+	/* a bundle: its manifest */
+	gl = make_tgz("policy/rules.json", "{}", tgz, sizeof(tgz));
+	REQUIRE(gl > 0);
+	expect_for(tgz, gl, &ex);
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
+	CHECK(file_is(rel, "") == 0);	/* present, not empty */
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 1);
+	snprintf(rel, sizeof(rel), "store/%s/policy/rules.json", hex);
+	write_file(rel, "[]");
+	CHECK_EQ(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d), 0);
+	CHECK(file_is(rel, "{}"));
+	snprintf(rel, sizeof(rel), "store/%s/policy/extra.json", hex);
+	write_file(rel, "{}");
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);
+	CHECK(!au_store_has(s, hex));
+	snprintf(rel, sizeof(rel), "%s/store/%s.manifest", root, hex);
+	CHECK(access(rel, F_OK) != 0);	/* removed with it */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	REQUIRE(unlink(rel) == 0);
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);	/* no manifest */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
+	write_file(rel, "aiupdate-manifest 1 00\n");
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 0);	/* another's, or bad */
+	/* gc keeps a kept entry's manifest, drops the rest */
+	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
+	REQUIRE(au_store_switch(s, "p/b.tar.gz", hex, &d) == 0);
+	REQUIRE(au_store_gc(s, &d) == 0);
+	CHECK_EQ(count_in("store"), 2);
+	CHECK_EQ(au_store_reuse(s, hex, gl, &d), 1);
+	au_store_free(s);
+	cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -695,5 +842,7 @@ main(int argc, char **argv)
 	RUN(resume_keeps_bytes_and_hashes_all);
 	RUN(stage_write_failure_names_the_file);
 	RUN(symlink_in_place_of_a_store_dir_refused_never_followed);
+	RUN(staging_dirs_made_private);
+	RUN(store_entry_verified_before_reuse);
 	return harness_done();
 }
