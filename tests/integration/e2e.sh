@@ -283,6 +283,38 @@ awk '/^targets = / { for (i = 1; i <= 12; i++) print "targets = models/a-rather-
 it_exit "targets over several lines add up (13 targets, 12 not published)" 12 $AIUPDATE -c "$W/manylines.conf" --check
 it_grep "  ... the first of them is looked up" "models/a-rather-long-model-name-1.bin is not in the signed targets"
 
+# ---- a store entry is verified before it is used again (issue 12, finding 3) ----
+h3=$(sha256sum "$W/model-v3.bin" | cut -d' ' -f1)
+it_exit "store reuse: --rollback from v3" 0 $AIUPDATE -c "$C" --rollback models/model.bin
+it_exit "store reuse: --retry, so v3 is offered again" 0 $AIUPDATE -c "$C" --retry models/model.bin
+it_check "store reuse: v3 is still in the store" test -f "$SD/store/$h3/model.bin"
+printf 'X' | dd of="$SD/store/$h3/model.bin" bs=1 seek=10 conv=notrunc 2>/dev/null
+: > "$W/https/access.log"
+it_exit "store reuse: --apply of v3, its store copy corrupted" 0 $AIUPDATE -c "$C" --apply -v
+it_grep "  ... says the store copy is bad" "store/$h3 does not hold what was installed there"
+it_check "  ... fetches v3 again (nginx log)" grep -q "model.bin" "$W/https/access.log"
+it_check "  ... and the signed v3 bytes are installed" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
+
+
+# ---- a bundle that shows two trees is refused at add (issue 12, finding 1) ----
+python3 - "$W/two-trees.tar" <<'PY'
+import sys
+def hdr(name, t, size):
+    h = bytearray(512)
+    h[0:len(name)] = name
+    h[100:107] = b"0000644"; h[108:115] = b"0000000"; h[116:123] = b"0000000"
+    h[124:135] = b"%011o" % size; h[136:147] = b"00000000000"; h[156] = ord(t)
+    h[257:265] = b"ustar\x0000"; h[148:156] = b" " * 8
+    h[148:155] = b"%06o\0" % sum(h)
+    return bytes(h)
+pad = lambda b: b + b"\0" * ((512 - len(b) % 512) % 512)
+rec = b"13 size=1024\n"
+open(sys.argv[1], "wb").write(hdr(b"PaxHeaders/a", "x", len(rec)) + pad(rec) +
+    hdr(b"a.txt", "0", 0) + hdr(b"../evil", "0", 4) + pad(b"evil") + b"\0" * 1024)
+PY
+it_exit "publisher: a tar whose pax size= hides a ../ header from libarchive is refused" 13 $AIUREPO add "$R" "$W/two-trees.tar" --name policy/two.tar
+it_grep "  ... saying the sizes disagree" "pax size=1024 differs from the ustar size 0"
+
 # ---- names no device can install (the one policy, manifest/tuf.h) ----
 # The publisher refuses them at add (exit 2) ...
 cp "$R/repo.json" "$W/repo.json.names"
@@ -334,37 +366,5 @@ it_grep "  ... saying why" "names.conf:[0-9]+: target name \"models/current\" ha
 it_check "  ... without a single request (nginx log empty)" test ! -s "$W/https/access.log"
 it_check "  ... state, metadata and links byte for byte as they were" test "$(it_fingerprint "$SD")" = "$fp"
 rm -rf "$R/public" && cp -a "$W/public-names" "$R/public"
-
-# ---- a store entry is verified before it is used again (issue 12, finding 3) ----
-h3=$(sha256sum "$W/model-v3.bin" | cut -d' ' -f1)
-it_exit "store reuse: --rollback from v3" 0 $AIUPDATE -c "$C" --rollback models/model.bin
-it_exit "store reuse: --retry, so v3 is offered again" 0 $AIUPDATE -c "$C" --retry models/model.bin
-it_check "store reuse: v3 is still in the store" test -f "$SD/store/$h3/model.bin"
-printf 'X' | dd of="$SD/store/$h3/model.bin" bs=1 seek=10 conv=notrunc 2>/dev/null
-: > "$W/https/access.log"
-it_exit "store reuse: --apply of v3, its store copy corrupted" 0 $AIUPDATE -c "$C" --apply -v
-it_grep "  ... says the store copy is bad" "store/$h3 does not hold what was installed there"
-it_check "  ... fetches v3 again (nginx log)" grep -q "model.bin" "$W/https/access.log"
-it_check "  ... and the signed v3 bytes are installed" cmp -s "$W/model-v3.bin" "$SD/targets/models/model.bin/current/model.bin"
-
-
-# ---- a bundle that shows two trees is refused at add (issue 12, finding 1) ----
-python3 - "$W/two-trees.tar" <<'PY'
-import sys
-def hdr(name, t, size):
-    h = bytearray(512)
-    h[0:len(name)] = name
-    h[100:107] = b"0000644"; h[108:115] = b"0000000"; h[116:123] = b"0000000"
-    h[124:135] = b"%011o" % size; h[136:147] = b"00000000000"; h[156] = ord(t)
-    h[257:265] = b"ustar\x0000"; h[148:156] = b" " * 8
-    h[148:155] = b"%06o\0" % sum(h)
-    return bytes(h)
-pad = lambda b: b + b"\0" * ((512 - len(b) % 512) % 512)
-rec = b"13 size=1024\n"
-open(sys.argv[1], "wb").write(hdr(b"PaxHeaders/a", "x", len(rec)) + pad(rec) +
-    hdr(b"a.txt", "0", 0) + hdr(b"../evil", "0", 4) + pad(b"evil") + b"\0" * 1024)
-PY
-it_exit "publisher: a tar whose pax size= hides a ../ header from libarchive is refused" 13 $AIUREPO add "$R" "$W/two-trees.tar" --name policy/two.tar
-it_grep "  ... saying the sizes disagree" "pax size=1024 differs from the ustar size 0"
 
 it_done

@@ -290,7 +290,7 @@ mkdir -p "$W/cn"
 P_CN=$(it_free_port 15510 15529)
 P_IP=$(it_free_port $((P_CN + 1)) 15539)
 P_SAN=$(it_free_port $((P_IP + 1)) 15549)
-trap 'httpsbed_stop "$W/cn" 2>/dev/null; cleanup' EXIT
+bed_on_exit 'httpsbed_stop "$W/cn" 2>/dev/null'
 if cn_cert cnonly "/CN=$H" && cn_cert iponly "/CN=$H" "IP:127.0.0.1" &&
    cn_cert sanonly "/CN=not-the-host.example" "DNS:$H" &&
    httpsbed_start "$W/cn" "$P_CN" "$D" cnonly "$P_IP" iponly "$P_SAN" sanonly; then
