@@ -11,6 +11,7 @@
  * aiupdate-repo(1) under TESTING AIDS; --unsafe-allow-invalid prints a
  * warning when used.
  */
+#include "repo/oms_sign.h"
 #include "repo/repo.h"
 
 #include <stdio.h>
@@ -75,6 +76,11 @@ static const char usage_text[] =
 "  export DIR OUT [--target NAME]\n"
 "      copy the published repository (or only target NAME and the metadata)\n"
 "      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"
+"  oms-sign DIR-or-FILE --key KEY.pem [--out FILE]\n"
+"      write an OpenSSF Model Signing v1.0 bundle (method key, ECDSA P-256)\n"
+"      over the model: DIR/model.sig (every file but model.sig and .git*)\n"
+"      or FILE.sig.  KEY.pem: an EC private key, mode 0600\n"
+"      (openssl ecparam -name prime256v1 -genkey -noout -out KEY.pem).\n"
 "  --help, --version\n"
 "\n"
 "exit status: 0 ok, 1 internal error, 2 usage or configuration error\n"
@@ -98,6 +104,7 @@ static const struct command commands[] = {
 	{ "root", au_repo_cmd_root },
 	{ "rotate", au_repo_cmd_rotate },
 	{ "keygen", au_repo_cmd_keygen },
+	{ "oms-sign", au_repo_cmd_oms_sign },
 };
 
 static int
