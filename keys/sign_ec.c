@@ -31,6 +31,9 @@ au_ecsign_parse(const uint8_t *pem, size_t len, struct au_ecsign **out,
 	if (len > AU_ECSIGN_PEM_MAX)
 		return au_diag_set(diag, AU_ECONFIG, "private key over %d bytes",
 		    AU_ECSIGN_PEM_MAX);
+	if (sodium_init() < 0)	/* idempotent; sodium_malloc needs it */
+		return au_diag_set(diag, AU_EINTERNAL, "libsodium failed to "
+		    "initialise");
 	if ((k = calloc(1, sizeof(*k))) == NULL ||
 	    (text = sodium_malloc(len + 1)) == NULL) {
 		free(k);

@@ -62,6 +62,7 @@ enum au_err {
 	AU_EART_HASH = -501,	/* hash mismatch */
 	AU_EART_UNSAFE = -502,	/* bundle violates the extraction policy */
 	AU_EART_HASHALG = -503,	/* no supported hash algorithm listed */
+	AU_EART_PROVENANCE = -504,	/* the model's own signature (OMS) failed */
 
 	/* install (exit 14) */
 	AU_EINSTALL = -600,	/* failed before the switch; nothing changed */

@@ -32,8 +32,9 @@ hex_of(const uint8_t *b, char out[65])
  * which must cover [0, size) exactly (files: one range, end 0 = to EOF).
  */
 static int
-hash_ranges(const char *path, const struct au_oms_resource *const *res,
-    size_t n, int shards, enum au_oms_fail *why, struct au_diag *diag)
+hash_ranges(const char *path, const char *shown,
+    const struct au_oms_resource *const *res, size_t n, int shards,
+    enum au_oms_fail *why, struct au_diag *diag)
 {
 	struct au_file *f = NULL;
 	struct au_sha256 h;
@@ -72,8 +73,8 @@ hash_ranges(const char *path, const struct au_oms_resource *const *res,
 	if (rc == 0) {
 		hex_of(got, hex);
 		*why = AU_OMS_DIGEST;
-		rc = au_diag_set(diag, AU_EART_HASH, "OMS: %s differs from its "
-		    "signature (resource %.300s: sha256 %s)", path,
+		rc = au_diag_set(diag, AU_EART_HASH, "OMS: %.200s differs from "
+		    "its signature (resource %.200s: sha256 %s)", shown,
 		    i < n ? res[i]->name : res[n - 1]->name, i < n ? hex :
 		    "of bytes past the signed ranges");
 	}
@@ -105,7 +106,8 @@ au_oms_check_file(const struct au_oms_statement *st, const char *path,
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++)	/* shards are listed in order (sorted) */
 		idx[i] = &res[i];
-	rc = hash_ranges(path, idx, n, au_oms_is_shards(st), &w, diag);
+	rc = hash_ranges(path, strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+	    path, idx, n, au_oms_is_shards(st), &w, diag);
 	free(idx);
 	if (rc != 0)
 		*why = w != AU_OMS_OK ? w : AU_OMS_DIGEST;
@@ -173,8 +175,8 @@ match(const struct au_oms_statement *st, const char *root,
 		for (k = r; k < nres && strcmp(idx[k]->path, idx[r]->path) == 0;)
 			k++;
 		(void)snprintf(full, sizeof(full), "%s/%s", root, w->files[f]);
-		rc = hash_ranges(full, idx + r, k - r, au_oms_is_shards(st), why,
-		    diag);
+		rc = hash_ranges(full, w->files[f], idx + r, k - r,
+		    au_oms_is_shards(st), why, diag);
 		if (rc != 0)
 			return rc;
 		f++;

@@ -21,7 +21,10 @@
 #include <mbedtls/pk.h>
 #include <sodium.h>
 
+#include "client/config.h"
 #include "client/install/oms_files.h"
+#include "client/install/provenance.h"
+#include "client/fetch/digest.h"
 #include "keys/ec.h"
 #include "keys/sign_ec.h"
 #include "port/port.h"
@@ -591,6 +594,122 @@ TEST(der_strict_all_curves)
 	CHECK(!au_ecdsa_der_strict_max(big, sizeof(big), 49));	/* too big for P-384 */
 }
 
+/* ---- the device policy (client/install/provenance.h) with fake fetches ---- */
+
+static uint8_t *fake_bundle;
+static size_t fake_len;
+
+static int
+fake_find(void *arg, const char *name, struct au_target *out,
+    struct au_diag *diag)
+{
+	struct au_sha256 h;
+
+	(void)arg;
+	if (strcmp(name, "m.sig") != 0)
+		return au_diag_set(diag, AU_EMETA_NOTARGET, "no %s", name);
+	memset(out, 0, sizeof(*out));
+	out->length = fake_len;
+	out->has_sha256 = 1;
+	au_sha256_init(&h);
+	au_sha256_update(&h, fake_bundle, fake_len);
+	au_sha256_final(&h, out->sha256);
+	return 0;
+}
+
+static int
+fake_fetch(void *arg, const char *name, const struct au_target *tg, size_t cap,
+    uint8_t **buf, size_t *len, struct au_diag *diag)
+{
+	(void)arg;
+	(void)name;
+	(void)tg;
+	(void)diag;
+	if (fake_len > cap)
+		return AU_ETOOBIG;
+	if ((*buf = malloc(fake_len)) == NULL)
+		return AU_ENOMEM;
+	memcpy(*buf, fake_bundle, fake_len);
+	*len = fake_len;
+	return 0;
+}
+
+TEST(device_policy)
+{
+	char conf[] = "/tmp/test_oms_conf.XXXXXX", text[4096], dir[2048];
+	struct au_config cfg;
+	struct au_prov_result res;
+	struct au_diag d = { "", 0 };
+	const char *custom = "{\"oms\":{\"bundle\":\"m.sig\",\"publisher\":\"upstream\"}}";
+	int fd;
+
+	fake_bundle = slurp(MT "v1.1.0-elliptic-key/model.sig", &fake_len);
+	REQUIRE(fake_bundle != NULL);
+	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
+	    "[repository]\ntrusted_root = /r.json\ntargets = models/a.tar "
+	    "other/b\n[install]\nstate_dir = /tmp/s\n[provenance]\nmode = warn\n"
+	    "require = models/*\noff = other/*\nkey.upstream = %s/%s\n", vecdir,
+	    MT "keys/signing-key-pub.pem");
+	REQUIRE((fd = mkstemp(conf)) >= 0);
+	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	REQUIRE(au_config_load(conf, &cfg, &d) == 0);
+	CHECK_EQ(au_prov_mode_for(&cfg, "models/a.tar"), AU_PROV_REQUIRE);
+	CHECK_EQ(au_prov_mode_for(&cfg, "other/b"), AU_PROV_OFF);
+	CHECK_EQ(au_prov_mode_for(&cfg, "third"), AU_PROV_WARN);
+	CHECK_EQ(cfg.nsigners, 1);
+	REQUIRE(copy_flip(MT "v1.1.0-elliptic-key", NULL, 0, dir, sizeof(dir)) == 0);
+	CHECK_EQ(au_provenance_check(&cfg, "models/a.tar", custom, dir, 1,
+	    au_now(), fake_find, fake_fetch, NULL, &res, &d), 0);
+	CHECK(strstr(res.text, "verified: upstream (key sha256:e8450dec") != NULL);
+	/* a file nobody signed: refused, unless allow_unsigned */
+	(void)snprintf(text, sizeof(text), "%s/extra", dir);
+	REQUIRE(au_file_replace(text, "x", 1, 0644, NULL) == 0);
+	CHECK(au_provenance_check(&cfg, "models/a.tar", custom, dir, 1, au_now(),
+	    fake_find, fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	CHECK_EQ(res.why, AU_OMS_UNSIGNED);
+	CHECK(strstr(d.msg, "extra is not covered") != NULL);
+	cfg.prov_allow_unsigned = 1;
+	CHECK_EQ(au_provenance_check(&cfg, "models/a.tar", custom, dir, 1,
+	    au_now(), fake_find, fake_fetch, NULL, &res, &d), 0);
+	/* pinned to someone else */
+	CHECK(au_provenance_check(&cfg, "models/a.tar", "{\"oms\":{\"bundle\":"
+	    "\"m.sig\",\"publisher\":\"nvidia\"}}", dir, 1, au_now(), fake_find,
+	    fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	CHECK_EQ(res.why, AU_OMS_NOT_PINNED);
+	/* no bundle named: require refuses, warn lets it pass with the verdict */
+	CHECK(au_provenance_check(&cfg, "models/a.tar", NULL, dir, 1, au_now(),
+	    fake_find, fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	CHECK_EQ(au_provenance_check(&cfg, "third", NULL, dir, 1, au_now(),
+	    fake_find, fake_fetch, NULL, &res, &d), 0);
+	CHECK(res.checked && res.why != AU_OMS_OK);
+	CHECK(strncmp(res.text, "FAILED", 6) == 0);
+	/* off: not even looked at */
+	CHECK_EQ(au_provenance_check(&cfg, "other/b", NULL, dir, 1, au_now(),
+	    fake_find, fake_fetch, NULL, &res, &d), 0);
+	CHECK_EQ(res.checked, 0);
+	/* a bundle whose bytes are not the signed ones */
+	fake_bundle[10] ^= 1;
+	fake_len--;
+	CHECK(au_provenance_check(&cfg, "models/a.tar", custom, dir, 1, au_now(),
+	    fake_find, fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	au_config_clear(&cfg);
+	(void)unlink(conf);
+	free(fake_bundle);
+	rm_rf(dir);
+	/* a bad [provenance] line is a config error */
+	memcpy(conf + strlen(conf) - 6, "XXXXXX", 6);
+	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
+	    "[repository]\ntrusted_root = /r.json\ntargets = a\n[install]\n"
+	    "state_dir = /tmp/s\n[provenance]\nmode = maybe\n");
+	REQUIRE((fd = mkstemp(conf)) >= 0);
+	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	CHECK(au_config_load(conf, &cfg, &d) == AU_ECONFIG);
+	CHECK(strstr(d.msg, "off, warn or require") != NULL);
+	(void)unlink(conf);
+}
+
 int
 main(void)
 {
@@ -610,5 +729,6 @@ main(void)
 	RUN(own_bundles_round_trip);
 	RUN(signed_but_wrong_statement_refused);
 	RUN(der_strict_all_curves);
+	RUN(device_policy);
 	return harness_done();
 }
