@@ -274,6 +274,10 @@ compare_target(struct run *r, struct au_target_report *tr,
 		tr->installed_version = st->version;
 		(void)snprintf(tr->installed_hash, sizeof(tr->installed_hash),
 		    "%s", st->hash);
+		if (st->provenance[0] != '\0')	/* client/install/provenance.h */
+			(void)snprintf(tr->provenance, sizeof(tr->provenance),
+			    "installed v%lld: %.360s", (long long)st->version,
+			    st->provenance);
 	}
 	if (st != NULL && st->trial && st->hash[0] != '\0') {
 		/* nothing newer until committed (client/install/trial.h) */
@@ -562,12 +566,14 @@ install_target(struct run *r, struct au_target_report *tr,
 	struct au_diag hd;
 	int rc;
 
+	int fresh = !au_store_has(r->store, tr->available_hash);
+
 	r->rep->phase = "download";
 	rc = fetch_artifact(r, tr, tg);
 	if (rc == 0) {	/* the model's own signature, before the switch */
 		r->rep->phase = "provenance";
 		rc = au_provenance_before_switch(r->cfg, au_store_dir(r->store),
-		    tr, tg, r->now, prov_find, prov_fetch, r, r->diag);
+		    tr, tg, fresh, r->now, prov_find, prov_fetch, r, r->diag);
 	}
 	if (rc == 0) {
 		r->rep->phase = "install";

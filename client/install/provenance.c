@@ -249,10 +249,29 @@ au_provenance_check(const struct au_config *cfg, const char *name,
 	    "%.400s; nothing installed", name, diag != NULL ? diag->msg : "");
 }
 
+/*
+ * Take a refused download out of the store: rename store/<hash> into tmp/
+ * (atomic: a power cut leaves it complete in store/ or out of it), then
+ * remove it (tmp/ is emptied at the next au_store_open() anyway).  Best
+ * effort: a copy left behind is never pointed at, and is checked again.
+ */
+static void
+discard(const char *state_dir, const char *hash)
+{
+	char from[AU_CONFIG_PATH_MAX + 96], to[AU_CONFIG_PATH_MAX + 96];
+
+	if (snprintf(from, sizeof(from), "%s/store/%s", state_dir, hash) >=
+	    (int)sizeof(from) || snprintf(to, sizeof(to), "%s/tmp/refused-%s",
+	    state_dir, hash) >= (int)sizeof(to))
+		return;
+	if (au_rename(from, to, NULL) == 0)
+		(void)!au_remove_tree(to, NULL);
+}
+
 int
 au_provenance_before_switch(const struct au_config *cfg, const char *state_dir,
-    struct au_target_report *tr, const struct au_target *tg, int64_t now,
-    au_prov_find_fn find, au_prov_fetch_fn fetch, void *arg,
+    struct au_target_report *tr, const struct au_target *tg, int fresh,
+    int64_t now, au_prov_find_fn find, au_prov_fetch_fn fetch, void *arg,
     struct au_diag *diag)
 {
 	struct au_prov_result res;
@@ -267,11 +286,12 @@ au_provenance_before_switch(const struct au_config *cfg, const char *state_dir,
 		return au_diag_set(diag, AU_EINTERNAL, "store path too long");
 	rc = au_provenance_check(cfg, tr->name, tg->custom_json, path, tree, now,
 	    find, fetch, arg, &res, diag);
-	if (res.checked)
-		(void)snprintf(tr->provenance, sizeof(tr->provenance), "%s",
-		    res.text);
+	/* this version's verdict replaces the installed one's (or nothing) */
+	(void)snprintf(tr->provenance, sizeof(tr->provenance), "%s", res.text);
 	if (rc == 0 && res.checked && res.why != AU_OMS_OK)
 		au_log(AU_LOG_WARN, "WARN %s: model provenance %s (mode warn: "
 		    "installing anyway)", tr->name, res.text);
+	if (rc == AU_EART_PROVENANCE && fresh)
+		discard(state_dir, tr->available_hash);
 	return rc;
 }

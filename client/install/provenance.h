@@ -92,7 +92,7 @@ struct au_target_report;	/* client/update.h */
  */
 AU_NODISCARD int au_provenance_before_switch(const struct au_config *cfg,
     const char *state_dir, struct au_target_report *tr,
-    const struct au_target *tg, int64_t now, au_prov_find_fn find,
+    const struct au_target *tg, int fresh, int64_t now, au_prov_find_fn find,
     au_prov_fetch_fn fetch, void *arg, struct au_diag *diag);
 
 #endif
