@@ -111,8 +111,9 @@ mkconf req require "$W/acme.pem"
 SD=$W/dev-req
 
 # ---- verified installs ----
-it_exit "require: a signed raw model and a signed bundle target install" 0 $AIUPDATE -c "$W/req.conf" --apply
+it_exit "require: a signed raw model and a signed bundle target install" 0 $AIUPDATE -c "$W/req.conf" --apply -v
 it_grep "  ... the verdict names the signer" "provenance: verified: acme \(key sha256:$HINT\)"
+it_grep "  ... so does the event (syslog with --syslog)" "event=installed target=models/tree.tar.gz .*provenance=\"verified: acme \(key sha256:$HINT\)\""
 it_check "  ... model bytes installed" cmp -s "$W/model-v1.bin" "$SD/targets/models/model.bin/current/model.bin"
 it_check "  ... bundle extracted" cmp -s "$W/tree/weights/a.bin" "$SD/targets/models/tree.tar.gz/current/weights/a.bin"
 it_exit "status shows the signer" 0 $AIUPDATE -c "$W/req.conf" --status
@@ -139,7 +140,8 @@ assert d['exit'] == 13 and 'digest-mismatch' in t['models/model.bin']['provenanc
 
 cp -a "$SD" "$W/dev-warn"
 mkconf warn warn "$W/acme.pem"
-it_exit "warn: the same bytes install, with a WARN line" 0 $AIUPDATE -c "$W/warn.conf" --apply
+it_exit "warn: the same bytes install, with a WARN line" 0 $AIUPDATE -c "$W/warn.conf" --apply -v
+it_grep "  ... the event carries the failed verdict" "event=installed target=models/model.bin .*provenance=\"FAILED \(digest-mismatch\)"
 it_grep "  ... the WARN line" "WARN models/model.bin: model provenance FAILED \(digest-mismatch\)"
 it_check "  ... version 2 installed" cmp -s "$W/model-v2.bin" "$W/dev-warn/targets/models/model.bin/current/model.bin"
 it_exit "  ... status keeps the failed verdict" 0 $AIUPDATE -c "$W/warn.conf" --status

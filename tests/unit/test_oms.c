@@ -697,6 +697,32 @@ TEST(device_policy)
 	(void)unlink(conf);
 	free(fake_bundle);
 	rm_rf(dir);
+	/* the certificate method: ca.NAME, the subject reported */
+	fake_bundle = slurp(MT "v1.1.0-certificate/model.sig", &fake_len);
+	REQUIRE(fake_bundle != NULL);
+	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
+	    "[repository]\ntrusted_root = /r.json\ntargets = m\n[install]\n"
+	    "state_dir = /tmp/s\n[provenance]\nmode = require\nca.root = %s/%s\n",
+	    vecdir, MT "keys/ca-cert.pem");
+	memcpy(conf + strlen(conf) - 6, "XXXXXX", 6);
+	REQUIRE((fd = mkstemp(conf)) >= 0);
+	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	REQUIRE(au_config_load(conf, &cfg, &d) == 0);
+	REQUIRE(copy_flip(MT "v1.1.0-certificate", NULL, 0, dir, sizeof(dir)) == 0);
+	CHECK_EQ(au_provenance_check(&cfg, "m", "{\"oms\":{\"bundle\":\"m.sig\","
+	    "\"publisher\":\"root\"}}", dir, 1, au_now(), fake_find, fake_fetch,
+	    NULL, &res, &d), 0);
+	CHECK_STR(res.text, "verified: root (cert CN=intermediate-ca)");
+	/* a CA file that is not one is a configuration error (exit 2) */
+	(void)snprintf(cfg.signers[0].path, sizeof(cfg.signers[0].path), "%.900s/%s",
+	    vecdir, MT "keys/signing-key-pub.pem");
+	CHECK(au_provenance_check(&cfg, "m", "{\"oms\":{\"bundle\":\"m.sig\"}}",
+	    dir, 1, au_now(), fake_find, fake_fetch, NULL, &res, &d) == AU_ECONFIG);
+	rm_rf(dir);
+	au_config_clear(&cfg);
+	(void)unlink(conf);
+	free(fake_bundle);
 	/* a bad [provenance] line is a config error */
 	memcpy(conf + strlen(conf) - 6, "XXXXXX", 6);
 	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
