@@ -218,6 +218,52 @@ set_install(struct parse_ctx *c, const char *name, const char *val)
 	return fail(c, "unknown key '%s' in [%s]", name, "install");
 }
 
+/* [provenance] (client/install/provenance.h); 0: not one. */
+static int
+set_provenance(struct parse_ctx *c, const char *name, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+	struct au_config_signer *s;
+	int ca = strncmp(name, "ca.", 3) == 0;
+
+	if (strcmp(name, "mode") == 0) {
+		cfg->prov_mode = strcmp(val, "off") == 0 ? 0 :
+		    strcmp(val, "warn") == 0 ? 1 : strcmp(val, "require") == 0 ?
+		    2 : -1;
+		if (cfg->prov_mode < 0)
+			return fail(c, "'%s' must be off, warn or require, got "
+			    "'%s'", name, val);
+		return 1;
+	}
+	if (strcmp(name, "require") == 0)
+		return set_str(c, cfg->prov_require, sizeof(cfg->prov_require),
+		    name, val);
+	if (strcmp(name, "warn") == 0)
+		return set_str(c, cfg->prov_warn, sizeof(cfg->prov_warn), name, val);
+	if (strcmp(name, "off") == 0)
+		return set_str(c, cfg->prov_off, sizeof(cfg->prov_off), name, val);
+	if (strcmp(name, "allow_unsigned") == 0) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return fail(c, "'%s' must be yes or no, got '%s'", name, val);
+		cfg->prov_allow_unsigned = strcmp(val, "yes") == 0;
+		return 1;
+	}
+	if (!ca && strncmp(name, "key.", 4) != 0)
+		return fail(c, "unknown key '%s' in [%s]", name, "provenance");
+	if (name[ca ? 3 : 4] == '\0' || strlen(name + (ca ? 3 : 4)) >= 64)
+		return fail(c, "'%s': the publisher name must be 1 to 63 bytes%s",
+		    name, "");
+	if (cfg->nsigners == AU_CONFIG_MAX_SIGNERS)
+		return fail(c, "'%s': more than 16 publishers%s", name, "");
+	s = &cfg->signers[cfg->nsigners];
+	(void)snprintf(s->name, sizeof(s->name), "%s", name + (ca ? 3 : 4));
+	s->is_ca = ca;
+	if (!set_str(c, s->path, sizeof(s->path), name, val))
+		return 0;
+	cfg->nsigners++;
+	return 1;
+}
+
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 
 static int
@@ -271,6 +317,8 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 		return set_install(c, name, val);
 	if (strcmp(section, "fleet") == 0)
 		return set_fleet(c, name, val);
+	if (strcmp(section, "provenance") == 0)
+		return set_provenance(c, name, val);
 	return fail(c, "unknown key '%s' in [%s]", name, section);
 }
 

@@ -21,6 +21,15 @@
 #define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/install/state.h: 2 + AU_STATE_MAX_OLDER) */
 
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
+#define AU_CONFIG_MAX_SIGNERS 16	/* [provenance] key.NAME and ca.NAME entries */
+
+/* A trusted model publisher ([provenance] key.NAME or ca.NAME = PEM file). */
+struct au_config_signer {
+	char name[64];
+	char path[AU_CONFIG_PATH_MAX];
+	int is_ca;			/* ca.NAME: CA certificates; else a public key */
+};
+
 enum { AU_RFC5011_NO = 0, AU_RFC5011_YES, AU_RFC5011_AUTO /* root anchor only */ };
 
 struct au_config {
@@ -66,6 +75,15 @@ struct au_config {
 	char device_class[65];		/* one name or "" (AU_FLEET_NAME_MAX) */
 	char device_tags[1024];		/* names, space/comma separated, or "" */
 	char device_id[129];		/* "" = /etc/machine-id (AU_FLEET_ID_MAX) */
+	/* [provenance] (client/install/provenance.h) */
+	int prov_mode;			/* enum au_prov_mode for targets no pattern
+					   names: off (default) | warn | require */
+	char prov_require[AU_CONFIG_LINE_MAX + 1];	/* fnmatch patterns */
+	char prov_warn[AU_CONFIG_LINE_MAX + 1];
+	char prov_off[AU_CONFIG_LINE_MAX + 1];
+	int prov_allow_unsigned;	/* allow_unsigned = yes|no (default no) */
+	struct au_config_signer signers[AU_CONFIG_MAX_SIGNERS];
+	size_t nsigners;
 };
 
 /*

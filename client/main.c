@@ -220,6 +220,7 @@ status_extra(const struct au_config *cfg, const struct au_state_target *t,
 	json_object_set_new(o, "min_version", json_integer(
 	    (json_int_t)t->min_version));
 	json_object_set_new(o, "older_versions", older);
+	json_object_set_new(o, "provenance", json_string(t->provenance));
 	if (!t->trial) {
 		json_object_set_new(o, "trial", json_null());
 		return o;
@@ -273,6 +274,9 @@ print_status_extra(const json_t *t)
 	if (floor >= 0)
 		printf("  min        version %lld (signed floor for rollbacks)\n",
 		    (long long)floor);
+	if (json_string_length(json_object_get(t, "provenance")) > 0)
+		printf("  provenance %s\n", json_string_value(json_object_get(t,
+		    "provenance")));
 	if (!json_is_object(tr))
 		return;
 	printf("  trial      since %s, %lld run%s", json_string_value(

@@ -13,6 +13,7 @@
 #include "client/metadata/budget.h"
 #include "client/install/bundle.h"
 #include "client/install/libarchive_dl.h"
+#include "client/install/provenance.h"
 #include "client/metadata/fleet.h"
 #include "client/metadata/floor.h"
 #include "client/transport/http.h"
@@ -275,6 +276,10 @@ compare_target(struct run *r, struct au_target_report *tr,
 		tr->installed_version = st->version;
 		(void)snprintf(tr->installed_hash, sizeof(tr->installed_hash),
 		    "%s", st->hash);
+		if (st->provenance[0] != '\0')	/* client/install/provenance.h */
+			(void)snprintf(tr->provenance, sizeof(tr->provenance),
+			    "installed v%lld: %.360s", (long long)st->version,
+			    st->provenance);
 	}
 	if (st != NULL && st->trial && st->hash[0] != '\0') {
 		/* nothing newer until committed (client/install/trial.h) */
@@ -422,6 +427,35 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	return au_stage_commit(sc.stage, tr->name, hash, r->diag);
 }
 
+/* client/install/provenance.h: the OMS bundle target, looked up and fetched. */
+static int
+prov_find(void *arg, const char *name, struct au_target *out,
+    struct au_diag *diag)
+{
+	return au_tuf_find_target(((struct run *)arg)->tuf, name, out, diag);
+}
+
+static int
+prov_fetch(void *arg, const char *name, const struct au_target *tg, size_t cap,
+    uint8_t **buf, size_t *len, struct au_diag *diag)
+{
+	struct run *r = arg;
+	char url[URL_MAX], file[AU_TARGET_NAME_MAX + 160];
+	int n;
+
+	if (hooks.from_dir != NULL) {	/* a repository copy */
+		if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0 ||
+		    (n = snprintf(url, sizeof(url), "%s/targets/%s",
+		    hooks.from_dir, file)) < 0 || (size_t)n >= sizeof(url))
+			return au_diag_set(diag, AU_EINTERNAL, "path too long");
+		return au_file_read_all(url, cap, buf, len, diag);
+	}
+	if (target_url(r, name, tg, url, sizeof(url)) != 0)
+		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
+	set_deadline(r, cap);
+	return au_http_get_mem(r->http, url, cap, buf, len, diag);
+}
+
 static int
 health_check(struct run *r, struct au_target_report *tr)
 {
@@ -465,6 +499,8 @@ record_install(struct run *r, struct au_target_report *tr)
 	memcpy(st->prev_hash, st->hash, sizeof(st->hash));
 	st->version = tr->available_version;
 	(void)snprintf(st->hash, sizeof(st->hash), "%s", tr->available_hash);
+	(void)snprintf(st->provenance, sizeof(st->provenance), "%s",
+	    tr->provenance);	/* client/install/provenance.h */
 	st->installed_at = r->now;
 }
 
@@ -538,8 +574,15 @@ install_target(struct run *r, struct au_target_report *tr,
 	struct au_diag hd;
 	int rc;
 
+	int fresh = !au_store_has(r->store, tr->available_hash);
+
 	r->rep->phase = "download";
 	rc = fetch_artifact(r, tr, tg);
+	if (rc == 0) {	/* the model's own signature, before the switch */
+		r->rep->phase = "provenance";
+		rc = au_provenance_before_switch(r->cfg, au_store_dir(r->store),
+		    tr, tg, fresh, r->now, prov_find, prov_fetch, r, r->diag);
+	}
 	if (rc == 0) {
 		r->rep->phase = "install";
 		rc = au_store_switch(r->store, tr->name, tr->available_hash,

@@ -56,6 +56,8 @@ struct au_target_report {
 	uint64_t downloaded;		/* bytes moved in this run */
 	int err;			/* AU_E* for FAILED/ROLLED_BACK */
 	char msg[AU_REPORT_MSG_MAX];
+	char provenance[400];		/* OMS verdict and signer, "" when not checked
+					   (client/install/provenance.h) */
 };
 
 struct au_role_report {

@@ -10,6 +10,7 @@
 #include <mbedtls/rsa.h>
 #include <sodium.h>
 
+#include "keys/ec.h"
 #include "port/text.h"
 #include "port/ban.h"
 
@@ -196,37 +197,11 @@ au_key_equal(const struct au_key *a, const struct au_key *b)
 	return memcmp(a->pub, b->pub, a->publen) == 0;
 }
 
-/* One DER INTEGER at p[0..end): minimal, positive, <= 33 bytes. 0 = bad. */
-static size_t
-der_int(const uint8_t *p, size_t avail)
-{
-	size_t n;
-
-	if (avail < 3 || p[0] != 0x02 || p[1] == 0 || p[1] > 33 ||
-	    (size_t)p[1] + 2 > avail)
-		return 0;
-	n = p[1];
-	if (p[2] & 0x80)		/* negative */
-		return 0;
-	if (n > 1 && p[2] == 0 && !(p[3] & 0x80))	/* superfluous 0x00 */
-		return 0;
-	return n + 2;
-}
-
 int
 au_ecdsa_der_strict(const uint8_t *sig, size_t len)
 {
-	size_t a, b;
-
-	/* Short-form lengths only: the content is at most 70 bytes. */
-	if (sig == NULL || len < 8 || len > AU_KEY_ECDSA_SIG_MAX ||
-	    sig[0] != 0x30 || sig[1] >= 0x80 || (size_t)sig[1] + 2 != len)
-		return 0;
-	if ((a = der_int(sig + 2, len - 2)) == 0)
-		return 0;
-	if ((b = der_int(sig + 2 + a, len - 2 - a)) == 0)
-		return 0;
-	return 2 + a + b == len;
+	/* P-256: INTEGERs of at most 33 bytes, so short-form lengths only. */
+	return len <= AU_KEY_ECDSA_SIG_MAX && au_ecdsa_der_strict_max(sig, len, 33);
 }
 
 static int

@@ -48,6 +48,7 @@ au_strerror(int err)
 	case AU_EART_UNSAFE: return "bundle refused by extraction policy";
 	case AU_EART_HASHALG: return "artifact lists no supported hash algorithm";
 	case AU_EART_NOTFILE: return "artifact is not a regular file";
+	case AU_EART_PROVENANCE: return "model provenance check failed";
 	case AU_EINSTALL: return "install failed; nothing changed";
 	case AU_EHEALTH: return "health check or trial failed; previous version restored";
 	case AU_ECLOCK: return "the clock cannot be trusted";

@@ -63,6 +63,7 @@ enum au_err {
 	AU_EART_UNSAFE = -502,	/* bundle violates the extraction policy */
 	AU_EART_HASHALG = -503,	/* no supported hash algorithm listed */
 	AU_EART_NOTFILE = -504,	/* a local copy holds no regular file there */
+	AU_EART_PROVENANCE = -505,	/* the model's own signature (OMS) failed */
 
 	/* install (exit 14) */
 	AU_EINSTALL = -600,	/* failed before the switch; nothing changed */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]
- * [--device-class LIST] [--device-tags LIST] [--rollout PERCENT]`.
+ * [--device-class LIST] [--device-tags LIST] [--rollout PERCENT]
+ * [--oms-bundle FILE [--oms-publisher NAME]]`.
  * The fleet options write custom.device_classes, custom.device_tags and
  * custom.rollout as client/metadata/fleet.h reads them.
  */
@@ -16,6 +17,7 @@
 #include "client/install/bundle.h"
 #include "client/metadata/fleet.h"
 #include "manifest/json.h"
+#include "manifest/oms.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 
@@ -308,6 +310,50 @@ add_target(const char *dir, json_t *state, const char *file, const char *name,
 	return 0;
 }
 
+/*
+ * --oms-bundle FILE [--oms-publisher NAME] (opts[6], opts[7]): FILE, an OMS
+ * v1.0 bundle (manifest/oms.h; parsed here as devices will), is staged as
+ * its own target NAME.sig and named in the model's custom.oms, with the
+ * pinned publisher when given (client/install/provenance.h).
+ */
+static int
+add_oms(const char *dir, json_t *state, const char *name,
+    const struct au_repo_opt *opts, json_t *custom, struct au_diag *diag)
+{
+	char bname[AU_TARGET_NAME_MAX + 8];
+	struct au_oms_bundle *b = NULL;
+	uint8_t *buf = NULL;
+	json_t *bcustom, *oms;
+	size_t len;
+	int rc;
+
+	if (opts[6].value == NULL)
+		return opts[7].value == NULL ? 0 : au_diag_set(diag, AU_EUSAGE,
+		    "--oms-publisher needs --oms-bundle");
+	rc = au_file_read_all(opts[6].value, AU_OMS_BUNDLE_MAX, &buf, &len, diag);
+	if (rc == 0 && (rc = au_oms_parse(buf, len, &b, NULL, diag)) != 0)
+		rc = au_diag_set(diag, AU_EUSAGE, "--oms-bundle %s: %s",
+		    opts[6].value, diag != NULL ? diag->msg : "not an OMS bundle");
+	au_oms_bundle_free(b);
+	free(buf);
+	if (rc != 0)
+		return rc;
+	if (snprintf(bname, sizeof(bname), "%s.sig", name) >= AU_TARGET_NAME_MAX)
+		return au_diag_set(diag, AU_EUSAGE, "target name too long for "
+		    "its .sig");
+	if ((bcustom = json_object()) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = add_target(dir, state, opts[6].value, bname, bcustom, diag);
+	json_decref(bcustom);
+	if (rc != 0)
+		return rc;
+	oms = opts[7].value != NULL ? json_pack("{s:s, s:s}", "bundle", bname,
+	    "publisher", opts[7].value) : json_pack("{s:s}", "bundle", bname);
+	if (oms == NULL || json_object_set_new(custom, "oms", oms) != 0)
+		return au_diag_set(diag, AU_ENOMEM, "building custom failed");
+	return 0;
+}
+
 static void
 print_entry(const json_t *state, const char *name)
 {
@@ -323,13 +369,14 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 {
 	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL },
 	    { "--device-class", 1, NULL }, { "--device-tags", 1, NULL },
-	    { "--rollout", 1, NULL }, { "--unsafe-allow-invalid", 0, NULL } };
+	    { "--rollout", 1, NULL }, { "--unsafe-allow-invalid", 0, NULL },
+	    { "--oms-bundle", 1, NULL }, { "--oms-publisher", 1, NULL } };
 	const char *pos[2];
 	json_t *state = NULL, *custom = NULL;
 	struct au_diag nd;
 	int rc;
 
-	if ((rc = au_repo_args(argc, argv, opts, 6, pos, 2, 2, diag)) != 0)
+	if ((rc = au_repo_args(argc, argv, opts, 8, pos, 2, 2, diag)) != 0)
 		return rc;
 	skip_bundle_check = opts[5].value != NULL;	/* a testing aid */
 	if (skip_bundle_check)
@@ -352,9 +399,14 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 	if (rc == 0)
 		rc = apply_fleet(custom, opts, diag);
 	if (rc == 0)
+		rc = add_oms(pos[0], state, opts[0].value, opts, custom, diag);
+	if (rc == 0)
 		rc = add_target(pos[0], state, pos[1], opts[0].value, custom, diag);
 	if (rc == 0)
 		rc = au_repo_state_save(pos[0], state, diag);
+	if (rc == 0 && opts[6].value != NULL)
+		print_entry(state, json_string_value(json_object_get(
+		    json_object_get(custom, "oms"), "bundle")));
 	if (rc == 0)
 		print_entry(state, opts[0].value);
 	json_decref(custom);

@@ -11,6 +11,7 @@
  * aiupdate-repo(1) under TESTING AIDS; --unsafe-allow-invalid prints a
  * warning when used.
  */
+#include "repo/oms_sign.h"
 #include "repo/repo.h"
 
 #include <stdio.h>
@@ -38,11 +39,16 @@ static const char usage_text[] =
 "      root.json; threshold 1, expires in 1 year).  Refuses an initialised DIR.\n"
 "  add DIR FILE --name NAME [--custom JSON] [--device-class LIST]\n"
 "              [--device-tags LIST] [--rollout PERCENT]\n"
+"              [--oms-bundle FILE [--oms-publisher NAME]]\n"
 "      stage FILE as target NAME; custom is a JSON object, its \"version\"\n"
 "      defaults to the previous version of NAME + 1 and never goes back.\n"
 "      --device-class, --device-tags: only devices of one of these classes,\n"
 "      or carrying one of these tags, take it (names separated by commas);\n"
 "      --rollout: only this percentage of devices (0..100) takes it.\n"
+"      --oms-bundle: FILE (an OpenSSF Model Signing bundle, oms-sign) is\n"
+"      published as target NAME.sig and named in custom.oms; devices check\n"
+"      it before the switch ([provenance]); --oms-publisher pins the\n"
+"      publisher name devices must have trusted for it.\n"
 "      Prints name=, version=, length=, sha256=.\n"
 "  publish DIR [--expires DURATION]\n"
 "      sign targets, snapshot and timestamp with new versions, each with\n"
@@ -75,6 +81,11 @@ static const char usage_text[] =
 "  export DIR OUT [--target NAME]\n"
 "      copy the published repository (or only target NAME and the metadata)\n"
 "      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"
+"  oms-sign DIR-or-FILE --key KEY.pem [--out FILE]\n"
+"      write an OpenSSF Model Signing v1.0 bundle (method key, ECDSA P-256)\n"
+"      over the model: DIR/model.sig (every file but model.sig and .git*)\n"
+"      or FILE.sig.  KEY.pem: an EC private key, mode 0600\n"
+"      (openssl ecparam -name prime256v1 -genkey -noout -out KEY.pem).\n"
 "  --help, --version\n"
 "\n"
 "exit status: 0 ok, 1 internal error, 2 usage or configuration error\n"
@@ -98,6 +109,7 @@ static const struct command commands[] = {
 	{ "root", au_repo_cmd_root },
 	{ "rotate", au_repo_cmd_rotate },
 	{ "keygen", au_repo_cmd_keygen },
+	{ "oms-sign", au_repo_cmd_oms_sign },
 };
 
 static int

@@ -166,7 +166,7 @@ load_target(json_t *o, struct au_state_target *t, int64_t fmt)
 	    "hash", "prev_hash", "installed_at", "bad", NULL };
 	static const char *const keys2[] = { "name", "version", "prev_version",
 	    "hash", "prev_hash", "installed_at", "bad", "min_version", "trial",
-	    "older", NULL };
+	    "older", "provenance", NULL };
 
 	if (!json_is_object(o) || only_keys(o, fmt == 1 ? keys1 : keys2) != 0 ||
 	    load_floor(o, t) != 0 || load_trial(o, t) != 0 ||
@@ -177,7 +177,9 @@ load_target(json_t *o, struct au_state_target *t, int64_t fmt)
 	    get_int(o, "prev_version", &t->prev_version) != 0 ||
 	    get_int(o, "installed_at", &t->installed_at) != 0 ||
 	    get_hash(json_object_get(o, "hash"), t->hash) != 0 ||
-	    get_hash(json_object_get(o, "prev_hash"), t->prev_hash) != 0)
+	    get_hash(json_object_get(o, "prev_hash"), t->prev_hash) != 0 ||
+	    (json_object_get(o, "provenance") != NULL && get_str(o,
+	    "provenance", t->provenance, sizeof(t->provenance)) != 0))
 		return -1;
 	return load_bad(json_object_get(o, "bad"), t);
 }
@@ -275,9 +277,17 @@ save_older(const struct au_state_target *t)
 }
 
 /* The format 2 members, each only when it says something. */
+static void ascii(const char *in, char *out, size_t size);
+
 static int
 save_optional(json_t *o, const struct au_state_target *t)
 {
+	char prov[sizeof(t->provenance)];
+
+	ascii(t->provenance, prov, sizeof(prov));
+	if (prov[0] != '\0' && json_object_set_new(o, "provenance",
+	    json_string(prov)) != 0)
+		return -1;
 	if (t->min_version >= 0 && json_object_set_new(o, "min_version",
 	    json_integer((json_int_t)t->min_version)) != 0)
 		return -1;

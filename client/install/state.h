@@ -59,6 +59,9 @@ struct au_state_target {
 	int64_t trial_runs;	/* --apply runs counted (client/install/trial.h) */
 	struct au_state_version older[AU_STATE_MAX_OLDER];	/* newest first */
 	size_t nolder;
+	char provenance[400];	/* the installed version's OMS verdict and
+				   signer (client/install/provenance.h); "" if
+				   not checked; saved as printable ASCII */
 };
 
 struct au_state {

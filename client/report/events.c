@@ -82,6 +82,8 @@ target_event(const struct au_target_report *t)
 		au_event_kv(line, sizeof(line), "error", au_strerror(t->err));
 	if (t->msg[0] != '\0')
 		au_event_kv(line, sizeof(line), "msg", t->msg);
+	if (t->provenance[0] != '\0')	/* client/install/provenance.h */
+		au_event_kv(line, sizeof(line), "provenance", t->provenance);
 	au_log_event(target_level(t->status), "%s", line);
 }
 

@@ -40,6 +40,8 @@ print_target(const struct au_target_report *t)
 		    (unsigned long long)t->downloaded);
 		if (t->msg[0] != '\0')	/* e.g. in trial (client/install/trial.h) */
 			printf("    %s\n", t->msg);
+		if (t->provenance[0] != '\0')	/* client/install/provenance.h */
+			printf("    provenance: %s\n", t->provenance);
 		return;
 	}
 	if (t->installed_version >= 0)
@@ -51,6 +53,8 @@ print_target(const struct au_target_report *t)
 	printf("\n");
 	if (t->msg[0] != '\0')
 		printf("    %s\n", t->msg);
+	if (t->provenance[0] != '\0')
+		printf("    provenance: %s\n", t->provenance);
 }
 
 void
@@ -115,6 +119,8 @@ au_report_json(const struct au_report *rep, int code)
 		    t->available_hash, "length", (json_int_t)t->length,
 		    "downloaded", (json_int_t)t->downloaded, "message",
 		    t->msg));
+		json_object_set_new(json_array_get(ts, i), "provenance",
+		    json_string(t->provenance));
 	}
 	o = json_pack("{s:i,s:I,s:s,s:i,s:s,s:s,s:{s:s,s:i,s:s,s:s,s:s},"
 	    "s:{s:o,s:o,s:o,s:o},s:o,s:i}",
