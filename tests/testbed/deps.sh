@@ -17,10 +17,11 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
-# The interop tests' npm packages (tuf-js, pinned in tests/interop/package-lock.json;
+# The interop tests' npm packages (tuf-js and sigstore, pinned in tests/interop/package-lock.json;
 # Node 20 and npm come with the machine image).
 npm_deps() {
-	[ -f "$(dirname "$0")/../interop/node_modules/tuf-js/package.json" ] && return 0
+	[ -f "$(dirname "$0")/../interop/node_modules/tuf-js/package.json" ] &&
+		[ -f "$(dirname "$0")/../interop/node_modules/sigstore/package.json" ] && return 0
 	if command -v npm >/dev/null 2>&1; then
 		echo "deps: npm ci --prefix tests/interop"
 		npm ci --prefix "$(dirname "$0")/../interop" --no-audit --no-fund >/dev/null

@@ -31,6 +31,8 @@
 #include "repo/oms_sign.h"
 #include "tests/unit/harness.h"
 
+#include "port/ban.h"
+
 #define MT "oms/model-transparency/"
 #define SPEC "oms/model-signing-spec/test-vectors/v1.0/"
 
