@@ -8,15 +8,12 @@
 
 #include "client/cli.h"
 #include "client/clock.h"
-#include "client/discover/dns.h"
-#include "client/fetch/download.h"
 #include "client/metadata/budget.h"
 #include "client/install/bundle.h"
 #include "client/install/libarchive_dl.h"
 #include "client/metadata/fleet.h"
 #include "client/metadata/floor.h"
-#include "client/transport/http.h"
-#include "client/fetch/localrepo.h"
+#include "client/fetch/source.h"
 #include "client/report/metrics.h"
 #include "client/preflight.h"
 #include "client/install/retain.h"
@@ -30,7 +27,6 @@
 #include "port/port.h"
 #include "port/ban.h"
 
-#define URL_MAX 2048
 #define SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
 
 
@@ -41,25 +37,16 @@ struct run {
 	struct au_report *rep;
 	struct au_diag *diag;
 	struct au_lock *lock;
-	struct au_dns *dns;
-	struct au_service svc;
-	struct au_http *http;
+	struct au_source *src;		/* the repository (client/fetch/source.h) */
+	struct au_source https;		/* the default source, when none given */
+	au_progress_fn progress;
+	void *progress_arg;
 	struct au_tuf_client *tuf;
 	struct au_store *store;
 	struct au_state *state;
 	int state_dirty;
 	int floor_dirty;	/* a min_version changed: saved with the metadata */
 };
-
-static struct au_update_hooks hooks;	/* au_update_set_hooks() */
-
-void
-au_update_set_hooks(const struct au_update_hooks *h)
-{
-	static const struct au_update_hooks none;
-
-	hooks = h != NULL ? *h : none;
-}
 
 static int
 path_join(char *buf, size_t size, const char *a, const char *b)
@@ -98,114 +85,16 @@ open_state(struct run *r)
 	return au_state_load(path, r->state, r->diag);
 }
 
-/* ---- discovery and transport ---- */
+/* ---- the repository ---- */
 
 static int
 discover(struct run *r)
 {
-	struct au_report *rep = r->rep;
-	int rc;
+	int rc = r->src->open(r->src, r->cfg, r->now, r->rep, r->diag);
 
-	if (hooks.from_dir != NULL) {	/* a repository copy: no DNS, no TLS */
-		rep->phase = "source";
-		(void)snprintf(rep->path, sizeof(rep->path), "%s",
-		    hooks.from_dir);
-		return au_local_check(hooks.from_dir, r->diag);
-	}
-	/* client/discover/discover.c: DNS (dates judged at r->now, the time floor
-	 * when the clock is behind it), then each host in turn until one
-	 * resolves, connects and authenticates. */
-	rc = au_discover_connect(r->cfg, r->now, &r->dns, &r->svc, &r->http,
-	    &rep->net, r->diag);
-	rep->phase = au_err_class(rc) == AU_EDNS_BOGUS ? "discovery" :
+	r->rep->phase = au_err_class(rc) == AU_EDNS_BOGUS ? "discovery" :
 	    "transport";
-	if (rc != 0)
-		return rc;
-	/* The resolver is not needed past here: its caches and buffers
-	 * (about 1 MiB) go before the download's ring is allocated. */
-	au_dns_free(r->dns);
-	r->dns = NULL;
-	(void)snprintf(rep->host, sizeof(rep->host), "%s", r->svc.host);
-	(void)snprintf(rep->path, sizeof(rep->path), "%s", r->svc.path);
-	rep->port = r->svc.port;
-	if (r->svc.naddrs > 0)
-		au_addr_format(&r->svc.addrs[0], rep->addr, sizeof(rep->addr));
-	rep->tls_auth = au_http_auth_used(r->http);
-	return 0;
-}
-
-/*
- * BASE/DIR/NAME with NAME percent-encoded: everything but RFC 3986 unreserved
- * characters and '/', and '%' too unless keep_pct (metadata file names come
- * from client/tufclient already encoded, e.g. delegated role "a/b" is
- * "a%2Fb.json").
- */
-static int
-url_path(const struct run *r, const char *dir, const char *name, int keep_pct,
-    char *buf, size_t size)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const char *base = r->svc.path;
-	size_t n, i;
-	int w;
-
-	n = strlen(base);
-	w = snprintf(buf, size, "%s%s%s/", base,
-	    (n > 0 && base[n - 1] == '/') ? "" : "/", dir);
-	if (w < 0 || (size_t)w >= size)
-		return AU_ETOOBIG;
-	n = (size_t)w;
-	for (i = 0; name[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (n + 4 >= size)
-			return AU_ETOOBIG;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL ||
-		    (keep_pct && c == '%')) {
-			buf[n++] = (char)c;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 15];
-		}
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-/*
- * Slow retrieval (TUF threat model): the next GET must end within
- * deadline_base seconds plus `bytes` at min_rate bytes per second, or it
- * fails with AU_ETIMEOUT.
- */
-static void
-set_deadline(struct run *r, uint64_t bytes)
-{
-	uint64_t ms = (uint64_t)r->cfg->deadline_base * 1000 +
-	    bytes / (uint64_t)r->cfg->min_rate * 1000 +
-	    bytes % (uint64_t)r->cfg->min_rate * 1000 / (uint64_t)r->cfg->min_rate;
-
-	if (ms > (uint64_t)INT64_MAX / 2)
-		ms = (uint64_t)INT64_MAX / 2;
-	au_http_set_deadline(r->http, au_monotonic_ms() + (int64_t)ms);
-}
-
-/* au_tuf_fetch_fn over the run's HTTPS connection. */
-static int
-fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
-    size_t *len, struct au_diag *diag)
-{
-	struct run *r = arg;
-	char url[URL_MAX];
-
-	if (hooks.from_dir != NULL)
-		return au_local_fetch_meta((void *)hooks.from_dir, file, cap,
-		    buf, len, diag);
-	if (url_path(r, "metadata", file, 1, url, sizeof(url)) != 0)
-		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
-	set_deadline(r, cap);
-	return au_http_get_mem(r->http, url, cap, buf, len, diag);
+	return rc;
 }
 
 static void
@@ -232,7 +121,8 @@ open_metadata(struct run *r)
 		return au_diag_set(r->diag, AU_ECONFIG, "state_dir too long");
 	if (au_preflight_trusted_root(r->cfg->trusted_root, dir, r->diag) != 0)
 		return AU_ETRUSTROOT;
-	return au_tuf_open(dir, r->cfg->trusted_root, r->now, fetch_meta, r,
+	return au_tuf_open(dir, r->cfg->trusted_root, r->now,
+	    au_source_tuf_fetch, r->src,
 	    AU_TUF_PERSIST_AT_END, &r->tuf, r->diag);
 }
 
@@ -293,51 +183,6 @@ compare_target(struct run *r, struct au_target_report *tr,
 		tr->status = AU_T_AVAILABLE;
 }
 
-struct sink_ctx {
-	struct au_stage *stage;
-	struct au_diag *diag;
-	const char *name;	/* for progress reports */
-	uint64_t done, total;
-};
-
-static int
-sink_stage(void *arg, const uint8_t *buf, size_t len)
-{
-	struct sink_ctx *c = arg;
-	int rc = au_stage_write(c->stage, buf, len, c->diag);
-
-	c->done += len;
-	if (rc == 0 && hooks.progress != NULL)
-		hooks.progress(hooks.progress_arg, c->name, c->done, c->total);
-	return rc;
-}
-
-/* The artifact's bytes from the repository copy or over HTTPS. */
-static int
-get_artifact(struct run *r, const char *name, const struct au_target *tg,
-    struct sink_ctx *sc, uint64_t *got)
-{
-	char file[AU_TARGET_NAME_MAX + 160];
-
-	if (hooks.from_dir == NULL)
-		return AU_EINTERNAL;
-	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "name too long");
-	return au_local_get(hooks.from_dir, file, tg->length, sink_stage, sc,
-	    got, r->diag);
-}
-
-static int
-target_url(struct run *r, const char *name, const struct au_target *tg,
-    char *url, size_t size)
-{
-	char file[AU_TARGET_NAME_MAX + 160];
-
-	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
-		return AU_ETOOBIG;
-	return url_path(r, "targets", file, 0, url, size);
-}
-
 static int
 check_space(struct run *r, uint64_t need)
 {
@@ -362,8 +207,7 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
     const struct au_target *tg)
 {
 	struct au_stage_expect ex;
-	struct sink_ctx sc = { NULL, r->diag, tr->name, 0, tg->length };
-	char url[URL_MAX], hash[65];
+	char file[AU_TARGET_NAME_MAX + 160], hash[65];
 	uint64_t got = 0, bb = r->cfg->bundle_max_bytes,
 	    be = r->cfg->bundle_max_entries;
 	int rc;
@@ -388,36 +232,18 @@ fetch_artifact(struct run *r, struct au_target_report *tr,
 	    bb < AU_BUNDLE_MAX_BYTES ? bb : 0));
 	if (rc != 0)
 		return rc;
-	if (target_url(r, tr->name, tg, url, sizeof(url)) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "URL too long");
+	if (au_tuf_target_file(r->tuf, tr->name, tg, file, sizeof(file)) != 0)
+		return au_diag_set(r->diag, AU_EINTERNAL, "name too long");
 	memset(&ex, 0, sizeof(ex));
 	ex.length = tg->length;
 	ex.has_sha256 = tg->has_sha256;
 	ex.has_sha512 = tg->has_sha512;
 	memcpy(ex.sha256, tg->sha256, 32);
 	memcpy(ex.sha512, tg->sha512, 64);
-	if (hooks.from_dir == NULL) {	/* resumable, see client/fetch/download.h */
-		set_deadline(r, tg->length);
-		rc = au_download(r->http, r->store, url, &ex, tr->name,
-		    hooks.progress, hooks.progress_arg, hash, &got, r->diag);
-		tr->downloaded = got;
-		return rc;
-	}
-	rc = au_stage_begin(r->store, &ex, &sc.stage, r->diag);
-	if (rc != 0)
-		return rc;
-	/* The cap is the signed length: byte length+1 ends the transfer. */
-	rc = get_artifact(r, tr->name, tg, &sc, &got);
+	rc = r->src->fetch_artifact(r->src, r->store, file, tr->name, &ex,
+	    r->progress, r->progress_arg, hash, &got, r->diag);
 	tr->downloaded = got;
-	if (rc == AU_ETOOBIG)
-		rc = au_diag_set(r->diag, AU_EART_LENGTH, "%s: the server sent "
-		    "more than the signed %llu bytes", tr->name,
-		    (unsigned long long)tg->length);
-	if (rc != 0) {
-		au_stage_abort(sc.stage);
-		return rc;
-	}
-	return au_stage_commit(sc.stage, tr->name, hash, r->diag);
+	return rc;
 }
 
 static int
@@ -879,7 +705,7 @@ write_metrics(const struct run *r)
 
 int
 au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
-    struct au_report *rep)
+    const struct au_run_opts *opts, struct au_report *rep)
 {
 	struct run r;
 	int rc;
@@ -890,6 +716,10 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 	r.now = now;
 	r.rep = rep;
 	r.diag = &rep->diag;
+	au_source_https(&r.https);
+	r.src = opts != NULL && opts->source != NULL ? opts->source : &r.https;
+	r.progress = opts != NULL ? opts->progress : NULL;
+	r.progress_arg = opts != NULL ? opts->progress_arg : NULL;
 	report_init(&r, cfg);
 	r.state = calloc(1, sizeof(*r.state));
 	if (r.state == NULL)
@@ -902,8 +732,7 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 		write_last_run(cfg, rep);
 	if (rc != AU_ELOCKED && cfg->metrics_file[0] != '\0')
 		write_metrics(&r);
-	au_http_close(r.http);
-	au_dns_free(r.dns);
+	r.src->close(r.src);
 	au_tuf_free(r.tuf);
 	au_store_free(r.store);
 	au_lock_release(r.lock);

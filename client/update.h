@@ -17,6 +17,7 @@
 
 #include "client/config.h"
 #include "client/discover/discover.h"
+#include "client/fetch/source.h"
 #include "port/err.h"
 
 #define AU_ROOT_ROTATIONS_MAX 32	/* N+1.root.json taken in one run */
@@ -84,8 +85,17 @@ struct au_report {
 	int warn_days;			/* WARN horizon of the report, days */
 };
 
+/* How a run reaches the repository, and who watches it (main.c sets it). */
+struct au_run_opts {
+	struct au_source *source;	/* NULL: HTTPS (au_source_https()); the
+					 * run opens and closes it */
+	au_progress_fn progress;	/* NULL: no progress reports */
+	void *progress_arg;
+};
+
 /*
- * Run one check or apply with config cfg and the clock reading now.  Takes
+ * Run one check or apply with config cfg and the clock reading now, through
+ * opts (may be NULL: HTTPS, no progress).  Takes
  * the lock on STATE_DIR; fills *rep for the report (always, also on error).
  * Returns 0, or the first refusal: any AU_E* of discovery (AU_EDNS_*),
  * transport (AU_ECONNECT, AU_ETLS, AU_EHTTP*, AU_ETIMEOUT, AU_ETOOBIG),
@@ -93,7 +103,7 @@ struct au_report {
  * AU_ECLOCK, AU_ENOSPC, AU_ELOCKED, AU_ECONFIG, AU_ETRUSTROOT, AU_EIO.
  */
 AU_NODISCARD int au_update_run(const struct au_config *cfg, enum au_mode mode,
-    int64_t now, struct au_report *rep);
+    int64_t now, const struct au_run_opts *opts, struct au_report *rep);
 
 /*
  * Switch NAME (or every tracked target when name is NULL) back to its
@@ -102,22 +112,6 @@ AU_NODISCARD int au_update_run(const struct au_config *cfg, enum au_mode mode,
  */
 AU_NODISCARD int au_update_rollback(const struct au_config *cfg,
     const char *name, struct au_diag *diag);
-
-/* Progress of one artifact transfer: bytes so far of the signed total. */
-typedef void (*au_progress_fn)(void *arg, const char *target, uint64_t done,
-    uint64_t total);
-
-/* Per-process options of the following runs (set by the command line). */
-struct au_update_hooks {
-	const char *from_dir;	/* NULL: discover and fetch over HTTPS; else a
-				 * repository copy (client/fetch/localrepo.h):
-				 * no DNS, no TLS, the same verification */
-	au_progress_fn progress;	/* NULL: no progress reports */
-	void *progress_arg;
-};
-
-/* Copy *h (its strings and arg are borrowed: keep them alive); NULL resets. */
-void au_update_set_hooks(const struct au_update_hooks *h);
 
 /* Text for a target status ("up-to-date", "update-available", ...). */
 const char *au_target_status_name(enum au_target_status s);
