@@ -29,6 +29,10 @@
 
 #define SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
 
+/* The report's limits (a values-only header) are the config's. */
+_Static_assert(AU_REPORT_MAX_TARGETS == AU_CONFIG_MAX_TARGETS, "targets");
+_Static_assert(AU_REPORT_PATH_MAX == AU_CONFIG_PATH_MAX, "paths");
+
 
 struct run {
 	const struct au_config *cfg;
@@ -879,22 +883,4 @@ out:
 	free(r.state);
 	free(rep);
 	return rc;
-}
-
-const char *
-au_target_status_name(enum au_target_status s)
-{
-	switch (s) {
-	case AU_T_UPTODATE: return "up-to-date";
-	case AU_T_AVAILABLE: return "update-available";
-	case AU_T_INSTALLED: return "installed";
-	case AU_T_NOT_IN_REPO: return "not-in-repository";
-	case AU_T_OLDER: return "older-version-refused";
-	case AU_T_BAD: return "known-bad";
-	case AU_T_FAILED: return "failed";
-	case AU_T_ROLLED_BACK: return "rolled-back";
-	case AU_T_NOT_FOR_DEVICE: return "not-for-this-device";
-	case AU_T_IN_TRIAL: return "in-trial";
-	default: return "unknown";
-	}
 }

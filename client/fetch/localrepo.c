@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "client/fetch/source.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/port.h"
 #include "port/ban.h"
 

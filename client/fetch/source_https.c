@@ -10,7 +10,7 @@
 #include "client/discover/dns.h"
 #include "client/fetch/download.h"
 #include "client/transport/http.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/port.h"
 #include "port/ban.h"
 

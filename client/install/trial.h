@@ -40,7 +40,7 @@
 #include "client/config.h"
 #include "client/install/state.h"
 #include "client/install/store.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/err.h"
 
 /* Mark t's installed version as in trial, from now (seconds since epoch);

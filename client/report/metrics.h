@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "client/install/state.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/err.h"
 
 #define AU_METRICS_MAX_BYTES 65536	/* the whole file */
