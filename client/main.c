@@ -15,6 +15,7 @@
 #include "client/install/store.h"
 #include "client/install/trial.h"
 #include "client/report/report.h"
+#include "client/install/rollback.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -397,7 +398,7 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 	struct au_diag d = { "", 0 };
 	int rc;
 
-	rc = au_update_rollback(cfg, o->rollback_name, &d);
+	rc = au_rollback_run(cfg, o->rollback_name, &d);
 	if (o->json)
 		return json_result(rc, &d);
 	if (rc != 0) {

@@ -42,12 +42,4 @@ struct au_run_opts {
 AU_NODISCARD int au_update_run(const struct au_config *cfg, enum au_mode mode,
     int64_t now, const struct au_run_opts *opts, struct au_report *rep);
 
-/*
- * Switch NAME (or every tracked target when name is NULL) back to its
- * previous installed version.  Errors: AU_EINSTALL (no previous version),
- * AU_ELOCKED, AU_EIO, AU_EINTERNAL (state file corrupt).
- */
-AU_NODISCARD int au_update_rollback(const struct au_config *cfg,
-    const char *name, struct au_diag *diag);
-
 #endif

@@ -77,6 +77,27 @@ void au_source_https(struct au_source *src);
 /* The --from DIR source; dir is borrowed: keep it alive for the run. */
 void au_source_local(struct au_source *src, const char *dir);
 
+#define AU_SOURCE_SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
+
+/*
+ * Target name, signed as tg (sha256_hex: its SHA-256 in hex) and listed by
+ * the verified metadata of tuf, into the store s through src, unless
+ * store/<sha256_hex> is there already (then nothing is fetched).  Before any byte moves: the bundle budget from the
+ * signed custom (client/metadata/budget.h, set on s), libarchive for a
+ * bundle, and free space in state_dir for the artifact (plus its declared
+ * unpacked size, plus AU_SOURCE_SPACE_MARGIN).  *moved (always set) is the
+ * bytes received.  Errors: AU_ENOSPC (not enough space: nothing fetched),
+ * budget and libarchive errors, and src->fetch_artifact's.
+ */
+struct au_tuf_client;
+struct au_target;
+AU_NODISCARD int au_source_fetch_target(struct au_source *src,
+    struct au_store *s, const struct au_config *cfg,
+    const struct au_tuf_client *tuf, const char *name,
+    const struct au_target *tg, const char *sha256_hex,
+    au_progress_fn progress, void *parg, uint64_t *moved,
+    struct au_diag *diag);
+
 /* au_tuf_fetch_fn over a source: arg is the struct au_source. */
 AU_NODISCARD int au_source_tuf_fetch(void *arg, const char *file, size_t cap,
     uint8_t **buf, size_t *len, struct au_diag *diag);

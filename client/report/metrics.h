@@ -40,6 +40,9 @@
 int au_metrics_format(const struct au_report *rep, const struct au_state *st,
     int exit_status, int64_t dnssec_expires, char *buf, size_t size);
 
+/* The earliest RRSIG expiry over rep's DNS answers; 0 when none was seen. */
+int64_t au_metrics_dnssec_expiry(const struct au_report *rep);
+
 /*
  * au_metrics_format, then write path atomically (au_file_replace: the
  * collector never reads half a file), mode 0644.  Errors: AU_ETOOBIG,
