@@ -531,6 +531,37 @@ TEST(unreachable)
 	dev_done(&d);
 }
 
+/* Where a run stops is one of the phases docs/json-schema.md documents
+ * (once also "config", "source" and "setup"). */
+TEST(phases_are_documented)
+{
+	struct au_run_opts o = { NULL, NULL, NULL };
+	struct au_source local;
+	char path[700], sd[AU_CONFIG_PATH_MAX];
+	struct dev d;
+
+	REQUIRE(dev_init(&d, "") == 0);
+	/* a health check that cannot run: the health phase, not "config" */
+	REQUIRE(dev_config(&d, NULL, "health_check = /nonexistent/hc") == 0);
+	CHECK_EQ(dev_run(&d, AU_MODE_APPLY, NOW), AU_EXIT_USAGE);
+	CHECK_EQ(d.rep.err, AU_ECONFIG);
+	CHECK_STR(d.rep.phase, "health");
+	/* a --from copy that is not one: transport, not "source" */
+	REQUIRE(dev_config(&d, NULL, "") == 0);
+	(void)snprintf(path, sizeof(path), "%s/no-such-copy", d.dir);
+	au_source_local(&local, path);
+	o.source = &local;
+	CHECK(au_update_run(&d.cfg, AU_MODE_APPLY, NOW, &o, &d.rep) != 0);
+	CHECK_STR(d.rep.phase, "transport");
+	/* a state_dir that is a file: install, not "setup" */
+	(void)snprintf(sd, sizeof(sd), "%s/file", d.dir);
+	put_file(d.dir, "file", "not a directory\n");
+	REQUIRE(dev_config(&d, sd, "") == 0);
+	CHECK_EQ(dev_run(&d, AU_MODE_APPLY, NOW), AU_EXIT_USAGE);
+	CHECK_STR(d.rep.phase, "install");
+	dev_done(&d);
+}
+
 /*
  * The first error's code goes with the first error's message: a health
  * check that fails (15) and, in failing, makes state.json unwritable (here:
@@ -622,6 +653,7 @@ main(void)
 	RUN(rollback);
 	RUN(trial_expiry);
 	RUN(unreachable);
+	RUN(phases_are_documented);
 	RUN(first_error_keeps_its_message);
 	RUN(lock_at_path_limit);
 	return harness_done();
