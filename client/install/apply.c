@@ -83,7 +83,7 @@ roll_back(struct au_install *in, struct au_target_report *tr,
 	if (old->hash[0] != '\0' && !au_floor_allows(old->min_version,
 	    old->version))
 		return keep_above_floor(tr, old, hd, diag);
-	rc = au_install_undo(in, tr->name, diag);
+	rc = au_install_undo(in, tr->name, 1, diag);
 	if (rc != 0)
 		return rc;
 	tr->status = AU_T_ROLLED_BACK;
@@ -92,6 +92,26 @@ roll_back(struct au_install *in, struct au_target_report *tr,
 	return au_diag_set(diag, AU_EHEALTH, "%s version %lld: %s; "
 	    "previous version restored", tr->name,
 	    (long long)tr->available_version, hd->msg);
+}
+
+/*
+ * The health check could not be judged (a local failure: its spawn, the
+ * store): the version is not blamed, nor kept unchecked.  Back to the
+ * version before, nothing marked bad: the next run tries it again.
+ */
+static int
+not_judged(struct au_install *in, struct au_target_report *tr, int rc,
+    struct au_diag *diag)
+{
+	struct au_diag ud = { "", 0 };
+
+	if (au_install_undo(in, tr->name, 0, &ud) != 0)
+		au_log(AU_LOG_WARN, "%s: not switched back: %s", tr->name,
+		    ud.msg);
+	tr->status = AU_T_FAILED;
+	tr->err = rc;
+	(void)snprintf(tr->msg, sizeof(tr->msg), "%s", diag->msg);
+	return rc;
 }
 
 int
@@ -117,7 +137,7 @@ au_apply_target(struct au_install *in, const struct au_config *cfg,
 		return roll_back(in, tr, &hd, diag);
 	}
 	if (rc != 0)
-		return rc;
+		return not_judged(in, tr, rc, diag);
 	tr->status = AU_T_INSTALLED;
 	if (cfg->confirm) {	/* [install] confirm: client/install/trial.h */
 		au_trial_begin(au_state_find(in->state, tr->name, 0), in->now);

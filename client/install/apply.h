@@ -29,7 +29,9 @@ AU_NODISCARD int au_apply_health_runnable(const struct au_config *cfg,
  * "health".  Returns 0 (AU_T_INSTALLED), AU_EHEALTH (AU_T_ROLLED_BACK: the
  * version before restored and this one recorded as bad; or AU_T_FAILED: kept
  * because the version before is below its min_version), or the switch's
- * errors (AU_T_FAILED: nothing moved) and the health check's own errors.
+ * errors (AU_T_FAILED: nothing moved), or an error that leaves the health
+ * check unjudged, a local failure (AU_T_FAILED: switched back, nothing
+ * marked bad, the record as before: the next run tries again).
  */
 AU_NODISCARD int au_apply_target(struct au_install *in,
     const struct au_config *cfg, struct au_target_report *tr,

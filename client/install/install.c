@@ -108,6 +108,8 @@ au_install_switch(struct au_install *in, const char *name, int64_t version,
 	}
 	in->before = *t;
 	in->switched = 1;
+	in->created = in->state->n != n;
+	in->dirty_before = in->dirty;
 	au_state_push_older(t, keep_older);	/* [install] keep */
 	t->prev_version = t->version;
 	memcpy(t->prev_hash, t->hash, sizeof(t->hash));
@@ -119,11 +121,11 @@ au_install_switch(struct au_install *in, const char *name, int64_t version,
 }
 
 int
-au_install_undo(struct au_install *in, const char *name,
+au_install_undo(struct au_install *in, const char *name, int bad,
     struct au_diag *diag)
 {
 	struct au_state_target *t = au_state_find(in->state, name, 0);
-	char bad[65];
+	char hash[65];
 	int rc;
 
 	if (t == NULL || !in->switched || strcmp(in->before.name, name) != 0)
@@ -141,10 +143,15 @@ au_install_undo(struct au_install *in, const char *name,
 	}
 	if (rc != 0)
 		return rc;
-	memcpy(bad, t->hash, sizeof(bad));
+	memcpy(hash, t->hash, sizeof(hash));
 	*t = in->before;
 	in->switched = 0;
-	return mark_bad(in, name, bad, diag);
+	if (bad)
+		return mark_bad(in, name, hash, diag);
+	if (in->created)
+		in->state->n--;	/* the record the switch appended, last */
+	in->dirty = in->dirty_before;
+	return 0;
 }
 
 /* The newest older version still in the store (its index), or -1. */

@@ -44,6 +44,8 @@ struct au_install {
 	int dirty;			/* state changed since it was loaded */
 	struct au_state_target before;	/* the record before the last switch */
 	int switched;			/* 1: before is the last switch's */
+	int created;			/* the last switch created the record */
+	int dirty_before;		/* dirty before the last switch */
 };
 
 /*
@@ -78,14 +80,16 @@ AU_NODISCARD int au_install_switch(struct au_install *in, const char *name,
     struct au_diag *diag);
 
 /*
- * Undo the last au_install_switch of name (its health check failed): the
- * links and the record go back to what they were (a first install: current
- * removed), and the version switched to is recorded as bad.
+ * Undo the last au_install_switch of name: the links and the record go back
+ * to what they were (a first install: current removed).  With bad (its
+ * health check failed) the version switched to is recorded as bad; without
+ * (the check could not be judged: a local failure) the record is exactly as
+ * before the switch, dirty included.
  * Errors: AU_EINTERNAL (no switch of name to undo, bad list full), store
  * errors (AU_EINSTALL, AU_EIO).
  */
 AU_NODISCARD int au_install_undo(struct au_install *in, const char *name,
-    struct au_diag *diag);
+    int bad, struct au_diag *diag);
 
 /*
  * Go back one version: previous becomes current; previous becomes the

@@ -483,6 +483,46 @@ TEST(rollback)
 	dev_done(&d);
 }
 
+/*
+ * A health check that could not be judged (a local failure, not the
+ * update's): au_install_undo without blame puts links and record back
+ * exactly, dirty included, also for a record the switch created.
+ */
+TEST(undo_without_blame)
+{
+	struct au_install in;
+	struct au_diag dg = { "", 0 };
+	struct au_state_target before;
+	char v1[65];
+	size_t n;
+	struct dev d;
+
+	REQUIRE(dev_init(&d, "") == 0);
+	CHECK_EQ(dev_run(&d, AU_MODE_APPLY, NOW), AU_EXIT_OK);
+	memcpy(v1, d.rep.t[0].available_hash, sizeof(v1));
+	publish(&d.m, 2, "model two", "model two");
+	CHECK_EQ(dev_run(&d, AU_MODE_APPLY, NOW), AU_EXIT_OK);
+	REQUIRE(au_install_open(&in, d.sd, NOW + 5, &dg) == 0);
+	before = *au_state_find(in.state, NAME, 0);
+	n = in.state->n;
+	CHECK_EQ(au_install_switch(&in, NAME, 1, v1, 0, &dg), 0);
+	CHECK(current_is(&d, "model one"));
+	CHECK_EQ(au_install_undo(&in, NAME, 0, &dg), 0);
+	CHECK(current_is(&d, "model two"));
+	CHECK(memcmp(au_state_find(in.state, NAME, 0), &before,
+	    sizeof(before)) == 0);
+	CHECK_EQ(in.dirty, 0);
+	CHECK(!au_state_is_bad(in.state, NAME, v1));
+	CHECK_EQ(au_install_switch(&in, "other.bin", 1, v1, 0, &dg), 0);
+	CHECK_EQ(in.state->n, n + 1);
+	CHECK_EQ(au_install_undo(&in, "other.bin", 0, &dg), 0);
+	CHECK_EQ(in.state->n, n);
+	CHECK(au_state_find(in.state, "other.bin", 0) == NULL);
+	CHECK_EQ(in.dirty, 0);
+	au_install_close(&in);
+	dev_done(&d);
+}
+
 /* [install] confirm: a trial not committed in time rolls back at the
  * start of the next --apply, without the network. */
 TEST(trial_expiry)
@@ -651,6 +691,7 @@ main(void)
 	RUN(refused_artifact);
 	RUN(health_check_fails);
 	RUN(rollback);
+	RUN(undo_without_blame);
 	RUN(trial_expiry);
 	RUN(unreachable);
 	RUN(phases_are_documented);
