@@ -15,6 +15,7 @@
 #include "client/install/store.h"
 #include "client/install/trial.h"
 #include "client/report/report.h"
+#include "client/install/rollback.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
@@ -124,15 +125,15 @@ progress_end(void)
 
 /* --from, and a progress bar only on a terminal and without --json. */
 static void
-set_run_hooks(const struct opts *o)
+run_opts(const struct opts *o, struct au_source *local, struct au_run_opts *ro)
 {
-	struct au_update_hooks h;
-
-	memset(&h, 0, sizeof(h));
-	h.from_dir = o->from;
+	memset(ro, 0, sizeof(*ro));
+	if (o->from != NULL) {
+		au_source_local(local, o->from);
+		ro->source = local;
+	}
 	if (!o->json && au_log_stderr_is_tty())
-		h.progress = progress_cb;
-	au_update_set_hooks(&h);
+		ro->progress = progress_cb;
 }
 
 static int
@@ -149,6 +150,8 @@ static int
 cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 {
 	struct au_report *rep;
+	struct au_source local;
+	struct au_run_opts ro;
 	struct au_diag cd = { "", 0 };
 	int64_t now = au_now(), floor;
 	int rc, code;
@@ -165,8 +168,8 @@ cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 	rep = calloc(1, sizeof(*rep));
 	if (rep == NULL)
 		return AU_EXIT_INTERNAL;
-	set_run_hooks(o);
-	rc = au_update_run(cfg, mode, au_clock_effective(now, floor), rep);
+	run_opts(o, &local, &ro);
+	rc = au_update_run(cfg, mode, au_clock_effective(now, floor), &ro, rep);
 	rep->clock = now;
 	rep->floor = floor;
 	rep->warn_days = cfg->warn_days;
@@ -399,7 +402,7 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 	struct au_diag d = { "", 0 };
 	int rc;
 
-	rc = au_update_rollback(cfg, o->rollback_name, &d);
+	rc = au_rollback_run(cfg, o->rollback_name, &d);
 	if (o->json)
 		return json_result(rc, &d);
 	if (rc != 0) {

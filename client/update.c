@@ -1,5 +1,40 @@
 /* SPDX-License-Identifier: ISC */
-/* client/update.c - one update run (TUF 1.0 section 5, then install). */
+/*
+ * client/update.c - one update run: the steps below, in this order, each
+ * named by the phase a failure in it reports (docs/json-schema.md).
+ *
+ *   step               phase                   what it does
+ *   check_health       health                  the health check can be run
+ *   open_state         install                 STATE_DIR, its lock, the store,
+ *                                              state.json (install.h)
+ *   expire_trials      trial        (--apply)  trials not committed in time
+ *                                              roll back; no network needed
+ *   open_metadata      metadata                trusted root, stored metadata
+ *   reach              discovery / transport   the source's open(): DNS and
+ *                                              TLS, or the --from copy
+ *   refresh            metadata                TUF 1.0 sections 5.3-5.6
+ *   each target        metadata                look up, floor, compare, fleet
+ *                      download     (--apply)  the artifact into the store
+ *                      provenance   (--apply)  its OMS signature, when the
+ *                                              policy asks (provenance.h)
+ *                      install, health         switch, check, or back
+ *   keep               (none)                  what is persisted, below
+ *   report             (none)                  last-run.json, metrics
+ *
+ * What is persisted after a failure: the verified metadata and state.json
+ * are written together (metadata first), and only when the run ends in a
+ * state worth keeping: success; AU_EHEALTH (a version was rolled back, or
+ * kept above its floor); AU_EMETA_NOTARGET (a tracked target the repository
+ * does not list); or any failure once a link has moved (a target switched
+ * before another one was refused).  Every other failure leaves the
+ * metadata, the store's links and state.json byte for byte as they were.
+ * An expired trial is the one exception: its rollback is saved at once,
+ * before the network, since it needs none.
+ *
+ * The first error is the run's result: its code and its message are
+ * reported together.  Errors of the clean-up after it (writing metadata or
+ * state) are logged as warnings and never replace it.
+ */
 #include "client/update.h"
 
 #include <stdio.h>
@@ -8,205 +43,114 @@
 
 #include "client/cli.h"
 #include "client/clock.h"
-#include "client/discover/dns.h"
-#include "client/fetch/download.h"
-#include "client/metadata/budget.h"
-#include "client/install/bundle.h"
-#include "client/install/libarchive_dl.h"
+#include "client/fetch/source.h"
+#include "client/install/apply.h"
+#include "client/install/install.h"
 #include "client/install/provenance.h"
+#include "client/install/retain.h"
+#include "client/install/trial.h"
 #include "client/metadata/fleet.h"
 #include "client/metadata/floor.h"
-#include "client/transport/http.h"
-#include "client/fetch/localrepo.h"
-#include "client/report/metrics.h"
-#include "client/preflight.h"
-#include "client/install/retain.h"
-#include "client/install/state.h"
-#include "client/install/stage.h"
-#include "client/install/health.h"
-#include "client/install/store.h"
-#include "client/install/trial.h"
 #include "client/metadata/tufclient.h"
+#include "client/preflight.h"
+#include "client/report/lastrun.h"
+#include "client/report/metrics.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
+#include "port/text.h"
+
 #include "port/ban.h"
 
-#define URL_MAX 2048
-#define SPACE_MARGIN (16ULL << 20)	/* bytes kept free beyond an artifact */
-
+/* The report's limits (a values-only header) are the config's. */
+_Static_assert(AU_REPORT_MAX_TARGETS == AU_CONFIG_MAX_TARGETS, "targets");
+_Static_assert(AU_REPORT_PATH_MAX == AU_CONFIG_PATH_MAX, "paths");
 
 struct run {
 	const struct au_config *cfg;
 	enum au_mode mode;
 	int64_t now;
 	struct au_report *rep;
-	struct au_diag *diag;
-	struct au_lock *lock;
-	struct au_dns *dns;
-	struct au_service svc;
-	struct au_http *http;
+	struct au_diag *diag;		/* &rep->diag: the first error's */
+	struct au_source *src;		/* the repository (client/fetch/source.h) */
+	struct au_source https;		/* the default source, when none given */
+	au_progress_fn progress;
+	void *progress_arg;
 	struct au_tuf_client *tuf;
-	struct au_store *store;
-	struct au_state *state;
-	int state_dirty;
+	struct au_install in;		/* lock, store, state (install.h) */
 	int floor_dirty;	/* a min_version changed: saved with the metadata */
 };
 
-static struct au_update_hooks hooks;	/* au_update_set_hooks() */
-
-void
-au_update_set_hooks(const struct au_update_hooks *h)
-{
-	static const struct au_update_hooks none;
-
-	hooks = h != NULL ? *h : none;
-}
+/* ---- the steps before the targets ---- */
 
 static int
-path_join(char *buf, size_t size, const char *a, const char *b)
+check_health(struct run *r)
 {
-	int n = snprintf(buf, size, "%s/%s", a, b);
-
-	if (n < 0 || (size_t)n >= size)
-		return AU_ETOOBIG;
-	return 0;
+	return au_apply_health_runnable(r->cfg, r->diag);
 }
-
-/* ---- opening the state directory ---- */
 
 static int
 open_state(struct run *r)
 {
-	const char *dir = r->cfg->state_dir;
-	char path[AU_CONFIG_PATH_MAX + 32];
-	int rc;
-
-	rc = au_mkdir_p(dir, 0755, r->diag);
-	if (rc == 0 && path_join(path, sizeof(path), dir, "metadata") == 0)
-		rc = au_mkdir(path, 0755, r->diag);
-	if (rc == 0 && path_join(path, sizeof(path), dir, "lock") == 0)
-		rc = au_lock_take(path, &r->lock, r->diag);
-	if (rc == AU_ELOCKED || rc == AU_ENOSPC)
-		return rc;
-	/* A state directory that cannot be used is a deployment mistake. */
-	if (rc != 0)
-		return au_preflight_state_dir(dir, r->diag);
-	rc = au_store_open(dir, &r->store, r->diag);
-	if (rc != 0)
-		return rc;
-	if (path_join(path, sizeof(path), dir, "state.json") != 0)
-		return AU_EINTERNAL;
-	return au_state_load(path, r->state, r->diag);
+	return au_install_open(&r->in, r->cfg->state_dir, r->now, r->diag);
 }
 
-/* ---- discovery and transport ---- */
-
+/* A failure after the first error: logged, the first one stays reported. */
 static int
-discover(struct run *r)
+later(int rc, int lrc, const struct au_diag *ld, struct au_diag *diag,
+    const char *what)
 {
-	struct au_report *rep = r->rep;
-	int rc;
-
-	if (hooks.from_dir != NULL) {	/* a repository copy: no DNS, no TLS */
-		rep->phase = "source";
-		(void)snprintf(rep->path, sizeof(rep->path), "%s",
-		    hooks.from_dir);
-		return au_local_check(hooks.from_dir, r->diag);
+	if (lrc == 0)
+		return rc;
+	if (rc == 0) {
+		*diag = *ld;
+		return lrc;
 	}
-	/* client/discover/discover.c: DNS (dates judged at r->now, the time floor
-	 * when the clock is behind it), then each host in turn until one
-	 * resolves, connects and authenticates. */
-	rc = au_discover_connect(r->cfg, r->now, &r->dns, &r->svc, &r->http,
-	    &rep->net, r->diag);
-	rep->phase = au_err_class(rc) == AU_EDNS_BOGUS ? "discovery" :
-	    "transport";
-	if (rc != 0)
-		return rc;
-	/* The resolver is not needed past here: its caches and buffers
-	 * (about 1 MiB) go before the download's ring is allocated. */
-	au_dns_free(r->dns);
-	r->dns = NULL;
-	(void)snprintf(rep->host, sizeof(rep->host), "%s", r->svc.host);
-	(void)snprintf(rep->path, sizeof(rep->path), "%s", r->svc.path);
-	rep->port = r->svc.port;
-	if (r->svc.naddrs > 0)
-		au_addr_format(&r->svc.addrs[0], rep->addr, sizeof(rep->addr));
-	rep->tls_auth = au_http_auth_used(r->http);
-	return 0;
+	au_log(AU_LOG_WARN, "%s: %s", what, ld->msg);
+	return rc;
 }
 
-/*
- * BASE/DIR/NAME with NAME percent-encoded: everything but RFC 3986 unreserved
- * characters and '/', and '%' too unless keep_pct (metadata file names come
- * from client/tufclient already encoded, e.g. delegated role "a/b" is
- * "a%2Fb.json").
- */
+/* An expired trial rolls back before anything else (client/install/trial.h);
+ * saved at once.  A failure to save is the result (it is the news). */
 static int
-url_path(const struct run *r, const char *dir, const char *name, int keep_pct,
-    char *buf, size_t size)
+expire_trials(struct run *r)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const char *base = r->svc.path;
-	size_t n, i;
-	int w;
+	struct au_diag sd = { "", 0 };
+	int rc, src = 0;
 
-	n = strlen(base);
-	w = snprintf(buf, size, "%s%s%s/", base,
-	    (n > 0 && base[n - 1] == '/') ? "" : "/", dir);
-	if (w < 0 || (size_t)w >= size)
-		return AU_ETOOBIG;
-	n = (size_t)w;
-	for (i = 0; name[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (n + 4 >= size)
-			return AU_ETOOBIG;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL ||
-		    (keep_pct && c == '%')) {
-			buf[n++] = (char)c;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 15];
-		}
+	rc = au_trial_expire_all(r->cfg, &r->in, r->rep, r->diag);
+	if (r->in.dirty)
+		src = au_install_save(&r->in, &sd);
+	if (src != 0 && (rc == 0 || rc == AU_EHEALTH)) {
+		*r->diag = sd;
+		return src;
 	}
-	buf[n] = '\0';
-	return 0;
+	return later(rc, src, &sd, r->diag, "state not saved");
 }
 
-/*
- * Slow retrieval (TUF threat model): the next GET must end within
- * deadline_base seconds plus `bytes` at min_rate bytes per second, or it
- * fails with AU_ETIMEOUT.
- */
-static void
-set_deadline(struct run *r, uint64_t bytes)
-{
-	uint64_t ms = (uint64_t)r->cfg->deadline_base * 1000 +
-	    bytes / (uint64_t)r->cfg->min_rate * 1000 +
-	    bytes % (uint64_t)r->cfg->min_rate * 1000 / (uint64_t)r->cfg->min_rate;
-
-	if (ms > (uint64_t)INT64_MAX / 2)
-		ms = (uint64_t)INT64_MAX / 2;
-	au_http_set_deadline(r->http, au_monotonic_ms() + (int64_t)ms);
-}
-
-/* au_tuf_fetch_fn over the run's HTTPS connection. */
 static int
-fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
-    size_t *len, struct au_diag *diag)
+open_metadata(struct run *r)
 {
-	struct run *r = arg;
-	char url[URL_MAX];
+	char dir[AU_CONFIG_PATH_MAX + 32];
+	int n = snprintf(dir, sizeof(dir), "%s/metadata", r->cfg->state_dir);
 
-	if (hooks.from_dir != NULL)
-		return au_local_fetch_meta((void *)hooks.from_dir, file, cap,
-		    buf, len, diag);
-	if (url_path(r, "metadata", file, 1, url, sizeof(url)) != 0)
-		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
-	set_deadline(r, cap);
-	return au_http_get_mem(r->http, url, cap, buf, len, diag);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return au_diag_set(r->diag, AU_ECONFIG, "state_dir too long");
+	if (au_preflight_trusted_root(r->cfg->trusted_root, dir, r->diag) != 0)
+		return AU_ETRUSTROOT;
+	return au_tuf_open(dir, r->cfg->trusted_root, r->now,
+	    au_source_tuf_fetch, r->src, AU_TUF_PERSIST_AT_END, &r->tuf,
+	    r->diag);
+}
+
+/* The source's open(); a DNS failure is discovery's, any other transport's. */
+static int
+reach(struct run *r)
+{
+	int rc = r->src->open(r->src, r->cfg, r->now, r->rep, r->diag);
+
+	if (au_err_class(rc) == AU_EDNS_BOGUS)
+		r->rep->phase = "discovery";
+	return rc;
 }
 
 static void
@@ -225,53 +169,25 @@ report_roles(struct run *r)
 }
 
 static int
-open_metadata(struct run *r)
-{
-	char dir[AU_CONFIG_PATH_MAX + 32];
-
-	if (path_join(dir, sizeof(dir), r->cfg->state_dir, "metadata") != 0)
-		return au_diag_set(r->diag, AU_ECONFIG, "state_dir too long");
-	if (au_preflight_trusted_root(r->cfg->trusted_root, dir, r->diag) != 0)
-		return AU_ETRUSTROOT;
-	return au_tuf_open(dir, r->cfg->trusted_root, r->now, fetch_meta, r,
-	    AU_TUF_PERSIST_AT_END, &r->tuf, r->diag);
-}
-
-static int
 refresh(struct run *r)
 {
-	int rc;
+	int rc = au_tuf_refresh(r->tuf, r->diag);
 
-	r->rep->phase = "metadata";
-	rc = au_tuf_refresh(r->tuf, r->diag);
 	report_roles(r);
 	return rc;
 }
 
-/* ---- targets: compare and install ---- */
-
-static void
-hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+/* ---- each target ---- */
 
 static void
 compare_target(struct run *r, struct au_target_report *tr,
     const struct au_target *tg)
 {
-	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
+	struct au_state_target *st = au_state_find(r->in.state, tr->name, 0);
 
 	tr->available_version = tg->version;
 	tr->length = tg->length;
-	hex_encode(tg->sha256, 32, tr->available_hash);
+	au_hex_encode(tg->sha256, 32, tr->available_hash);
 	if (st != NULL && st->hash[0] != '\0') {
 		tr->installed_version = st->version;
 		(void)snprintf(tr->installed_hash, sizeof(tr->installed_hash),
@@ -289,7 +205,7 @@ compare_target(struct run *r, struct au_target_report *tr,
 		    tr->msg, sizeof(tr->msg));
 	} else if (strcmp(tr->installed_hash, tr->available_hash) == 0)
 		tr->status = AU_T_UPTODATE;
-	else if (au_state_is_bad(r->state, tr->name, tr->available_hash))
+	else if (au_state_is_bad(r->in.state, tr->name, tr->available_hash))
 		tr->status = AU_T_BAD;
 	else if (tr->installed_version >= 0 &&
 	    tg->version <= tr->installed_version)
@@ -298,136 +214,8 @@ compare_target(struct run *r, struct au_target_report *tr,
 		tr->status = AU_T_AVAILABLE;
 }
 
-struct sink_ctx {
-	struct au_stage *stage;
-	struct au_diag *diag;
-	const char *name;	/* for progress reports */
-	uint64_t done, total;
-};
-
-static int
-sink_stage(void *arg, const uint8_t *buf, size_t len)
-{
-	struct sink_ctx *c = arg;
-	int rc = au_stage_write(c->stage, buf, len, c->diag);
-
-	c->done += len;
-	if (rc == 0 && hooks.progress != NULL)
-		hooks.progress(hooks.progress_arg, c->name, c->done, c->total);
-	return rc;
-}
-
-/* The artifact's bytes from the repository copy or over HTTPS. */
-static int
-get_artifact(struct run *r, const char *name, const struct au_target *tg,
-    struct sink_ctx *sc, uint64_t *got)
-{
-	char file[AU_TARGET_NAME_MAX + 160];
-
-	if (hooks.from_dir == NULL)
-		return AU_EINTERNAL;
-	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "name too long");
-	return au_local_get(hooks.from_dir, file, tg->length, sink_stage, sc,
-	    got, r->diag);
-}
-
-static int
-target_url(struct run *r, const char *name, const struct au_target *tg,
-    char *url, size_t size)
-{
-	char file[AU_TARGET_NAME_MAX + 160];
-
-	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
-		return AU_ETOOBIG;
-	return url_path(r, "targets", file, 0, url, size);
-}
-
-static int
-check_space(struct run *r, uint64_t need)
-{
-	uint64_t avail;
-	int rc;
-
-	rc = au_free_space(r->cfg->state_dir, &avail, r->diag);
-	if (rc != 0)
-		return rc;
-	if (avail < need + SPACE_MARGIN)
-		return au_diag_set(r->diag, AU_ENOSPC, "%llu bytes needed in "
-		    "%s (artifact plus a %llu-byte margin), %llu available",
-		    (unsigned long long)need, r->cfg->state_dir,
-		    (unsigned long long)SPACE_MARGIN,
-		    (unsigned long long)avail);
-	return 0;
-}
-
-/* Download, verify and place one artifact in the store (not yet active). */
-static int
-fetch_artifact(struct run *r, struct au_target_report *tr,
-    const struct au_target *tg)
-{
-	struct au_stage_expect ex;
-	struct sink_ctx sc = { NULL, r->diag, tr->name, 0, tg->length };
-	char url[URL_MAX], hash[65];
-	uint64_t got = 0, bb = r->cfg->bundle_max_bytes,
-	    be = r->cfg->bundle_max_entries;
-	int rc;
-
-	/* Same content already present, and checked: not fetched (issue 12). */
-	rc = au_store_reuse(r->store, tr->available_hash, tg->length, r->diag);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	/* Bundle budget and declared size from signed custom (budget.h). */
-	rc = au_budget_from_custom(tg->custom_json, &bb, &be, r->diag);
-	if (rc != 0)
-		return rc;
-	au_store_set_budget(r->store, bb, be);
-	if (au_bundle_kind(tr->name) >= 0) {
-		const struct au_libarchive *la;
-
-		/* A device image without libarchive: say so before the
-		 * download, not after it (client/install/libarchive_dl.h). */
-		rc = au_libarchive(&la, r->diag);
-		if (rc != 0)
-			return rc;
-	}
-	rc = check_space(r, tg->length + (au_bundle_kind(tr->name) >= 0 &&
-	    bb < AU_BUNDLE_MAX_BYTES ? bb : 0));
-	if (rc != 0)
-		return rc;
-	if (target_url(r, tr->name, tg, url, sizeof(url)) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "URL too long");
-	memset(&ex, 0, sizeof(ex));
-	ex.length = tg->length;
-	ex.has_sha256 = tg->has_sha256;
-	ex.has_sha512 = tg->has_sha512;
-	memcpy(ex.sha256, tg->sha256, 32);
-	memcpy(ex.sha512, tg->sha512, 64);
-	if (hooks.from_dir == NULL) {	/* resumable, see client/fetch/download.h */
-		set_deadline(r, tg->length);
-		rc = au_download(r->http, r->store, url, &ex, tr->name,
-		    hooks.progress, hooks.progress_arg, hash, &got, r->diag);
-		tr->downloaded = got;
-		return rc;
-	}
-	rc = au_stage_begin(r->store, &ex, &sc.stage, r->diag);
-	if (rc != 0)
-		return rc;
-	/* The cap is the signed length: byte length+1 ends the transfer. */
-	rc = get_artifact(r, tr->name, tg, &sc, &got);
-	tr->downloaded = got;
-	if (rc == AU_ETOOBIG)
-		rc = au_diag_set(r->diag, AU_EART_LENGTH, "%s: the server sent "
-		    "more than the signed %llu bytes", tr->name,
-		    (unsigned long long)tg->length);
-	if (rc != 0) {
-		au_stage_abort(sc.stage);
-		return rc;
-	}
-	return au_stage_commit(sc.stage, tr->name, hash, r->diag);
-}
-
-/* client/install/provenance.h: the OMS bundle target, looked up and fetched. */
+/* client/install/provenance.h: the OMS bundle target, looked up and fetched
+ * (through the run's source: HTTPS or the --from copy). */
 static int
 prov_find(void *arg, const char *name, struct au_target *out,
     struct au_diag *diag)
@@ -440,153 +228,35 @@ prov_fetch(void *arg, const char *name, const struct au_target *tg, size_t cap,
     uint8_t **buf, size_t *len, struct au_diag *diag)
 {
 	struct run *r = arg;
-	char url[URL_MAX], file[AU_TARGET_NAME_MAX + 160];
-	int n;
+	char file[AU_TARGET_NAME_MAX + 160];
 
-	if (hooks.from_dir != NULL) {	/* a repository copy */
-		if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0 ||
-		    (n = snprintf(url, sizeof(url), "%s/targets/%s",
-		    hooks.from_dir, file)) < 0 || (size_t)n >= sizeof(url))
-			return au_diag_set(diag, AU_EINTERNAL, "path too long");
-		return au_file_read_all(url, cap, buf, len, diag);
-	}
-	if (target_url(r, name, tg, url, sizeof(url)) != 0)
-		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
-	set_deadline(r, cap);
-	return au_http_get_mem(r->http, url, cap, buf, len, diag);
+	if (r->src->fetch_small == NULL)
+		return au_diag_set(diag, AU_EINTERNAL, "%s: this source cannot "
+		    "fetch a target into memory", name);
+	if (au_tuf_target_file(r->tuf, name, tg, file, sizeof(file)) != 0)
+		return au_diag_set(diag, AU_EINTERNAL, "%s: path too long", name);
+	return r->src->fetch_small(r->src, file, cap, buf, len, diag);
 }
 
-static int
-health_check(struct run *r, struct au_target_report *tr)
-{
-	char cur[65], prev[65], path[AU_CONFIG_PATH_MAX + 600], ver[32];
-	char prevpath[sizeof(path) + 16];
-	int rc;
-
-	if (r->cfg->health_check[0] == '\0')
-		return 0;
-	rc = au_store_get(r->store, tr->name, cur, prev, path, sizeof(path),
-	    r->diag);
-	if (rc != 0)
-		return rc;
-	(void)snprintf(ver, sizeof(ver), "%lld",
-	    (long long)tr->available_version);
-	(void)snprintf(prevpath, sizeof(prevpath), "%.*sprevious",
-	    (int)(strlen(path) - strlen("current")), path);
-	return au_health_run(r->cfg->health_check, tr->name, ver, path,
-	    prev[0] ? prevpath : "", r->cfg->health_timeout, r->diag);
-}
-
-static int
-save_state(struct run *r)
-{
-	char path[AU_CONFIG_PATH_MAX + 32];
-
-	if (path_join(path, sizeof(path), r->cfg->state_dir, "state.json"))
-		return AU_EINTERNAL;
-	return au_state_save(path, r->state, r->diag);
-}
-
-static void
-record_install(struct run *r, struct au_target_report *tr)
-{
-	struct au_state_target *st = au_state_find(r->state, tr->name, 1);
-
-	if (st == NULL)
-		return;
-	au_state_push_older(st, au_retain_older(r->cfg));	/* [install] keep */
-	st->prev_version = st->version;
-	memcpy(st->prev_hash, st->hash, sizeof(st->hash));
-	st->version = tr->available_version;
-	(void)snprintf(st->hash, sizeof(st->hash), "%s", tr->available_hash);
-	(void)snprintf(st->provenance, sizeof(st->provenance), "%s",
-	    tr->provenance);	/* client/install/provenance.h */
-	st->installed_at = r->now;
-}
-
-/*
- * A failed health check, but the version before is below the signed floor
- * (client/metadata/floor.h): running a version the publisher forbids is worse than a
- * failed check, so the new version stays current; exit 15 says why.
- */
-static int
-keep_above_floor(struct run *r, struct au_target_report *tr,
-    const struct au_state_target *st, int hrc, const struct au_diag *hd)
-{
-	int64_t floor = st->min_version, old = st->version;
-
-	record_install(r, tr);
-	r->state_dirty = 1;
-	tr->status = AU_T_FAILED;
-	tr->err = hrc;
-	(void)snprintf(tr->msg, sizeof(tr->msg), "%.400s; kept: cannot roll "
-	    "back below min_version %lld", hd->msg, (long long)floor);
-	return au_diag_sys(r->diag, hrc, hd->sys, "%s version %lld: %s; cannot "
-	    "roll back below min_version %lld (previous is version %lld): "
-	    "version %lld stays installed", tr->name,
-	    (long long)tr->available_version, hd->msg, (long long)floor,
-	    (long long)old, (long long)tr->available_version);
-}
-
-/* The switch failed its health check: go back, remember the bad version.
- * hrc other than AU_EHEALTH (the check could not be started: a local
- * failure) goes back too, but the version is not marked bad. */
-static int
-roll_back(struct run *r, struct au_target_report *tr, int hrc,
-    struct au_diag *hd)
-{
-	struct au_state_target *st = au_state_find(r->state, tr->name, 0);
-	int rc;
-
-	if (st != NULL && st->hash[0] != '\0' &&
-	    !au_floor_allows(st->min_version, st->version))
-		return keep_above_floor(r, tr, st, hrc, hd);
-
-	/* Undo the switch: current back to the old version, previous back to
-	 * the one before it (or nothing), so the bad version is collectable. */
-	if (st != NULL && st->hash[0] != '\0') {
-		rc = au_store_rollback(r->store, tr->name, r->diag);
-		if (rc == 0)
-			rc = au_store_set_previous(r->store, tr->name,
-			    st->prev_hash, r->diag);
-	} else {
-		rc = au_store_remove_current(r->store, tr->name, r->diag);
-	}
-	if (rc != 0)
-		return rc;
-	rc = hrc == AU_EHEALTH ? au_state_mark_bad(r->state, tr->name,
-	    tr->available_hash) : 0;
-	if (rc != 0)
-		return au_diag_set(r->diag, rc, "cannot record bad version");
-	r->state_dirty = 1;
-	tr->status = AU_T_ROLLED_BACK;
-	tr->err = hrc;
-	(void)snprintf(tr->msg, sizeof(tr->msg), "%s", hd->msg);
-	return au_diag_sys(r->diag, hrc, hd->sys, "%s version %lld: %s; "
-	    "previous version restored", tr->name,
-	    (long long)tr->available_version, hd->msg);
-}
-
+/* Download (client/fetch/source.h), the model's own signature when the
+ * policy asks (client/install/provenance.h), then make current
+ * (client/install/apply.h). */
 static int
 install_target(struct run *r, struct au_target_report *tr,
     const struct au_target *tg)
 {
-	struct au_diag hd;
+	int fresh = !au_store_has(r->in.store, tr->available_hash);
 	int rc;
 
-	int fresh = !au_store_has(r->store, tr->available_hash);
-
 	r->rep->phase = "download";
-	rc = fetch_artifact(r, tr, tg);
-	if (rc == 0) {	/* the model's own signature, before the switch */
+	rc = au_source_fetch_target(r->src, r->in.store, r->cfg, r->tuf,
+	    tr->name, tg, tr->available_hash, r->progress, r->progress_arg,
+	    &tr->downloaded, r->diag);
+	if (rc == 0) {	/* before the switch */
 		r->rep->phase = "provenance";
-		rc = au_provenance_before_switch(r->cfg, au_store_dir(r->store),
-		    tr, tg, fresh, r->now, prov_find, prov_fetch, r, r->diag);
-	}
-	if (rc == 0) {
-		r->rep->phase = "install";
-		rc = au_store_switch(r->store, tr->name, tr->available_hash,
-		    r->diag);
+		rc = au_provenance_before_switch(r->cfg,
+		    au_store_dir(r->in.store), tr, tg, fresh, r->now, prov_find,
+		    prov_fetch, r, r->diag);
 	}
 	if (rc != 0) {
 		tr->status = AU_T_FAILED;
@@ -594,28 +264,14 @@ install_target(struct run *r, struct au_target_report *tr,
 		(void)snprintf(tr->msg, sizeof(tr->msg), "%s", r->diag->msg);
 		return rc;
 	}
-	r->rep->phase = "health";
-	rc = health_check(r, tr);
-	if (rc != 0) {	/* bad mark only for AU_EHEALTH: roll_back */
-		hd = *r->diag;
-		return roll_back(r, tr, rc, &hd);
-	}
-	record_install(r, tr);
-	r->state_dirty = 1;
-	tr->status = AU_T_INSTALLED;
-	if (r->cfg->confirm) {	/* [install] confirm: client/install/trial.h */
-		au_trial_begin(au_state_find(r->state, tr->name, 1), r->now);
-		(void)snprintf(tr->msg, sizeof(tr->msg), "in trial until "
-		    "aiupdate --commit");
-	}
-	return 0;
+	return au_apply_target(&r->in, r->cfg, tr, &r->rep->phase, r->diag);
 }
 
 /* The signed floor custom.min_version (client/metadata/floor.h) into state.json. */
 static int
 note_min_version(struct run *r, const char *name, const struct au_target *tg)
 {
-	struct au_state_target *st = au_state_find(r->state, name, 0);
+	struct au_state_target *st = au_state_find(r->in.state, name, 0);
 	int64_t v;
 	int rc;
 
@@ -735,7 +391,7 @@ report_init(struct run *r, const struct au_config *cfg)
 	memset(rep, 0, sizeof(*rep));
 	rep->now = r->now;
 	rep->tls_auth = "";
-	rep->phase = "setup";
+	rep->phase = "";
 	rep->n = cfg->ntargets;
 	for (i = 0; i < cfg->ntargets; i++) {
 		rep->t[i].name = cfg->targets[i];
@@ -745,6 +401,8 @@ report_init(struct run *r, const struct au_config *cfg)
 	rep->root.version = rep->timestamp.version = -1;
 	rep->snapshot.version = rep->targets.version = -1;
 }
+
+/* ---- keep and report ---- */
 
 /* Move the time floor up to r->now; a failure is only a warning. */
 static void
@@ -756,24 +414,8 @@ note_floor(struct run *r)
 		au_log(AU_LOG_WARN, "time floor not recorded: %s", cd.msg);
 }
 
-/* An expired trial rolls back before anything else (client/install/trial.h). */
-static int
-expire_trials(struct run *r)
-{
-	int changed = 0, rc, src;
-
-	rc = au_trial_expire_all(r->cfg, r->store, r->state, r->rep, r->now,
-	    &changed, r->diag);
-	if (rc != 0)
-		r->rep->phase = "trial";
-	if (changed && (src = save_state(r)) != 0 &&
-	    (rc == 0 || rc == AU_EHEALTH))
-		rc = src;
-	return rc;
-}
-
 /* An --apply run that keeps its metadata counts for trials, and prunes
- * what [install] keep no longer wants (client/install/trial.h, client/install/retain.h). */
+ * what [install] keep no longer wants (client/install/trial.h, retain.h). */
 static void
 end_of_run(struct run *r, int rc)
 {
@@ -782,151 +424,92 @@ end_of_run(struct run *r, int rc)
 
 	if (r->mode != AU_MODE_APPLY)
 		return;
-	if (au_trial_count_runs(r->state, r->rep) > 0)
-		r->state_dirty = 1;
-	if (rc == 0 && au_retain_prune(r->cfg, r->store, r->state, &err,
-	    &pd) > 0)
-		r->state_dirty = 1;
+	if (au_trial_count_runs(r->in.state, r->rep) > 0)
+		r->in.dirty = 1;
+	if (rc == 0 && au_retain_prune(r->cfg, &r->in, &err, &pd) > 0)
+		r->in.dirty = 1;
 	if (err != 0)
 		au_log(AU_LOG_WARN, "keep = %d: %s", r->cfg->keep, pd.msg);
 }
 
-/*
- * A health check that cannot run would only show after the switch, and
- * roll back (and mark bad) every new version: say so before anything.
- */
+/* The rule at the top: what a run that ended with rc keeps. */
 static int
-health_runnable(const struct run *r)
+keep(struct run *r, int rc)
 {
-	char prog[AU_CONFIG_PATH_MAX];
-	struct au_diag d = { "", 0 };
-	size_t n;
+	struct au_diag kd = { "", 0 };
+	int krc;
 
-	if (r->cfg->health_check[0] == '\0')
-		return 0;
-	n = strcspn(r->cfg->health_check, " ");	/* as client/install/store.c splits */
-	(void)snprintf(prog, sizeof(prog), "%.*s", (int)n,
-	    r->cfg->health_check);
-	if (au_executable(prog, &d) == 0)
-		return 0;
-	r->rep->phase = "config";
-	return au_diag_set(r->diag, AU_ECONFIG, "[install] health_check "
-	    "\"%.200s\" cannot be run: %s", r->cfg->health_check, d.msg);
-}
-
-static int
-run_steps(struct run *r)
-{
-	int rc, prc;
-
-	rc = health_runnable(r);
-	if (rc != 0)
+	if (r->tuf == NULL || (rc != 0 && rc != AU_EHEALTH &&
+	    rc != AU_EMETA_NOTARGET && !r->in.dirty))
 		return rc;
-	rc = open_state(r);
-	if (rc == 0 && r->mode == AU_MODE_APPLY) {
-		rc = expire_trials(r);	/* before the network; saves state */
-		if (rc != 0)
-			return rc;
-	}
-	if (rc == 0)
-		rc = open_metadata(r);
-	if (rc == 0)
-		rc = discover(r);
-	if (rc == 0)
-		rc = refresh(r);
-	if (rc == 0)
-		rc = process_targets(r);
-	/*
-	 * Verified metadata and the install record are kept together: after a
-	 * clean run, a rollback, a target missing from the repository, or when
-	 * some target was switched before another one was refused.  A run that
-	 * was refused and changed nothing leaves both as they were.
-	 */
-	if (rc != 0 && rc != AU_EHEALTH && rc != AU_EMETA_NOTARGET &&
-	    !r->state_dirty)
-		return rc;
-	prc = au_tuf_persist(r->tuf, r->diag);
-	if (prc == 0)	/* fresh metadata verified at r->now: client/clock.h */
+	krc = au_tuf_persist(r->tuf, &kd);
+	if (krc == 0) {	/* fresh metadata verified at r->now: client/clock.h */
 		note_floor(r);
-	if (prc == 0)
 		end_of_run(r, rc);
-	if (prc == 0 && (r->state_dirty || r->floor_dirty))
-		prc = save_state(r);
-	if (prc != 0 && rc == 0)
-		rc = prc;
+		if (r->in.dirty || r->floor_dirty)
+			krc = au_install_save(&r->in, &kd);
+	}
+	rc = later(rc, krc, &kd, r->diag, "metadata or state not saved");
 	if (rc == 0) {
-		struct au_diag gd;
-
-		if (au_retain_gc(r->store, r->state, &gd) != 0)
-			au_log(AU_LOG_WARN, "store clean-up: %s", gd.msg);
+		if (au_retain_gc(r->in.store, r->in.state, &kd) != 0)
+			au_log(AU_LOG_WARN, "store clean-up: %s", kd.msg);
 	}
 	return rc;
 }
 
-static void
-write_last_run(const struct au_config *cfg, const struct au_report *rep)
+static const struct step {
+	const char *phase;
+	int (*run)(struct run *r);
+	int apply_only;
+} steps[] = {
+	{ "health", check_health, 0 },
+	{ "install", open_state, 0 },
+	{ "trial", expire_trials, 1 },
+	{ "metadata", open_metadata, 0 },
+	{ "transport", reach, 0 },
+	{ "metadata", refresh, 0 },
+	{ "metadata", process_targets, 0 },
+};
+
+static int
+run_steps(struct run *r)
 {
-	char path[AU_CONFIG_PATH_MAX + 32], buf[1024], msg[AU_DIAG_MAX];
-	struct au_diag d;
-	size_t i, j = 0;
-	int n;
-
-	/* The message is JSON-escaped by hand: only printable ASCII kept. */
-	for (i = 0; rep->diag.msg[i] != '\0' && j + 2 < sizeof(msg); i++) {
-		unsigned char c = (unsigned char)rep->diag.msg[i];
-
-		if (c == '"' || c == '\\')
-			msg[j++] = '\\';
-		msg[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	msg[j] = '\0';
-	n = snprintf(buf, sizeof(buf), "{\"time\":%lld,\"result\":%d,"
-	    "\"error\":\"%s\",\"phase\":\"%s\",\"message\":\"%s\"}\n",
-	    (long long)rep->now, rep->err, rep->err ? au_strerror(rep->err) :
-	    "", rep->err ? rep->phase : "", rep->err ? msg : "");
-	if (n < 0 || (size_t)n >= sizeof(buf) ||
-	    path_join(path, sizeof(path), cfg->state_dir, "last-run.json"))
-		return;
-	if (au_file_replace(path, buf, (size_t)n, 0644, &d) != 0)
-		au_log(AU_LOG_WARN, "cannot record the run: %s", d.msg);
-}
-
-/* node_exporter textfile (client/report/metrics.h); a failure is only a warning.
- * DNSSEC expiry: 0 (unknown) until the report carries it. */
-/* The earliest RRSIG expiry over the run's DNS answers; 0 when none seen. */
-static int64_t
-dnssec_expiry(const struct au_report *rep)
-{
-	int64_t min = 0;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < rep->net.nq; i++) {
-		int64_t e = rep->net.q[i].rrsig_expires;
-
-		if (e > 0 && (min == 0 || e < min))
-			min = e;
+	for (i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].apply_only && r->mode != AU_MODE_APPLY)
+			continue;
+		r->rep->phase = steps[i].phase;
+		rc = steps[i].run(r);
 	}
-	return min;
+	return keep(r, rc);
 }
 
 static void
-write_metrics(const struct run *r)
+write_reports(const struct run *r)
 {
 	const struct au_report *rep = r->rep;
 	struct au_diag d;
 	int code = au_exit_status(rep->err);
 
+	if (r->in.lock != NULL &&	/* never over another run's record */
+	    au_lastrun_write(r->cfg->state_dir, rep, &d) != 0)
+		au_log(AU_LOG_WARN, "cannot record the run: %s", d.msg);
+	if (rep->err == AU_ELOCKED || r->cfg->metrics_file[0] == '\0')
+		return;
 	if (rep->err == 0 && r->mode == AU_MODE_CHECK && rep->updates > 0)
 		code = AU_EXIT_UPDATES;
-	if (au_metrics_write(r->cfg->metrics_file, rep, r->state, code,
-	    dnssec_expiry(rep), &d) != 0)
+	/* node_exporter textfile (client/report/metrics.h): only a warning */
+	if (au_metrics_write(r->cfg->metrics_file, rep, r->in.state, code,
+	    au_metrics_dnssec_expiry(rep), &d) != 0)
 		au_log(AU_LOG_WARN, "event=metrics file=%s error=\"%s\"",
 		    r->cfg->metrics_file, d.msg);
 }
 
 int
 au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
-    struct au_report *rep)
+    const struct au_run_opts *opts, struct au_report *rep)
 {
 	struct run r;
 	int rc;
@@ -937,182 +520,18 @@ au_update_run(const struct au_config *cfg, enum au_mode mode, int64_t now,
 	r.now = now;
 	r.rep = rep;
 	r.diag = &rep->diag;
+	au_source_https(&r.https);
+	r.src = opts != NULL && opts->source != NULL ? opts->source : &r.https;
+	r.progress = opts != NULL ? opts->progress : NULL;
+	r.progress_arg = opts != NULL ? opts->progress_arg : NULL;
 	report_init(&r, cfg);
-	r.state = calloc(1, sizeof(*r.state));
-	if (r.state == NULL)
-		return rep->err = AU_ENOMEM;
 	rc = run_steps(&r);
 	rep->err = rc;
 	if (rc == 0)	/* e.g. the 404 that ends root rotation is no news */
 		rep->diag.msg[0] = '\0';
-	if (rc != AU_ELOCKED && r.lock != NULL)
-		write_last_run(cfg, rep);
-	if (rc != AU_ELOCKED && cfg->metrics_file[0] != '\0')
-		write_metrics(&r);
-	au_http_close(r.http);
-	au_dns_free(r.dns);
+	write_reports(&r);
+	r.src->close(r.src);
 	au_tuf_free(r.tuf);
-	au_store_free(r.store);
-	au_lock_release(r.lock);
-	free(r.state);
+	au_install_close(&r.in);
 	return rc;
-}
-
-/*
- * Back to the previous version by hand.  The version rolled back from is
- * recorded as bad, like one that failed its health check, so the next timer
- * run does not install it again; a newer signed version is installed as usual.
- */
-static int
-rollback_one(struct run *r, const char *name)
-{
-	struct au_state_target *st = au_state_find(r->state, name, 0);
-	char hash[65];
-	int64_t v;
-	int rc;
-
-	if (st == NULL || st->prev_hash[0] == '\0')
-		return au_diag_set(r->diag, AU_EINSTALL, "%s: no previous "
-		    "version to roll back to", name);
-	if (!au_floor_allows(st->min_version, st->prev_version))
-		return au_diag_set(r->diag, AU_EINSTALL, "%s: cannot roll back "
-		    "below min_version %lld: the previous version %lld is "
-		    "older than the signed metadata allows", name,
-		    (long long)st->min_version, (long long)st->prev_version);
-	if (st->nolder == 0 && au_state_is_bad(r->state, name, st->prev_hash))
-		return au_diag_set(r->diag, AU_EINSTALL, "%s: the previous "
-		    "version %lld is marked bad (rolled back from, or failed "
-		    "its health check): not switching back to it; `aiupdate "
-		    "--retry %s` first if it should be allowed again", name,
-		    (long long)st->prev_version, name);
-	if (st->nolder > 0) {	/* [install] keep > 2: one step further back */
-		rc = au_trial_step_back(r->store, r->state, name, r->now,
-		    r->diag);
-		r->state_dirty = 1;
-		return rc;
-	}
-	rc = au_store_rollback(r->store, name, r->diag);
-	if (rc != 0)
-		return rc;
-	st->trial = 0;	/* the version in trial is given up */
-	memcpy(hash, st->hash, sizeof(hash));
-	v = st->version;
-	memcpy(st->hash, st->prev_hash, sizeof(hash));
-	st->version = st->prev_version;
-	memcpy(st->prev_hash, hash, sizeof(hash));
-	st->prev_version = v;
-	st->installed_at = r->now;
-	r->state_dirty = 1;
-	if (au_state_mark_bad(r->state, name, hash) != 0)
-		return au_diag_set(r->diag, AU_EINTERNAL, "%s: cannot record "
-		    "the rolled-back version", name);
-	return 0;
-}
-
-static int
-is_tracked(const struct au_config *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->ntargets; i++)
-		if (strcmp(cfg->targets[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Every tracked target that has a previous version (at least one must). */
-static int
-rollback_all(struct run *r)
-{
-	const struct au_config *cfg = r->cfg;
-	struct au_state_target *st;
-	size_t i, done = 0, floored = 0, bad = 0;
-	int rc;
-
-	for (i = 0; i < cfg->ntargets; i++) {
-		st = au_state_find(r->state, cfg->targets[i], 0);
-		if (st == NULL || st->prev_hash[0] == '\0')
-			continue;
-		if (!au_floor_allows(st->min_version, st->prev_version)) {
-			floored++;	/* skipped: client/metadata/floor.h */
-			au_log(AU_LOG_WARN, "%s: not rolled back: version %lld "
-			    "is below min_version %lld", cfg->targets[i],
-			    (long long)st->prev_version,
-			    (long long)st->min_version);
-			continue;
-		}
-		if (st->nolder == 0 && au_state_is_bad(r->state,
-		    cfg->targets[i], st->prev_hash)) {
-			bad++;	/* already rolled back from it */
-			au_log(AU_LOG_WARN, "%s: not rolled back: the previous "
-			    "version %lld is marked bad", cfg->targets[i],
-			    (long long)st->prev_version);
-			continue;
-		}
-		rc = rollback_one(r, cfg->targets[i]);
-		if (rc != 0)
-			return rc;
-		done++;
-	}
-	if (done == 0)
-		return au_diag_set(r->diag, AU_EINSTALL, "no tracked target has "
-		    "a previous version to roll back to%s%s", floored ? " that "
-		    "is not below its signed min_version" : "", bad ? (floored ?
-		    " or marked bad" : " that is not marked bad (see --retry)") :
-		    "");
-	return 0;
-}
-
-int
-au_update_rollback(const struct au_config *cfg, const char *name,
-    struct au_diag *diag)
-{
-	struct au_report *rep;
-	struct run r;
-	int rc = 0, src;
-
-	if (name != NULL && !is_tracked(cfg, name))
-		return au_diag_set(diag, AU_EUSAGE, "%s is not a tracked target "
-		    "(see [repository] targets in the config)", name);
-	memset(&r, 0, sizeof(r));
-	rep = calloc(1, sizeof(*rep));
-	r.state = calloc(1, sizeof(*r.state));
-	if (rep == NULL || r.state == NULL) {
-		rc = au_diag_set(diag, AU_ENOMEM, "out of memory");
-		goto out;
-	}
-	r.cfg = cfg;
-	r.now = au_now();
-	r.rep = rep;
-	r.diag = diag;
-	rc = open_state(&r);
-	if (rc == 0)
-		rc = name != NULL ? rollback_one(&r, name) : rollback_all(&r);
-	/* Links already switched are recorded even when a later one failed. */
-	if (r.state_dirty && (src = save_state(&r)) != 0 && rc == 0)
-		rc = src;
-out:
-	au_store_free(r.store);
-	au_lock_release(r.lock);
-	free(r.state);
-	free(rep);
-	return rc;
-}
-
-const char *
-au_target_status_name(enum au_target_status s)
-{
-	switch (s) {
-	case AU_T_UPTODATE: return "up-to-date";
-	case AU_T_AVAILABLE: return "update-available";
-	case AU_T_INSTALLED: return "installed";
-	case AU_T_NOT_IN_REPO: return "not-in-repository";
-	case AU_T_OLDER: return "older-version-refused";
-	case AU_T_BAD: return "known-bad";
-	case AU_T_FAILED: return "failed";
-	case AU_T_ROLLED_BACK: return "rolled-back";
-	case AU_T_NOT_FOR_DEVICE: return "not-for-this-device";
-	case AU_T_IN_TRIAL: return "in-trial";
-	default: return "unknown";
-	}
 }

@@ -14,35 +14,12 @@
 
 #include "client/config.h"
 #include "client/discover/dns.h"
+#include "client/report/run_report.h"	/* struct au_net_report */
 #include "client/transport/http.h"
 #include "client/transport/tls.h"
 #include "port/err.h"
 
 #define AU_DISCOVER_TA_FILE "trust-anchor.rfc5011"	/* under state_dir */
-#define AU_NET_MSG_MAX 240
-
-/* One host tried. */
-struct au_host_attempt {
-	char host[AU_DNS_HOST_MAX];
-	uint16_t port;
-	char source[8];			/* "SRV", "SVCB", "HTTPS" */
-	char addr[64];			/* first validated address, "" if none */
-	int err;			/* 0: used; else why it was left */
-	char msg[AU_NET_MSG_MAX];
-};
-
-/* What discovery and transport saw (for -v and --json). */
-struct au_net_report {
-	char resolver[128];		/* "" = full recursion */
-	char trust_anchor[AU_CONFIG_PATH_MAX + 32];	/* file in use */
-	const char *anchor_mode;	/* "static" or "RFC 5011" */
-	int64_t validated_at;		/* time signatures were judged at */
-	struct au_dns_query_info q[AU_DNS_MAX_QUERIES];
-	size_t nq;
-	struct au_host_attempt hosts[AU_DNS_MAX_SRV];
-	size_t nhosts;
-	struct au_tls_peer tls;		/* of the host used */
-};
 
 /*
  * Open a DNS context (cfg's anchor, resolver and rfc5011 setting; dates

@@ -27,14 +27,15 @@
 #include <stdint.h>
 
 #include "client/discover/anchor.h"
+#include "client/report/run_report.h"	/* struct au_dns_query_info */
 #include "port/err.h"
 #include "port/port.h"		/* struct au_addr */
 
 #define AU_DNS_MAX_ADDRS 8	/* A + AAAA answers together; more is an error */
 #define AU_DNS_MAX_TLSA 8	/* usable TLSA records; more is an error */
-#define AU_DNS_MAX_SRV 16	/* SRV/SVCB records at one name; more is an error */
-#define AU_DNS_MAX_QUERIES 48	/* queries recorded per context (more: not recorded) */
-#define AU_DNS_HOST_MAX 254	/* text host name incl. NUL, no trailing dot */
+#define AU_DNS_MAX_SRV AU_REPORT_MAX_HOSTS	/* SRV/SVCB records at one name; more is an error */
+#define AU_DNS_MAX_QUERIES AU_REPORT_MAX_QUERIES	/* queries recorded per context (more: not recorded) */
+#define AU_DNS_HOST_MAX AU_REPORT_HOST_MAX	/* text host name incl. NUL, no trailing dot */
 #define AU_DNS_PATH_MAX 256	/* TXT path incl. NUL */
 #define AU_DNS_TA_MAX AU_ANCHOR_TA_MAX	/* trust anchor file size cap, bytes (anchor.h) */
 #define AU_DNS_TLSA_DATA_MAX 2048	/* TLSA association data (a full certificate for x 0 0) */
@@ -46,27 +47,6 @@ struct au_tlsa {
 	uint8_t usage, selector, mtype;	/* certificate usage, selector, matching type */
 	uint8_t data[AU_DNS_TLSA_DATA_MAX];	/* hash (types 1, 2) or the bytes (type 0) */
 	size_t len;
-};
-
-/* Validation state of one query, RFC 4033 section 5 terms. */
-enum au_dns_state {
-	AU_DNS_SECURE = 0,	/* secure data */
-	AU_DNS_SECURE_NODATA,	/* secure proof that the type does not exist */
-	AU_DNS_SECURE_NXDOMAIN,	/* secure proof that the name does not exist */
-	AU_DNS_INSECURE,	/* provably unsigned */
-	AU_DNS_BOGUS,		/* validation failed */
-	AU_DNS_FAILED,		/* SERVFAIL, timeout, resolver error */
-};
-
-/* What one query returned, for `aiupdate --check -v`. */
-struct au_dns_query_info {
-	char name[AU_DNS_HOST_MAX + 16];	/* owner name asked, no trailing dot */
-	char type[8];				/* "SRV", "SVCB", "HTTPS", "TXT", "A", "AAAA", "TLSA" */
-	enum au_dns_state state;
-	int records;		/* records in the answer (secure data only) */
-	int64_t rrsig_expires;	/* earliest RRSIG expiration over the answer
-				   (seconds since the epoch); 0: none seen */
-	char why[160];		/* why_bogus / rcode text; "" when secure */
 };
 
 /* Text for a state: "secure", "secure-nodata", "secure-nxdomain",

@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "client/fetch/source.h"
+#include "client/report/run_report.h"
 #include "port/port.h"
 #include "port/ban.h"
 
@@ -129,4 +132,112 @@ au_local_check(const char *dir, struct au_diag *diag)
 		    "%s is not a directory (write one with `aiupdate-repo export`)",
 		    dir, path);
 	return 0;
+}
+
+/* ---- as a repository source (source.h) ---- */
+
+struct local_sink {
+	struct au_stage *stage;
+	struct au_diag *diag;
+	const char *name;	/* for progress reports */
+	au_progress_fn progress;
+	void *parg;
+	uint64_t done, total;
+};
+
+static int
+sink_stage(void *arg, const uint8_t *buf, size_t len)
+{
+	struct local_sink *c = arg;
+	int rc = au_stage_write(c->stage, buf, len, c->diag);
+
+	c->done += len;
+	if (rc == 0 && c->progress != NULL)
+		c->progress(c->parg, c->name, c->done, c->total);
+	return rc;
+}
+
+static int
+local_open(struct au_source *src, const struct au_config *cfg, int64_t now,
+    struct au_report *rep, struct au_diag *diag)
+{
+	(void)cfg;
+	(void)now;
+	(void)snprintf(rep->path, sizeof(rep->path), "%s",
+	    (const char *)src->arg);
+	return au_local_check(src->arg, diag);
+}
+
+static int
+local_meta(struct au_source *src, const char *file, size_t cap, uint8_t **buf,
+    size_t *len, struct au_diag *diag)
+{
+	return au_local_fetch_meta((void *)src->arg, file, cap, buf, len, diag);
+}
+
+/* A small target (an OMS bundle) into memory: targets/FILE of the copy. */
+static int
+local_small(struct au_source *src, const char *file, size_t cap,
+    uint8_t **buf, size_t *len, struct au_diag *diag)
+{
+	char path[AU_LOCAL_PATH_MAX];
+	struct au_diag d = { "", 0 };
+	int rc;
+
+	rc = join(path, sizeof(path), src->arg, "targets", file, diag);
+	if (rc != 0)
+		return rc;
+	rc = au_file_read_all(path, cap, buf, len, &d);
+	if (rc == AU_ETOOBIG)
+		return au_diag_set(diag, AU_ETOOBIG, "%s is larger than %zu bytes",
+		    path, cap);
+	if (rc != 0)
+		return open_error(rc, &d, path, AU_EART_NOTFILE, diag);
+	return 0;
+}
+
+static int
+local_artifact(struct au_source *src, struct au_store *s, const char *file,
+    const char *name, const struct au_stage_expect *ex,
+    au_progress_fn progress, void *parg, char hash_hex[65], uint64_t *moved,
+    struct au_diag *diag)
+{
+	struct local_sink sc = { NULL, diag, name, progress, parg, 0,
+		ex->length };
+	int rc;
+
+	*moved = 0;
+	rc = au_stage_begin(s, ex, &sc.stage, diag);
+	if (rc != 0)
+		return rc;
+	/* The cap is the signed length: byte length+1 ends the transfer. */
+	rc = au_local_get(src->arg, file, ex->length, sink_stage, &sc, moved,
+	    diag);
+	if (rc == AU_ETOOBIG)
+		rc = au_diag_set(diag, AU_EART_LENGTH, "%s: the server sent "
+		    "more than the signed %llu bytes", name,
+		    (unsigned long long)ex->length);
+	if (rc != 0) {
+		au_stage_abort(sc.stage);
+		return rc;
+	}
+	return au_stage_commit(sc.stage, name, hash_hex, diag);
+}
+
+static void
+local_close(struct au_source *src)
+{
+	(void)src;
+}
+
+void
+au_source_local(struct au_source *src, const char *dir)
+{
+	memset(src, 0, sizeof(*src));
+	src->open = local_open;
+	src->fetch_meta = local_meta;
+	src->fetch_small = local_small;
+	src->fetch_artifact = local_artifact;
+	src->close = local_close;
+	src->arg = dir;
 }

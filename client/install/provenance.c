@@ -12,7 +12,7 @@
 #include "client/fetch/digest.h"
 #include "client/install/bundle.h"
 #include "client/install/oms_files.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "keys/ec.h"
 #include "manifest/json.h"
 #include "port/port.h"

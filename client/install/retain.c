@@ -15,8 +15,8 @@ au_retain_older(const struct au_config *cfg)
 }
 
 size_t
-au_retain_prune(const struct au_config *cfg, struct au_store *s,
-    struct au_state *st, int *err, struct au_diag *diag)
+au_retain_prune(const struct au_config *cfg, struct au_install *in,
+    int *err, struct au_diag *diag)
 {
 	struct au_state_target *t;
 	size_t i, n = 0;
@@ -24,7 +24,7 @@ au_retain_prune(const struct au_config *cfg, struct au_store *s,
 
 	*err = 0;
 	for (i = 0; i < cfg->ntargets; i++) {
-		t = au_state_find(st, cfg->targets[i], 0);
+		t = au_state_find(in->state, cfg->targets[i], 0);
 		if (t != NULL && t->nolder > au_retain_older(cfg)) {
 			t->nolder = au_retain_older(cfg);	/* keep lowered */
 			n++;
@@ -32,16 +32,11 @@ au_retain_prune(const struct au_config *cfg, struct au_store *s,
 		if (cfg->keep != 1 || t == NULL || t->trial ||
 		    t->prev_hash[0] == '\0')
 			continue;
-		rc = au_store_set_previous(s, t->name, "", diag);
-		if (rc != 0) {
-			if (*err == 0)
-				*err = rc;
-			continue;
-		}
-		t->prev_hash[0] = '\0';
-		t->prev_version = -1;
-		t->nolder = 0;
-		n++;
+		rc = au_install_drop_previous(in, t->name, diag);
+		if (rc != 0 && *err == 0)
+			*err = rc;
+		if (rc == 0)
+			n++;
 	}
 	return n;
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "client/config.h"
+#include "client/install/install.h"
 #include "client/install/state.h"
 #include "client/install/store.h"
 #include "port/err.h"
@@ -31,12 +32,12 @@ size_t au_retain_older(const struct au_config *cfg);
 /*
  * Trim each target's "older" list of cfg to au_retain_older() (keep may have
  * been lowered), and with keep = 1 remove the previous link (and its record
- * in st) of every target of cfg that has one and is not in trial.  Returns
+ * in in->state) of every target of cfg that has one and is not in trial.  Returns
  * how many records changed; *err receives the first store error (0 if none), diag its
  * detail; a target whose link could not be removed keeps its record.
  */
-size_t au_retain_prune(const struct au_config *cfg, struct au_store *s,
-    struct au_state *st, int *err, struct au_diag *diag);
+size_t au_retain_prune(const struct au_config *cfg, struct au_install *in,
+    int *err, struct au_diag *diag);
 
 /*
  * Garbage-collect the store, keeping what the links name and every "older"

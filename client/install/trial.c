@@ -63,98 +63,28 @@ expiry_reason(const struct au_state_target *t, const struct au_config *cfg,
 		    cfg->trial_seconds);
 }
 
-/* The newest older version still in the store (its index), or -1. */
-static int
-newest_kept(struct au_store *s, const struct au_state_target *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nolder; i++)
-		if (au_store_has(s, t->older[i].hash))
-			return (int)i;
-	return -1;
-}
-
-/* The state after the store went back: previous restored, trial bad. */
-static int
-record_back(struct au_state *st, struct au_state_target *t, int k,
-    int64_t now)
-{
-	char bad[65];
-
-	memcpy(bad, t->hash, sizeof(bad));
-	t->version = t->prev_version;
-	memcpy(t->hash, t->prev_hash, sizeof(t->hash));
-	t->prev_version = -1;
-	t->prev_hash[0] = '\0';
-	if (k >= 0) {
-		t->prev_version = t->older[k].version;
-		memcpy(t->prev_hash, t->older[k].hash, sizeof(t->prev_hash));
-		t->nolder -= (size_t)k + 1;
-		memmove(&t->older[0], &t->older[k + 1],
-		    t->nolder * sizeof(t->older[0]));
-	}
-	t->installed_at = now;
-	t->trial = 0;
-	return au_state_mark_bad(st, t->name, bad);
-}
-
-int
-au_trial_step_back(struct au_store *s, struct au_state *st, const char *name,
-    int64_t now, struct au_diag *diag)
-{
-	struct au_state_target *t = au_state_find(st, name, 0);
-	int k, rc;
-
-	if (t == NULL || t->prev_hash[0] == '\0' || t->hash[0] == '\0')
-		return au_diag_set(diag, AU_EINSTALL, "%s: no previous version "
-		    "to go back to", name);
-	/* Idempotent after a power cut: switching to what is already
-	 * current changes nothing, and previous is then set again. */
-	k = newest_kept(s, t);
-	rc = au_store_switch(s, name, t->prev_hash, diag);
-	if (rc == 0)
-		rc = au_store_set_previous(s, name, k >= 0 ? t->older[k].hash :
-		    "", diag);
-	if (rc != 0)
-		return rc;
-	if (record_back(st, t, k, now) != 0)
-		return au_diag_set(diag, AU_EINTERNAL, "%s: cannot record the "
-		    "version gone back from", name);
-	return 0;
-}
-
 /* No previous version (a first install): remove it, as a failed health
  * check does. */
 static int
-remove_first(struct au_store *s, struct au_state *st,
-    struct au_state_target *t, const char *why, struct au_diag *diag)
+remove_first(struct au_install *in, struct au_state_target *t,
+    const char *why, struct au_diag *diag)
 {
-	char bad[65];
 	int64_t v = t->version;
 	int rc;
 
-	rc = au_store_remove_current(s, t->name, diag);
+	rc = au_install_remove(in, t->name, diag);
 	if (rc != 0)
 		return rc;
-	memcpy(bad, t->hash, sizeof(bad));
-	t->hash[0] = '\0';
-	t->version = -1;
-	t->trial = 0;
-	if (au_state_mark_bad(st, t->name, bad) != 0)
-		return au_diag_set(diag, AU_EINTERNAL, "cannot record bad "
-		    "version");
 	return au_diag_set(diag, AU_EHEALTH, "%s version %lld: trial %s; no "
 	    "previous version to restore: removed", t->name, (long long)v,
 	    why);
 }
 
 int
-au_trial_roll_back(struct au_store *s, struct au_state *st, const char *name,
-    const struct au_config *cfg, int64_t now, int *kept,
-    struct au_diag *diag)
+au_trial_roll_back(struct au_install *in, const char *name,
+    const struct au_config *cfg, int *kept, struct au_diag *diag)
 {
-	struct au_state_target *t = au_state_find(st, name, 0);
+	struct au_state_target *t = au_state_find(in->state, name, 0);
 	char why[96];
 	int64_t v;
 	int rc;
@@ -165,9 +95,10 @@ au_trial_roll_back(struct au_store *s, struct au_state *st, const char *name,
 	expiry_reason(t, cfg, why, sizeof(why));
 	v = t->version;
 	if (t->prev_hash[0] == '\0')
-		return remove_first(s, st, t, why, diag);
+		return remove_first(in, t, why, diag);
 	if (!au_floor_allows(t->min_version, t->prev_version)) {
 		t->trial = 0;
+		in->dirty = 1;
 		*kept = 1;
 		return au_diag_set(diag, AU_EHEALTH, "%s version %lld: trial "
 		    "%s; cannot roll back below min_version %lld (previous is "
@@ -175,7 +106,7 @@ au_trial_roll_back(struct au_store *s, struct au_state *st, const char *name,
 		    (long long)v, why, (long long)t->min_version,
 		    (long long)t->prev_version, (long long)v);
 	}
-	rc = au_trial_step_back(s, st, name, now, diag);
+	rc = au_install_step_back(in, name, 0, diag);
 	if (rc != 0)
 		return rc;
 	return au_diag_set(diag, AU_EHEALTH, "%s version %lld: trial %s; "
@@ -196,9 +127,8 @@ expired_entry(struct au_target_report *tr, int rc, int kept,
 }
 
 int
-au_trial_expire_all(const struct au_config *cfg, struct au_store *s,
-    struct au_state *st, struct au_report *rep, int64_t now, int *changed,
-    struct au_diag *diag)
+au_trial_expire_all(const struct au_config *cfg, struct au_install *in,
+    struct au_report *rep, struct au_diag *diag)
 {
 	struct au_state_target *t;
 	struct au_diag d, first_d;
@@ -206,15 +136,13 @@ au_trial_expire_all(const struct au_config *cfg, struct au_store *s,
 	int rc, first = 0, kept;
 
 	for (i = 0; i < rep->n; i++) {
-		t = au_state_find(st, rep->t[i].name, 0);
-		if (t == NULL || !au_trial_expired(t, cfg, now))
+		t = au_state_find(in->state, rep->t[i].name, 0);
+		if (t == NULL || !au_trial_expired(t, cfg, in->now))
 			continue;
 		d.msg[0] = '\0';
 		d.sys = 0;
 		kept = 0;
-		rc = au_trial_roll_back(s, st, t->name, cfg, now, &kept, &d);
-		if (rc == AU_EHEALTH)
-			*changed = 1;
+		rc = au_trial_roll_back(in, t->name, cfg, &kept, &d);
 		expired_entry(&rep->t[i], rc, kept, &d);
 		if (first == 0 || (first == AU_EHEALTH && rc != AU_EHEALTH)) {
 			first = rc;

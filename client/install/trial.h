@@ -38,9 +38,9 @@
 #include <stdint.h>
 
 #include "client/config.h"
+#include "client/install/install.h"
 #include "client/install/state.h"
-#include "client/install/store.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/err.h"
 
 /* Mark t's installed version as in trial, from now (seconds since epoch);
@@ -67,39 +67,26 @@ void au_trial_count(struct au_state_target *t);
 
 /*
  * Roll back the expired trial of target name: store and state as described
- * above (previous becomes the newest "older" version still in the store, or
- * none), at now; *kept is set to 1 when the floor kept the trial version.
- * The caller holds the lock and saves st afterwards.
+ * above, through client/install/install.h (previous becomes the newest
+ * "older" version still in the store, or none), at in->now; *kept is set to
+ * 1 when the floor kept the trial version.  The caller saves in's record.
  * Returns AU_EHEALTH with diag saying what happened (rolled back, or kept
  * because of the floor), or: AU_EINTERNAL (name not in trial, state full),
- * AU_EINSTALL, AU_EIO (store errors; st is then unchanged).
+ * AU_EINSTALL, AU_EIO (store errors; the record is then unchanged).
  */
-AU_NODISCARD int au_trial_roll_back(struct au_store *s, struct au_state *st,
-    const char *name, const struct au_config *cfg, int64_t now, int *kept,
-    struct au_diag *diag);
-
-/*
- * Make name's previous version current again: current -> previous' store
- * directory, previous -> the newest "older" version still in the store (or
- * none), the version gone back from recorded as bad, its trial (if any)
- * ended; st updated (the caller saves it).  Repeatable after a power cut.
- * The caller checks the floor first.  Errors: AU_EINSTALL (no previous
- * version, store errors), AU_EIO, AU_EINTERNAL.
- */
-AU_NODISCARD int au_trial_step_back(struct au_store *s, struct au_state *st,
-    const char *name, int64_t now, struct au_diag *diag);
+AU_NODISCARD int au_trial_roll_back(struct au_install *in, const char *name,
+    const struct au_config *cfg, int *kept, struct au_diag *diag);
 
 /*
  * At the start of an --apply run: roll back every target of rep (the
- * tracked targets) whose trial expired at now (au_trial_roll_back), setting
- * its report entry (AU_T_ROLLED_BACK, or AU_T_FAILED when the floor kept
- * it; err and msg).  *changed is set when st changed (the caller saves it).
+ * tracked targets) whose trial expired at in->now (au_trial_roll_back),
+ * setting its report entry (AU_T_ROLLED_BACK, or AU_T_FAILED when the floor
+ * kept it; err and msg); in->dirty says whether the record changed.
  * Returns 0 when no trial expired, AU_EHEALTH (diag: the first one) when
  * one did, or the first store error.
  */
 AU_NODISCARD int au_trial_expire_all(const struct au_config *cfg,
-    struct au_store *s, struct au_state *st, struct au_report *rep,
-    int64_t now, int *changed, struct au_diag *diag);
+    struct au_install *in, struct au_report *rep, struct au_diag *diag);
 
 /*
  * At the end of an --apply run that saves its metadata: count the run for

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "client/update.h"
+#include "client/report/run_report.h"
 
 #define AU_EVENT_LINE_MAX 1024	/* bytes of one line; longer is cut */
 

@@ -171,6 +171,21 @@ au_metrics_format(const struct au_report *rep, const struct au_state *st,
 	return (int)o.len;
 }
 
+int64_t
+au_metrics_dnssec_expiry(const struct au_report *rep)
+{
+	int64_t min = 0;
+	size_t i;
+
+	for (i = 0; i < rep->net.nq; i++) {
+		int64_t e = rep->net.q[i].rrsig_expires;
+
+		if (e > 0 && (min == 0 || e < min))
+			min = e;
+	}
+	return min;
+}
+
 int
 au_metrics_write(const char *path, const struct au_report *rep,
     const struct au_state *st, int exit_status, int64_t dnssec_expires,

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "client/install/state.h"
-#include "client/update.h"
+#include "client/report/run_report.h"
 #include "port/err.h"
 
 #define AU_METRICS_MAX_BYTES 65536	/* the whole file */
@@ -39,6 +39,9 @@
  */
 int au_metrics_format(const struct au_report *rep, const struct au_state *st,
     int exit_status, int64_t dnssec_expires, char *buf, size_t size);
+
+/* The earliest RRSIG expiry over rep's DNS answers; 0 when none was seen. */
+int64_t au_metrics_dnssec_expiry(const struct au_report *rep);
 
 /*
  * au_metrics_format, then write path atomically (au_file_replace: the

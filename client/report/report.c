@@ -139,3 +139,20 @@ au_report_json(const struct au_report *rep, int code)
 	return o;
 }
 
+const char *
+au_target_status_name(enum au_target_status s)
+{
+	switch (s) {
+	case AU_T_UPTODATE: return "up-to-date";
+	case AU_T_AVAILABLE: return "update-available";
+	case AU_T_INSTALLED: return "installed";
+	case AU_T_NOT_IN_REPO: return "not-in-repository";
+	case AU_T_OLDER: return "older-version-refused";
+	case AU_T_BAD: return "known-bad";
+	case AU_T_FAILED: return "failed";
+	case AU_T_ROLLED_BACK: return "rolled-back";
+	case AU_T_NOT_FOR_DEVICE: return "not-for-this-device";
+	case AU_T_IN_TRIAL: return "in-trial";
+	default: return "unknown";
+	}
+}

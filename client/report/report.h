@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/update.h"
+#include "client/report/run_report.h"
 
 /* RFC 3339 UTC time of t (seconds since the epoch), "-" when t <= 0. */
 void au_report_fmt_time(int64_t t, char *buf, size_t size);

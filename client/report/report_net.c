@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/discover/dns.h"
 #include "manifest/tuf.h"
 #include "port/ban.h"
 

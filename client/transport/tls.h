@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/report/run_report.h"	/* struct au_tls_peer */
 #include "client/transport/endpoint.h"
 #include "port/err.h"
 
@@ -71,17 +72,6 @@ void au_tls_close_notify(struct au_tls *t);
 const char *au_tls_auth_used(const struct au_tls *t);
 /* Decrypted bytes held by the TLS layer that no read has taken yet. */
 size_t au_tls_pending(const struct au_tls *t);
-
-/* What the last successful handshake saw, for the field-support report. */
-struct au_tls_peer {
-	char version[16];		/* "TLSv1.2" */
-	char cipher[64];		/* IANA/mbedTLS suite name */
-	char name[160];			/* leaf's DNS names (or CN), comma-separated */
-	char spki_sha256[65];		/* leaf's SubjectPublicKeyInfo SHA-256, hex */
-	int64_t leaf_not_after;		/* leaf notAfter, seconds since the epoch */
-	int64_t chain_not_after;	/* earliest notAfter over the chain checked */
-	const char *auth;		/* au_tls_auth_used(); "" when none */
-};
 
 /* Fill *out (zeroed, auth NULL, when there was no successful handshake). */
 void au_tls_peer_info(const struct au_tls *t, struct au_tls_peer *out);

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: ISC */
+/* client/fetch/source.c - what every repository source shares (source.h). */
+#include "client/fetch/source.h"
+
+#include <string.h>
+
+#include "client/install/bundle.h"
+#include "client/install/libarchive_dl.h"
+#include "client/metadata/budget.h"
+#include "client/metadata/tufclient.h"
+#include "port/port.h"
+#include "port/ban.h"
+
+int
+au_source_tuf_fetch(void *arg, const char *file, size_t cap, uint8_t **buf,
+    size_t *len, struct au_diag *diag)
+{
+	struct au_source *src = arg;
+
+	return src->fetch_meta(src, file, cap, buf, len, diag);
+}
+
+static int
+check_space(const char *dir, uint64_t need, struct au_diag *diag)
+{
+	uint64_t avail;
+	int rc;
+
+	rc = au_free_space(dir, &avail, diag);
+	if (rc != 0)
+		return rc;
+	if (avail < need + AU_SOURCE_SPACE_MARGIN)
+		return au_diag_set(diag, AU_ENOSPC, "%llu bytes needed in "
+		    "%s (artifact plus a %llu-byte margin), %llu available",
+		    (unsigned long long)need, dir,
+		    (unsigned long long)AU_SOURCE_SPACE_MARGIN,
+		    (unsigned long long)avail);
+	return 0;
+}
+
+/* What the stage checks: the signed length and hashes. */
+static void
+expect_of(const struct au_target *tg, struct au_stage_expect *ex)
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->length = tg->length;
+	ex->has_sha256 = tg->has_sha256;
+	ex->has_sha512 = tg->has_sha512;
+	memcpy(ex->sha256, tg->sha256, 32);
+	memcpy(ex->sha512, tg->sha512, 64);
+}
+
+int
+au_source_fetch_target(struct au_source *src, struct au_store *s,
+    const struct au_config *cfg, const struct au_tuf_client *tuf,
+    const char *name, const struct au_target *tg, const char *sha256_hex,
+    au_progress_fn progress, void *parg, uint64_t *moved,
+    struct au_diag *diag)
+{
+	struct au_stage_expect ex;
+	char file[AU_TARGET_NAME_MAX + 160], hash[65];
+	uint64_t bb = cfg->bundle_max_bytes, be = cfg->bundle_max_entries;
+	int bundle = au_bundle_kind(name) >= 0, rc;
+
+	*moved = 0;
+	/* Same content already present, and checked: not fetched (issue 12). */
+	rc = au_store_reuse(s, sha256_hex, tg->length, diag);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	/* Bundle budget and declared size from signed custom (budget.h). */
+	rc = au_budget_from_custom(tg->custom_json, &bb, &be, diag);
+	if (rc != 0)
+		return rc;
+	au_store_set_budget(s, bb, be);
+	if (bundle) {
+		const struct au_libarchive *la;
+
+		/* A device image without libarchive: say so before the
+		 * download, not after it (client/install/libarchive_dl.h). */
+		rc = au_libarchive(&la, diag);
+		if (rc != 0)
+			return rc;
+	}
+	rc = check_space(cfg->state_dir, tg->length + (bundle &&
+	    bb < AU_BUNDLE_MAX_BYTES ? bb : 0), diag);
+	if (rc != 0)
+		return rc;
+	if (au_tuf_target_file(tuf, name, tg, file, sizeof(file)) != 0)
+		return au_diag_set(diag, AU_EINTERNAL, "name too long");
+	expect_of(tg, &ex);
+	return src->fetch_artifact(src, s, file, name, &ex, progress, parg,
+	    hash, moved, diag);
+}
