@@ -254,9 +254,8 @@ install_target(struct run *r, struct au_target_report *tr,
 	    &tr->downloaded, r->diag);
 	if (rc == 0) {	/* before the switch */
 		r->rep->phase = "provenance";
-		rc = au_provenance_before_switch(r->cfg,
-		    au_store_dir(r->in.store), tr, tg, fresh, r->now, prov_find,
-		    prov_fetch, r, r->diag);
+		rc = au_provenance_before_switch(r->cfg, r->in.store, tr, tg,
+		    fresh, r->now, prov_find, prov_fetch, r, r->diag);
 	}
 	if (rc != 0) {
 		tr->status = AU_T_FAILED;

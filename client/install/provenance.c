@@ -12,6 +12,7 @@
 #include "client/fetch/digest.h"
 #include "client/install/bundle.h"
 #include "client/install/oms_files.h"
+#include "client/install/store.h"
 #include "client/report/run_report.h"
 #include "keys/ec.h"
 #include "manifest/json.h"
@@ -249,27 +250,8 @@ au_provenance_check(const struct au_config *cfg, const char *name,
 	    "%.400s; nothing installed", name, diag != NULL ? diag->msg : "");
 }
 
-/*
- * Take a refused download out of the store: rename store/<hash> into tmp/
- * (atomic: a power cut leaves it complete in store/ or out of it), then
- * remove it (tmp/ is emptied at the next au_store_open() anyway).  Best
- * effort: a copy left behind is never pointed at, and is checked again.
- */
-static void
-discard(const char *state_dir, const char *hash)
-{
-	char from[AU_CONFIG_PATH_MAX + 96], to[AU_CONFIG_PATH_MAX + 96];
-
-	if (snprintf(from, sizeof(from), "%s/store/%s", state_dir, hash) >=
-	    (int)sizeof(from) || snprintf(to, sizeof(to), "%s/tmp/refused-%s",
-	    state_dir, hash) >= (int)sizeof(to))
-		return;
-	if (au_rename(from, to, NULL) == 0)
-		(void)!au_remove_tree(to, NULL);
-}
-
 int
-au_provenance_before_switch(const struct au_config *cfg, const char *state_dir,
+au_provenance_before_switch(const struct au_config *cfg, struct au_store *store,
     struct au_target_report *tr, const struct au_target *tg, int fresh,
     int64_t now, au_prov_find_fn find, au_prov_fetch_fn fetch, void *arg,
     struct au_diag *diag)
@@ -278,6 +260,8 @@ au_provenance_before_switch(const struct au_config *cfg, const char *state_dir,
 	const char *base = strrchr(tr->name, '/');
 	int tree = au_bundle_kind(tr->name) >= 0, n, rc;
 	char path[AU_CONFIG_PATH_MAX + AU_TARGET_NAME_MAX + 96];
+	const char *state_dir = au_store_dir(store);
+	struct au_diag dd = { "", 0 };
 
 	n = snprintf(path, sizeof(path), "%s/store/%s%s%s", state_dir,
 	    tr->available_hash, tree ? "" : "/", tree ? "" :
@@ -291,7 +275,10 @@ au_provenance_before_switch(const struct au_config *cfg, const char *state_dir,
 	if (rc == 0 && res.checked && res.why != AU_OMS_OK)
 		au_log(AU_LOG_WARN, "WARN %s: model provenance %s (mode warn: "
 		    "installing anyway)", tr->name, res.text);
-	if (rc == AU_EART_PROVENANCE && fresh)
-		discard(state_dir, tr->available_hash);
+	if (rc == AU_EART_PROVENANCE && fresh &&
+	    au_store_discard(store, tr->available_hash, &dd) != 0)
+		au_log(AU_LOG_WARN, "%s: the refused download stays in the store "
+		    "(never pointed at; checked again before any use): %s",
+		    tr->name, dd.msg);
 	return rc;
 }

@@ -84,14 +84,16 @@ struct au_target_report;	/* client/update.h */
 
 /*
  * The check of au_provenance_check for the run (client/update.c), between
- * the download of tr's verified bytes into state_dir/store/<hash> and the
- * switch: a raw target is the file store/<hash>/<base name>, a bundle target
+ * the download of tr's verified bytes into store's store/<hash> and the
+ * switch (a refused fresh download, fresh != 0, is taken out again:
+ * au_store_discard): a raw target is the file store/<hash>/<base name>, a bundle target
  * (client/install/bundle.h) the tree store/<hash>.  Writes the verdict into
  * tr->provenance and logs a WARN line when mode warn lets a failure pass.
  * Errors: those of au_provenance_check.
  */
+struct au_store;		/* client/install/store.h */
 AU_NODISCARD int au_provenance_before_switch(const struct au_config *cfg,
-    const char *state_dir, struct au_target_report *tr,
+    struct au_store *store, struct au_target_report *tr,
     const struct au_target *tg, int fresh, int64_t now, au_prov_find_fn find,
     au_prov_fetch_fn fetch, void *arg, struct au_diag *diag);
 

@@ -112,6 +112,18 @@ AU_NODISCARD int au_store_reuse(struct au_store *s, const char *hash_hex,
     uint64_t length, struct au_diag *diag);
 
 /*
+ * Take store/<hash_hex> (and its manifest) out of the store, durably: the
+ * entry is first renamed into tmp/ (atomic: a power cut leaves it complete
+ * in store/ or out of it), then removed.  For an entry that must not be
+ * used: one that does not hold what was installed there (au_store_reuse),
+ * or a fresh download refused after its own verification (the model's
+ * provenance, client/install/provenance.h).  Missing is success.
+ * Errors: AU_EINSTALL (malformed hash), AU_EIO.
+ */
+AU_NODISCARD int au_store_discard(struct au_store *s, const char *hash_hex,
+    struct au_diag *diag);
+
+/*
  * Point targets/<name>/current at store/<hash_hex>, first making the old
  * current (if any, and if different) the new previous.  Switching to the
  * hash already current changes nothing.

@@ -68,8 +68,5 @@ AU_NODISCARD int au_store_list_write(struct au_store *s,
 /* store/<hex>.manifest into out. */
 AU_NODISCARD int au_store_manifest_path(const struct au_store *s,
     const char *hex, char out[PMAX], struct au_diag *diag);
-/* Remove store/<hex> and its manifest, durably.  Errors: AU_EIO. */
-AU_NODISCARD int au_store_drop(struct au_store *s, const char *hex,
-    struct au_diag *diag);
 
 #endif

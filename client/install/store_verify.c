@@ -399,20 +399,27 @@ check_entry(struct au_store *s, const char *hex, uint64_t length,
 }
 
 int
-au_store_drop(struct au_store *s, const char *hex, struct au_diag *diag)
+au_store_discard(struct au_store *s, const char *hex, struct au_diag *diag)
 {
-	char dir[PMAX], mpath[PMAX];
+	char dir[PMAX], away[PMAX], mpath[PMAX];
 	int rc;
 
-	rc = au_store_join(dir, s->store, hex, diag);
+	rc = au_store_check_hash(hex, diag);
+	if (rc == 0)
+		rc = au_store_join(dir, s->store, hex, diag);
 	if (rc == 0)
 		rc = au_store_manifest_path(s, hex, mpath, diag);
+	if (rc != 0 || !au_store_has(s, hex))
+		return rc;
+	rc = au_store_tmp_name(s, "discard", away, diag);
 	if (rc == 0)
-		rc = au_remove_tree(dir, diag);
+		rc = au_rename(dir, away, diag);
 	if (rc == 0)
-		rc = au_unlink(mpath, diag);
+		rc = au_unlink(mpath, diag);	/* missing (a raw file) is fine */
 	if (rc == 0)
 		rc = au_dir_sync(s->store, diag);
+	if (rc == 0)
+		best_effort(au_remove_tree(away, NULL));
 	return rc;
 }
 
@@ -435,6 +442,6 @@ au_store_reuse(struct au_store *s, const char *hash_hex, uint64_t length,
 	}
 	au_log(AU_LOG_WARN, "store/%s does not hold what was installed there "
 	    "(%s): removed, to be fetched again", hash_hex, why.msg);
-	rc = au_store_drop(s, hash_hex, diag);
+	rc = au_store_discard(s, hash_hex, diag);
 	return rc ? rc : 0;
 }

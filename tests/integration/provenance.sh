@@ -15,20 +15,11 @@
 #    packages (tests/interop/oms-verify.js), offline, with the key.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
-. tests/testbed/dns.sh
-. tests/testbed/https.sh
+. tests/testbed/bed.sh
 
-W=$(mktemp -d /tmp/aiu-prov.XXXXXX)
-cleanup() {
-	httpsbed_stop "$W/https" 2>/dev/null
-	dnsbed_stop "$W/dns" 2>/dev/null
-	[ -n "${AU_KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-
-DNS_PORT=$(it_free_port 16200 16219)
-HTTPS_PORT=$(it_free_port 16220 16239)
+bed_init prov
+bed_port DNS_PORT 16200 16219
+bed_port HTTPS_PORT 16220 16239
 
 # ---- the publisher: a P-256 key, signed models, a repository ----
 openssl ecparam -name prime256v1 -genkey -noout -out "$W/acme.key" 2>/dev/null &&
@@ -80,32 +71,13 @@ assert t['models/model.bin']['custom']['oms'] == {'bundle': 'models/model.bin.si
 assert t['models/tree.tar.gz']['custom']['oms'] == {'bundle': 'models/tree.tar.gz.sig'}, t"
 
 # ---- the bed ----
-dnsbed_zone "$W/dns" good "$HTTPS_PORT" good /
-dnsbed_start "$W/dns" "$DNS_PORT" || { it_fail "NSD started"; it_done; exit 1; }
-httpsbed_ca "$W/https"
-httpsbed_cert "$W/https" repo.good.aiutest
-httpsbed_start "$W/https" "$HTTPS_PORT" "$R/public" repo.good.aiutest ||
-	{ it_fail "nginx started"; it_done; exit 1; }
+bed_up good "$R/public"
 
 # mkconf NAME MODE KEYFILE [EXTRA-LINE]: a device with [provenance]
 mkconf() {
-	cat > "$W/$1.conf" <<CONF
-[discovery]
-domain = $(dnsbed_domain good)
-trust_anchor = $W/dns/trust-anchor.ds
-resolver = $(cat "$W/dns/resolver")
-[tls]
-ca_file = $W/https/ca.pem
-[repository]
-trusted_root = $R/public/metadata/1.root.json
-targets = models/model.bin models/tree.tar.gz
-[install]
-state_dir = $W/dev-$1
-[provenance]
-mode = $2
-key.acme = $3
-${4:-}
-CONF
+	bed_conf "$W/$1.conf" root="$R/public/metadata/1.root.json" \
+		targets="models/model.bin models/tree.tar.gz" state="$W/dev-$1" \
+		"[provenance]" "mode = $2" "key.acme = $3" ${4:+"$4"}
 }
 mkconf req require "$W/acme.pem"
 SD=$W/dev-req
