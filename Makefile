@@ -80,7 +80,7 @@ endif
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
 
 # Library code shared by the client, the publisher and the tests.
-PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/compose.c port/dl.c port/tree.c
+PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/posix_net.c port/compose.c port/dl.c port/tree.c
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))

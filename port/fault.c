@@ -103,6 +103,7 @@ int posix_dir_sync(const char *, struct au_diag *);
 int posix_au_spawn(char *const[], char *const[], int, int *, struct au_diag *);
 #include "port/posix.c"
 #include "port/posix_proc.c"
+#include "port/posix_net.c"
 #undef au_file_create
 #undef au_file_open_append
 #undef au_file_write

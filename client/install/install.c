@@ -26,7 +26,7 @@ int
 au_install_open(struct au_install *in, const char *state_dir, int64_t now,
     struct au_diag *diag)
 {
-	char path[AU_INSTALL_PATH_MAX];
+	char path[AU_INSTALL_PATH_MAX], mdir[AU_INSTALL_PATH_MAX];
 	int rc;
 
 	memset(in, 0, sizeof(*in));
@@ -41,6 +41,12 @@ au_install_open(struct au_install *in, const char *state_dir, int64_t now,
 	rc = au_mkdir_p(state_dir, 0755, diag);
 	if (rc == 0)
 		rc = au_lock_take(path, &in->lock, diag);
+	/* metadata/ (client/metadata/tufclient.h) too, under the lock: a
+	 * symlink or file in its way is the same deployment mistake (exit 2). */
+	if (rc == 0)
+		rc = join(mdir, state_dir, "metadata", diag);
+	if (rc == 0)
+		rc = au_mkdir(mdir, 0755, diag);
 	if (rc == AU_ELOCKED || rc == AU_ENOSPC)
 		return rc;
 	/* A state directory that cannot be used is a deployment mistake. */
