@@ -12,6 +12,8 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
+#include "port/text.h"
+
 #include "port/ban.h"
 
 #define SPKI_MAX 256	/* DER SubjectPublicKeyInfo of a P-521 key: 158 */
@@ -227,24 +229,10 @@ au_eckey_verify(const struct au_eckey *k, const uint8_t *msg, size_t len,
 
 /* ---- X.509 ---- */
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's method). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int64_t
 x509_epoch(const mbedtls_x509_time *t)
 {
-	return days_from_civil(t->year, t->mon, t->day) * 86400 +
+	return au_days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 +
 	    (int64_t)t->hour * 3600 + t->min * 60 + t->sec;
 }
 

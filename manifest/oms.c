@@ -11,6 +11,8 @@
 
 #include "manifest/json.h"
 #include "manifest/oms_int.h"
+#include "port/text.h"
+
 #include "port/ban.h"
 
 struct au_oms_bundle {
@@ -328,19 +330,6 @@ au_oms_pae(const char *type, const uint8_t *body, size_t len, uint8_t **out,
 
 /* ---- verification ---- */
 
-static void
-hex_of(const uint8_t *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* The trusted key a "key" bundle names, or NULL. */
 static const struct au_oms_signer *
 find_key(const struct au_oms_bundle *b, const struct au_oms_signer *s,
@@ -383,7 +372,7 @@ verify_key(const struct au_oms_bundle *b, const struct au_oms_signer *s,
 	}
 	au_eckey_free(raw);
 	if (b->has_hint)
-		hex_of(b->hint, AU_EC_HINT_BYTES, hex);
+		au_hex_encode(b->hint, AU_EC_HINT_BYTES, hex);
 	if (hit == NULL)
 		return au_diag_set(diag, au_oms_fail(why, AU_OMS_UNKNOWN_SIGNER),
 		    "OMS: signed by an unknown key%s%s%s", b->has_hint ?
@@ -392,7 +381,7 @@ verify_key(const struct au_oms_bundle *b, const struct au_oms_signer *s,
 		return au_diag_set(diag, au_oms_fail(why, AU_OMS_BAD_SIGNATURE),
 		    "OMS: bad signature (key %s, ECDSA P-%d)", hit->name,
 		    au_eckey_bits(hit->key));
-	hex_of(au_eckey_hint(hit->key), AU_EC_HINT_BYTES, hex);
+	au_hex_encode(au_eckey_hint(hit->key), AU_EC_HINT_BYTES, hex);
 	(void)snprintf(who->name, sizeof(who->name), "%s", hit->name);
 	(void)snprintf(who->detail, sizeof(who->detail), "key sha256:%s", hex);
 	return AU_OK;

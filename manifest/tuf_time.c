@@ -8,24 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "port/text.h"
+
 #include "port/ban.h"
 
 #define SECS_PER_DAY 86400
-
-/* Days since 1970-01-01 of a proleptic Gregorian date; m 1-12, d 1-31. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 static void
 civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
@@ -86,7 +73,7 @@ au_time_parse(const char *s, int64_t *out)
 	    mi < 0 || mi > 59 || sec < 0 || sec > 59 ||
 	    (unsigned)d > days_in_month(y, (unsigned)mo))
 		return AU_EMETA_MALFORMED;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * SECS_PER_DAY +
+	*out = au_days_from_civil(y, (unsigned)mo, (unsigned)d) * SECS_PER_DAY +
 	    h * 3600 + mi * 60 + sec;
 	return AU_OK;
 }
@@ -100,8 +87,8 @@ au_time_format(int64_t t, char *buf, size_t size)
 
 	if (buf == NULL || size < AU_TIME_STR_SIZE)
 		return AU_ETOOBIG;
-	if (t < days_from_civil(1, 1, 1) * SECS_PER_DAY ||
-	    t > days_from_civil(9999, 12, 31) * SECS_PER_DAY + SECS_PER_DAY - 1)
+	if (t < au_days_from_civil(1, 1, 1) * SECS_PER_DAY ||
+	    t > au_days_from_civil(9999, 12, 31) * SECS_PER_DAY + SECS_PER_DAY - 1)
 		return AU_EUSAGE;
 	days = t / SECS_PER_DAY;
 	secs = t % SECS_PER_DAY;

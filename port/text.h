@@ -50,4 +50,12 @@ AU_NODISCARD int au_path_join(char *buf, size_t size, const char *a,
 AU_NODISCARD int au_pct_encode(char *buf, size_t size, size_t at,
     const char *src, const char *safe);
 
+/*
+ * Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12,
+ * d 1-31; not checked), negative before 1970 (H. Hinnant's days_from_civil).
+ * The one calendar of TUF's "expires" (manifest/tuf_time.c) and of X.509
+ * validity judged at the run's time (client/transport/tls.c, keys/ec.c).
+ */
+int64_t au_days_from_civil(int64_t y, unsigned m, unsigned d);
+
 #endif

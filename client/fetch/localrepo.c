@@ -41,15 +41,17 @@ open_error(int rc, const struct au_diag *d, const char *path, int refused,
 	return au_diag_sys(diag, rc, d->sys, "%s", d->msg);
 }
 
-int
-au_local_fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
-    size_t *len, struct au_diag *diag)
+/* DIR/SUB/FILE, at most cap bytes, into a new *buf; a non-file there is
+ * the refused input `refused` (metadata or artifact). */
+static int
+read_small(const char *dir, const char *sub, const char *file, size_t cap,
+    int refused, uint8_t **buf, size_t *len, struct au_diag *diag)
 {
 	char path[AU_LOCAL_PATH_MAX];
 	struct au_diag d = { "", 0 };
 	int rc;
 
-	rc = join(path, sizeof(path), arg, "metadata", file, diag);
+	rc = join(path, sizeof(path), dir, sub, file, diag);
 	if (rc != 0)
 		return rc;
 	rc = au_file_read_all(path, cap, buf, len, &d);
@@ -57,8 +59,16 @@ au_local_fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
 		return au_diag_set(diag, AU_ETOOBIG, "%s is larger than %zu bytes",
 		    path, cap);
 	if (rc != 0)
-		return open_error(rc, &d, path, AU_EMETA_MALFORMED, diag);
+		return open_error(rc, &d, path, refused, diag);
 	return 0;
+}
+
+int
+au_local_fetch_meta(void *arg, const char *file, size_t cap, uint8_t **buf,
+    size_t *len, struct au_diag *diag)
+{
+	return read_small(arg, "metadata", file, cap, AU_EMETA_MALFORMED, buf,
+	    len, diag);
 }
 
 static int
@@ -180,20 +190,8 @@ static int
 local_small(struct au_source *src, const char *file, size_t cap,
     uint8_t **buf, size_t *len, struct au_diag *diag)
 {
-	char path[AU_LOCAL_PATH_MAX];
-	struct au_diag d = { "", 0 };
-	int rc;
-
-	rc = join(path, sizeof(path), src->arg, "targets", file, diag);
-	if (rc != 0)
-		return rc;
-	rc = au_file_read_all(path, cap, buf, len, &d);
-	if (rc == AU_ETOOBIG)
-		return au_diag_set(diag, AU_ETOOBIG, "%s is larger than %zu bytes",
-		    path, cap);
-	if (rc != 0)
-		return open_error(rc, &d, path, AU_EART_NOTFILE, diag);
-	return 0;
+	return read_small(src->arg, "targets", file, cap, AU_EART_NOTFILE, buf,
+	    len, diag);
 }
 
 static int

@@ -64,24 +64,10 @@ au_tls_tlsa_usable(const struct au_tlsa *t)
 	return t->len > 0 && t->len <= sizeof(t->data);
 }
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int64_t
 x509_epoch(const mbedtls_x509_time *x)
 {
-	return days_from_civil(x->year, x->mon, x->day) * 86400 +
+	return au_days_from_civil(x->year, (unsigned)x->mon, (unsigned)x->day) * 86400 +
 	    x->hour * 3600 + x->min * 60 + x->sec;
 }
 
