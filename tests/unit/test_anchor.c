@@ -137,10 +137,11 @@ TEST(working_copy_and_write_back)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	const char *t = getenv("TMPDIR");
 
+	harness_args(argc, argv);
 	snprintf(dir, sizeof(dir), "%s/aiu-test-anchor.XXXXXX",
 	    t != NULL && t[0] != '\0' ? t : "/tmp");
 	if (mkdtemp(dir) == NULL)

@@ -321,8 +321,9 @@ TEST(consistent_extended_headers_accepted)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(refuses_pax_size_larger_hiding_a_header);
 	RUN(refuses_pax_size_smaller_hiding_a_header);
 	RUN(refuses_gnu_long_name_disagreeing);

@@ -121,8 +121,9 @@ TEST(readers_of_the_struct)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(absent_members);
 	RUN(every_member_in_one_parse);
 	RUN(malformed_refused_and_out_untouched);

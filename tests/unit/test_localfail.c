@@ -190,8 +190,9 @@ TEST(health_environment_over_its_limit_is_not_a_failed_check)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 #ifndef AU_LIBARCHIVE_LINKED
 	RUN(prepass_cannot_load_libarchive_is_not_an_unsafe_bundle);
 #endif

@@ -739,12 +739,11 @@ TEST(device_policy)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	const char *src = getenv("AU_SRCDIR");
-
+	harness_args(argc, argv);
 	(void)snprintf(vecdir, sizeof(vecdir), "%s/tests/vectors",
-	    src != NULL ? src : ".");
+	    harness_srcdir());
 	if (sodium_init() < 0)
 		return 1;
 	RUN(key_vectors_verify);

@@ -242,10 +242,11 @@ TEST(bundle_replaced_or_rewritten_at_every_moment)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	size_t i;
 
+	harness_args(argc, argv);
 	for (i = 0; i < sizeof(raw); i++)
 		raw[i] = (uint8_t)(i * 7 + 1);
 	make_tar();

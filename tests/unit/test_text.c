@@ -80,8 +80,9 @@ TEST(pct_encode_refuses_what_does_not_fit)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	RUN(hex_round_trip);
 	RUN(hex_decode_refuses);
 	RUN(path_join_fits_or_refuses);

@@ -681,8 +681,9 @@ TEST(lock_at_path_limit)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	harness_args(argc, argv);
 	keys_init();
 	au_log_set_level(AU_LOG_ERR);
 	RUN(up_to_date);
