@@ -223,6 +223,10 @@ au_install_step_back(struct au_install *in, const char *name, int swap,
 		memcpy(t->prev_hash, from.hash, sizeof(t->prev_hash));
 	}
 	t->installed_at = in->now;
+	/* The OMS verdict belongs to the version stepped back from; the record
+	 * keeps none for older versions, so it is unknown now, not carried
+	 * over (--status showed the newer version's signer). */
+	t->provenance[0] = '\0';
 	t->trial = 0;	/* the version in trial is given up */
 	return mark_bad(in, name, from.hash, diag);
 }

@@ -154,4 +154,10 @@ $AIUREPO add "$R" "$W/tree-v3.tar.gz" --name models/tree.tar.gz --oms-bundle "$W
 it_exit "require: a bundle missing a signed file is refused" 13 $AIUPDATE -c "$W/req.conf" --apply
 it_grep "  ... naming it" "signed file extra.txt is not in the model"
 
+# ---- a step back does not carry the newer version's verdict over ----
+it_exit "--rollback of the model" 0 $AIUPDATE -c "$W/req.conf" --rollback models/model.bin
+it_check "  ... the record keeps no verdict of the version rolled back from" python3 -c "
+import json; t = {x['name']: x for x in json.load(open('$SD/state.json'))['targets']}
+assert t['models/model.bin']['version'] == 1 and t['models/model.bin'].get('provenance', '') == '', t"
+
 it_done
