@@ -25,6 +25,35 @@ join(char *buf, size_t size, const char *dir, const char *sub,
 }
 
 /*
+ * Every directory between the copy and the file (SUB itself, and each of
+ * FILE's parents) must be a directory of the copy: a symlink there is
+ * never followed out of it, as a symlink in place of the file is not.
+ * Missing is left to the open (AU_ENOTFOUND).
+ */
+static int
+parents_ok(char *path, size_t dirlen, int refused, struct au_diag *diag)
+{
+	struct au_stat st;
+	char *p;
+	int rc;
+
+	for (p = strchr(path + dirlen + 1, '/'); p != NULL;
+	    p = strchr(p + 1, '/')) {
+		*p = '\0';
+		rc = au_stat(path, &st, diag);
+		if (rc == 0 && st.type != AU_FT_DIR && st.type != AU_FT_NONE)
+			rc = au_diag_sys(diag, refused, ELOOP, "%s: %s in the "
+			    "copy, not a directory (never followed): refused",
+			    path, st.type == AU_FT_LINK ? "a symbolic link" :
+			    "not a directory");
+		*p = '/';
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
  * Map "no such file" to AU_ENOTFOUND, as HTTP 404 is, and anything but a
  * regular file there (a symlink, never followed; a directory, a FIFO, a
  * device: port.h) to `refused`: it is the copy's content, not a local fault.
@@ -52,6 +81,8 @@ read_small(const char *dir, const char *sub, const char *file, size_t cap,
 	int rc;
 
 	rc = join(path, sizeof(path), dir, sub, file, diag);
+	if (rc == 0)
+		rc = parents_ok(path, strlen(dir), refused, diag);
 	if (rc != 0)
 		return rc;
 	rc = au_file_read_all(path, cap, buf, len, &d);
@@ -110,6 +141,8 @@ au_local_get(const char *dir, const char *file, uint64_t max_bytes,
 	int rc;
 
 	rc = join(path, sizeof(path), dir, "targets", file, diag);
+	if (rc == 0)
+		rc = parents_ok(path, strlen(dir), AU_EART_NOTFILE, diag);
 	if (rc == 0) {
 		rc = au_file_open_read(path, &f, &d);
 		if (rc != 0)

@@ -64,7 +64,7 @@ au_source_fetch_target(struct au_source *src, struct au_store *s,
 
 	*moved = 0;
 	/* Same content already present, and checked: not fetched (issue 12). */
-	rc = au_store_reuse(s, sha256_hex, tg->length, diag);
+	rc = au_store_reuse(s, sha256_hex, tg->length, bundle, diag);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	/* Bundle budget and declared size from signed custom (budget.h). */

@@ -360,6 +360,17 @@ header(struct walk *w)
 		w->done = 1;	/* au_bundle_seen_check() refuses the rest */
 		return;
 	}
+	/*
+	 * Only the POSIX types and the extended headers read here: any other
+	 * (Sun 'X' is a pax header to libarchive, 'A' an ACL, GNU 'S', 'V',
+	 * 'D', 'M') steps differently in one of the readers, and a list of
+	 * names and sizes alone can be made to agree over it.
+	 */
+	if (type != '\0' && strchr("01234567xgLK", (char)type) == NULL) {
+		refuse(w, "a tar header type other than POSIX ustar, pax x/g or "
+		    "GNU L/K");
+		return;
+	}
 	ustar_name(w->hdr, uname);
 	w->skip = (size + BLOCK - 1) / BLOCK * BLOCK;
 	if (type != 'x' && type != 'g' && type != 'L' && type != 'K') {

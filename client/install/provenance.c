@@ -115,9 +115,14 @@ oms_custom(const char *custom_json, char *bundle, size_t bsize, char *pin,
 	o = json_object_get(c, "oms");
 	b = json_object_get(o, "bundle");
 	p = json_object_get(o, "publisher");
+	/* no other member: a misspelt "publisher" must not drop the pin */
 	if (o != NULL && (!json_is_object(o) || !json_is_string(b) ||
 	    json_string_length(b) >= bsize || (p != NULL && (!json_is_string(p) ||
-	    json_string_length(p) >= psize))))
+	    json_string_length(p) >= psize)) ||
+	    json_object_size(o) != 1 + (p != NULL) ||
+	    memchr(json_string_value(b), '\0', json_string_length(b)) != NULL ||
+	    (p != NULL && memchr(json_string_value(p), '\0',
+	    json_string_length(p)) != NULL)))
 		rc = au_diag_set(diag, AU_EMETA_MALFORMED, "custom.oms must be "
 		    "{\"bundle\": TARGET[, \"publisher\": NAME]}");
 	if (rc == 0 && o != NULL) {
@@ -225,9 +230,11 @@ au_provenance_check(const struct au_config *cfg, const char *name,
 		return 0;
 	res->checked = 1;
 	rc = oms_custom(custom_json, bname, sizeof(bname), pin, sizeof(pin), diag);
-	if (rc != 0)
+	if (rc == AU_ENOMEM)
 		return rc;
-	if (bname[0] == '\0') {
+	if (rc != 0) {
+		res->why = AU_OMS_MALFORMED;	/* the target's, like the rest */
+	} else if (bname[0] == '\0') {
 		res->why = AU_OMS_MALFORMED;
 		rc = au_diag_set(diag, AU_EART_PROVENANCE, "%s: no OMS bundle "
 		    "named in its signed custom (custom.oms.bundle)", name);

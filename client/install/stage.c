@@ -501,7 +501,7 @@ install(struct au_stage *st, const char *target, const uint8_t sha256[32],
 	char dir[PMAX], final[PMAX], mtmp[PMAX] = "", mfinal[PMAX];
 	int rc, bundle = au_bundle_kind(target) >= 0;
 
-	rc = au_store_reuse(s, hex, st->ex.length, diag);
+	rc = au_store_reuse(s, hex, st->ex.length, bundle, diag);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;	/* 1: verified, the same content */
 	rc = au_store_tmp_name(s, "in", dir, diag);

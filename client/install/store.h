@@ -98,9 +98,10 @@ int au_store_has(struct au_store *s, const char *hash_hex);
 
 /*
  * Whether store/<hash_hex> may be used again as it is (issue 12, finding
- * 3): present, and holding what was installed there - without a manifest
- * (a raw file) exactly one regular file of length bytes whose SHA-256 is
- * hash_hex; with store/<hash_hex>.manifest (a bundle) exactly the paths it
+ * 3): present, and holding what was installed there - bundle is whether
+ * the target asked for is a bundle (au_bundle_kind), never read from the
+ * store: a raw entry (no manifest beside it) exactly one regular file of
+ * length bytes whose SHA-256 is hash_hex; a bundle, with store/<hash_hex>.manifest, exactly the paths it
  * lists, each file of its recorded size and SHA-256, the manifest naming
  * this hash.  Returns 1 (verified), 0 (absent; or it failed the check:
  * then it and its manifest were removed, with a warning, so the caller
@@ -109,7 +110,7 @@ int au_store_has(struct au_store *s, const char *hash_hex);
  * never on a --check.
  */
 AU_NODISCARD int au_store_reuse(struct au_store *s, const char *hash_hex,
-    uint64_t length, struct au_diag *diag);
+    uint64_t length, int bundle, struct au_diag *diag);
 
 /*
  * Take store/<hash_hex> (and its manifest) out of the store, durably: the

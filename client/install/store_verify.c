@@ -361,7 +361,7 @@ check_raw(const char *dir, const char *hex, uint64_t length,
 
 /* 0 when store/<hex> holds what it should, BAD when not, or an error. */
 static int
-check_entry(struct au_store *s, const char *hex, uint64_t length,
+check_entry(struct au_store *s, const char *hex, uint64_t length, int bundle,
     struct au_diag *diag)
 {
 	char dir[PMAX], mpath[PMAX];
@@ -377,8 +377,13 @@ check_entry(struct au_store *s, const char *hex, uint64_t length,
 		rc = au_stat(mpath, &st, diag);
 	if (rc != 0)
 		return rc;
-	if (st.type == AU_FT_NONE)
+	/* the kind comes from the target asked for, never from the store */
+	if (!bundle && st.type == AU_FT_NONE)
 		return check_raw(dir, hex, length, diag);
+	if (!bundle) {
+		au_diag_set(diag, 0, "%s beside a raw entry", mpath);
+		return BAD;
+	}
 	if (st.type != AU_FT_FILE) {
 		au_diag_set(diag, 0, "%s is not a file", mpath);
 		return BAD;
@@ -425,14 +430,14 @@ au_store_discard(struct au_store *s, const char *hex, struct au_diag *diag)
 
 int
 au_store_reuse(struct au_store *s, const char *hash_hex, uint64_t length,
-    struct au_diag *diag)
+    int bundle, struct au_diag *diag)
 {
 	struct au_diag why = { "", 0 };
 	int rc;
 
 	if (!au_store_has(s, hash_hex))
 		return 0;
-	rc = check_entry(s, hash_hex, length, &why);
+	rc = check_entry(s, hash_hex, length, bundle, &why);
 	if (rc == 0)
 		return 1;
 	if (rc != BAD) {

@@ -284,6 +284,29 @@ TEST(refuses_entries_the_ustar_walk_did_not_see)
 	CHECK(tb_refused(&t, "a ustar reader does not"));
 }
 
+/*
+ * A Sun 'X' header is a pax extended header to libarchive: the pre-pass
+ * must not take it for a file.  Here both lists are ("a", 30), ("b", 1024),
+ * but a ustar reader's a.txt is the records and libarchive's is "EVIL", and
+ * their b differ too: one archive, two trees.
+ */
+TEST(refuses_sun_x_header_taken_for_a_file)
+{
+	static struct tb t;
+	static const char recs[] = "10 path=a\n11 size=30\n9 c=abcd\n";
+
+	REQUIRE(strlen(recs) == 30);
+	tb_hdr(&t, "a", 'X', 30, NULL, 0);
+	tb_data(&t, recs, 30);
+	tb_hdr(&t, "b", '0', 1024, NULL, 0);
+	tb_data(&t, "EVIL-as-libarchive-sees-a.....", 30);
+	tb_hdr(&t, "b", '0', 1024, NULL, 0);
+	tb_data(&t, "", 0);
+	memset(t.b + t.n, 0, 1024);	/* libarchive's b: zeros */
+	t.n += 1024;
+	CHECK(tb_refused(&t, "header type other than"));
+}
+
 /* The same tars, consistent, are accepted (the checks are not too eager). */
 TEST(consistent_extended_headers_accepted)
 {
@@ -331,6 +354,7 @@ main(int argc, char **argv)
 	RUN(refuses_link_names_disagreeing);
 	RUN(refuses_layout_changing_extended_headers);
 	RUN(refuses_entries_the_ustar_walk_did_not_see);
+	RUN(refuses_sun_x_header_taken_for_a_file);
 	RUN(consistent_extended_headers_accepted);
 	return harness_done();
 }

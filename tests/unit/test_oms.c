@@ -679,6 +679,17 @@ TEST(device_policy)
 	    "\"m.sig\",\"publisher\":\"nvidia\"}}", dir, 1, au_now(), fake_find,
 	    fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
 	CHECK_EQ(res.why, AU_OMS_NOT_PINNED);
+	/* a misspelt pin is refused, not dropped; a malformed custom.oms is
+	 * the target's failure (exit 13 under require, a WARN under warn) */
+	CHECK(au_provenance_check(&cfg, "models/a.tar", "{\"oms\":{\"bundle\":"
+	    "\"m.sig\",\"publsher\":\"nvidia\"}}", dir, 1, au_now(), fake_find,
+	    fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	CHECK_EQ(res.why, AU_OMS_MALFORMED);
+	CHECK(au_provenance_check(&cfg, "models/a.tar", "{\"oms\":5}", dir, 1,
+	    au_now(), fake_find, fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
+	CHECK_EQ(au_provenance_check(&cfg, "third", "{\"oms\":5}", dir, 1,
+	    au_now(), fake_find, fake_fetch, NULL, &res, &d), 0);
+	CHECK(strncmp(res.text, "FAILED (malformed)", 18) == 0);
 	/* no bundle named: require refuses, warn lets it pass with the verdict */
 	CHECK(au_provenance_check(&cfg, "models/a.tar", NULL, dir, 1, au_now(),
 	    fake_find, fake_fetch, NULL, &res, &d) == AU_EART_PROVENANCE);
