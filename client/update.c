@@ -5,6 +5,7 @@
  *
  *   step               phase                   what it does
  *   check_health       health                  the health check can be run
+ *   check_provenance   provenance              [provenance] keys and CAs load
  *   open_state         install                 STATE_DIR, its lock, the store,
  *                                              state.json (install.h)
  *   expire_trials      trial        (--apply)  trials not committed in time
@@ -86,6 +87,13 @@ static int
 check_health(struct run *r)
 {
 	return au_apply_health_runnable(r->cfg, r->diag);
+}
+
+/* The [provenance] publisher keys and CAs can be loaded (provenance.h). */
+static int
+check_provenance(struct run *r)
+{
+	return au_provenance_preflight(r->cfg, r->diag);
 }
 
 static int
@@ -462,6 +470,7 @@ static const struct step {
 	int apply_only;
 } steps[] = {
 	{ "health", check_health, 0 },
+	{ "provenance", check_provenance, 0 },
 	{ "install", open_state, 0 },
 	{ "trial", expire_trials, 1 },
 	{ "metadata", open_metadata, 0 },

@@ -96,6 +96,16 @@ signers_load(const struct au_config *cfg, struct signers *t,
 	return 0;
 }
 
+int
+au_provenance_preflight(const struct au_config *cfg, struct au_diag *diag)
+{
+	struct signers t;
+	int rc = signers_load(cfg, &t, diag);
+
+	signers_free(&t);
+	return rc;
+}
+
 /* custom.oms.bundle (required) and custom.oms.publisher (may be absent). */
 static int
 oms_custom(const char *custom_json, char *bundle, size_t bsize, char *pin,

@@ -80,7 +80,18 @@ AU_NODISCARD int au_provenance_check(const struct au_config *cfg,
     int is_tree, int64_t now, au_prov_find_fn find, au_prov_fetch_fn fetch,
     void *arg, struct au_prov_result *res, struct au_diag *diag);
 
-struct au_target_report;	/* client/update.h */
+/*
+ * Every [provenance] key.NAME and ca.NAME file of cfg can be read and is a
+ * PEM EC public key / certificate: checked at the start of every --check
+ * and --apply (client/update.c), as the health check is, so that an image
+ * with a broken publisher path fails its first --check, not an update
+ * after its download.  Errors: AU_ECONFIG naming the key and file,
+ * AU_ENOMEM.
+ */
+AU_NODISCARD int au_provenance_preflight(const struct au_config *cfg,
+    struct au_diag *diag);
+
+struct au_target_report;	/* client/report/run_report.h */
 
 /*
  * The check of au_provenance_check for the run (client/update.c), between

@@ -154,6 +154,13 @@ $AIUREPO add "$R" "$W/tree-v3.tar.gz" --name models/tree.tar.gz --oms-bundle "$W
 it_exit "require: a bundle missing a signed file is refused" 13 $AIUPDATE -c "$W/req.conf" --apply
 it_grep "  ... naming it" "signed file extra.txt is not in the model"
 
+# ---- a publisher key the image cannot load is found by the first --check ----
+mkconf nokey require "$W/no-such-key.pem"
+it_exit "a [provenance] key file that is missing fails --check (exit 2), before any download" 2 $AIUPDATE -c "$W/nokey.conf" --check
+it_grep "  ... naming the key and the file" "\[provenance\] key.acme = $W/no-such-key.pem"
+mkconf privkey require "$W/acme.key"
+it_exit "  ... a private key where the public one belongs" 2 $AIUPDATE -c "$W/privkey.conf" --check
+
 # ---- a step back does not carry the newer version's verdict over ----
 it_exit "--rollback of the model" 0 $AIUPDATE -c "$W/req.conf" --rollback models/model.bin
 it_check "  ... the record keeps no verdict of the version rolled back from" python3 -c "
