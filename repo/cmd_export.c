@@ -3,7 +3,8 @@
  * repo/cmd_export.c - `aiupdate-repo export DIR OUT [--target NAME]`: a
  * repository copy for local media (`aiupdate --apply --from OUT`):
  * OUT/metadata/ (every published metadata file, byte for byte) and
- * OUT/targets/ (every published target, or only NAME).  Each target listed
+ * OUT/targets/ (every published target, or only NAME and the OMS bundle
+ * target NAME's signed custom names).  Each target listed
  * in the top-level targets is checked against its signed sha256 while it
  * is copied; devices verify everything again anyway.
  */
@@ -97,15 +98,20 @@ copy_tree(const char *src, const char *out, const char *sub, size_t *n,
 	return rc;
 }
 
-/* The signed sha256 of target name in src/metadata/targets.json. */
+/*
+ * The signed sha256 of target name in src/metadata/targets.json, and in
+ * bundle (bsize bytes; "" when none) the OMS bundle target its signed
+ * custom names (custom.oms.bundle, client/install/provenance.h): a device
+ * with [provenance] require needs it beside the model.
+ */
 static int
-signed_sha256(const char *src, const char *name, char out[65],
-    struct au_diag *diag)
+signed_sha256(const char *src, const char *name, char out[65], char *bundle,
+    size_t bsize, struct au_diag *diag)
 {
 	char path[AU_REPO_PATH_MAX];
 	uint8_t *buf = NULL;
-	json_t *doc = NULL;
-	const char *h;
+	json_t *doc = NULL, *t;
+	const char *h, *b;
 	size_t len = 0;
 	int rc;
 
@@ -118,22 +124,31 @@ signed_sha256(const char *src, const char *name, char out[65],
 	if (rc != 0)
 		return au_diag_set(diag, AU_EMETA_MALFORMED, "%s is not valid JSON",
 		    path);
-	h = json_string_value(json_object_get(json_object_get(json_object_get(
-	    json_object_get(json_object_get(doc, "signed"), "targets"), name),
-	    "hashes"), "sha256"));
+	t = json_object_get(json_object_get(json_object_get(doc, "signed"),
+	    "targets"), name);
+	h = json_string_value(json_object_get(json_object_get(t, "hashes"),
+	    "sha256"));
+	b = json_string_value(json_object_get(json_object_get(json_object_get(t,
+	    "custom"), "oms"), "bundle"));
 	if (h == NULL || strlen(h) != 64)
 		rc = au_diag_set(diag, AU_EUSAGE, "target %s is not in the "
 		    "published top-level targets (with a sha256)", name);
-	else
+	else if (b != NULL && strlen(b) >= bsize)
+		rc = au_diag_set(diag, AU_EUSAGE, "target %s: OMS bundle name "
+		    "too long", name);
+	else {
 		memcpy(out, h, 65);
+		(void)snprintf(bundle, bsize, "%s", b != NULL ? b : "");
+	}
 	json_decref(doc);
 	return rc;
 }
 
-/* Copy one target, checked against its signed sha256. */
+/* Copy one target, checked against its signed sha256; bundle (bsize bytes)
+ * receives the OMS bundle target it names, "" when none. */
 static int
-copy_one(const char *src, const char *out, const char *name,
-    struct au_diag *diag)
+copy_one(const char *src, const char *out, const char *name, char *bundle,
+    size_t bsize, struct au_diag *diag)
 {
 	char rel[AU_REPO_PATH_MAX], from[AU_REPO_PATH_MAX], to[AU_REPO_PATH_MAX];
 	char sha[65];
@@ -142,7 +157,7 @@ copy_one(const char *src, const char *out, const char *name,
 
 	if (au_target_name_check(name, diag) != 0)
 		return au_diag_set(diag, AU_EUSAGE, "bad target name \"%s\"", name);
-	if ((rc = signed_sha256(src, name, sha, diag)) != 0)
+	if ((rc = signed_sha256(src, name, sha, bundle, bsize, diag)) != 0)
 		return rc;
 	if (snprintf(rel, sizeof(rel), "targets/%s", name) >= (int)sizeof(rel) ||
 	    au_repo_path(from, sizeof(from), src, rel, diag) != 0 ||
@@ -213,14 +228,22 @@ au_repo_cmd_export(int argc, char **argv, struct au_diag *diag)
 		return rc;
 	rc = copy_tree(src, pos[1], "metadata", &nmeta, diag);
 	if (rc == 0 && opts[0].value != NULL) {
-		char tdir[AU_REPO_PATH_MAX];
+		char tdir[AU_REPO_PATH_MAX], bundle[AU_TARGET_NAME_MAX + 1];
+		char other[AU_TARGET_NAME_MAX + 1];
 
 		rc = au_repo_path(tdir, sizeof(tdir), pos[1], "targets", diag);
 		if (rc == 0)
 			rc = au_mkdir(tdir, 0755, diag);
 		if (rc == 0)
-			rc = copy_one(src, pos[1], opts[0].value, diag);
+			rc = copy_one(src, pos[1], opts[0].value, bundle,
+			    sizeof(bundle), diag);
 		ntarg = 1;
+		/* the model's own signature goes with it ([provenance]) */
+		if (rc == 0 && bundle[0] != '\0') {
+			rc = copy_one(src, pos[1], bundle, other, sizeof(other),
+			    diag);
+			ntarg = 2;
+		}
 	} else if (rc == 0) {
 		rc = copy_tree(src, pos[1], "targets", &ntarg, diag);
 	}

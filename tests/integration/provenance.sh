@@ -154,6 +154,15 @@ $AIUREPO add "$R" "$W/tree-v3.tar.gz" --name models/tree.tar.gz --oms-bundle "$W
 it_exit "require: a bundle missing a signed file is refused" 13 $AIUPDATE -c "$W/req.conf" --apply
 it_grep "  ... naming it" "signed file extra.txt is not in the model"
 
+# ---- a stick for one model carries its signature too ----
+it_exit "export --target of a model takes its OMS bundle along" 0 $AIUREPO export "$R" "$W/usb" --target models/model.bin
+it_grep "  ... two target files" "exported [0-9]+ metadata file\(s\) and 2 target file\(s\)"
+it_check "  ... the bundle is on the stick" test -f "$W/usb/targets/models/model.bin.sig"
+mkconf stick require "$W/acme.pem"
+sed -i 's#^targets = .*#targets = models/model.bin#' "$W/stick.conf"
+it_exit "  ... and a require device installs from it, offline" 0 $AIUPDATE -c "$W/stick.conf" --apply --from "$W/usb"
+it_grep "  ... verified" "provenance: verified: acme"
+
 # ---- a publisher key the image cannot load is found by the first --check ----
 mkconf nokey require "$W/no-such-key.pem"
 it_exit "a [provenance] key file that is missing fails --check (exit 2), before any download" 2 $AIUPDATE -c "$W/nokey.conf" --check
