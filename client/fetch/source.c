@@ -61,12 +61,17 @@ au_source_fetch_target(struct au_source *src, struct au_store *s,
 	char file[AU_TARGET_NAME_MAX + 160], hash[65];
 	uint64_t bb = cfg->bundle_max_bytes, be = cfg->bundle_max_entries;
 	int bundle = au_bundle_kind(name) >= 0, rc;
+	const char *base;
 
 	*moved = 0;
 	/* Same content already present, and checked: not fetched (issue 12). */
-	rc = au_store_reuse(s, sha256_hex, tg->length, bundle, diag);
-	if (rc != 0)
+	base = strrchr(name, '/');
+	rc = au_store_reuse(s, sha256_hex, tg->length, bundle,
+	    base != NULL ? base + 1 : name, diag);
+	if (rc < 0 || rc == 1)
 		return rc < 0 ? rc : 0;
+	/* 2: the same bytes under another raw target's name: fetched, and
+	 * added under this one by the commit (client/install/stage.h) */
 	/* Bundle budget and declared size from signed custom (budget.h). */
 	rc = au_budget_from_custom(tg->custom_json, &bb, &be, diag);
 	if (rc != 0)

@@ -476,7 +476,38 @@ still_ours(struct au_stage *st, const char *target, const char *final,
 	return rc;
 }
 
-/* Build store/<hex> in tmp/, then rename it into place. */
+/* The base name a raw target's file has in its store entry. */
+static const char *
+raw_base(const char *target)
+{
+	const char *base = strrchr(target, '/');
+
+	return base != NULL ? base + 1 : target;
+}
+
+/*
+ * store/<hex> holds these verified bytes under another raw target's base
+ * name: the staged (verified) file goes in beside it under this target's,
+ * atomically (one rename into the entry, then its directory is synced), so
+ * targets/<target>/current/<base> exists once current points here.
+ */
+static int
+add_name(struct au_stage *st, const char *target, const char *hex,
+    struct au_diag *diag)
+{
+	char final[PMAX], path[PMAX];
+	int rc;
+
+	rc = au_store_join(final, st->s->store, hex, diag);
+	if (rc != 0)
+		return rc;
+	rc = fill_dir(st, target, NULL, final, NULL, diag);
+	if (rc == AU_EART_HASH && au_store_join(path, final, raw_base(target),
+	    NULL) == 0)	/* swapped after its check: not left in the entry */
+		best_effort(au_unlink(path, NULL));
+	return rc;
+}
+
 /* A manifest left beside store/<hex> by an install cut short goes. */
 static int
 drop_stale(const char *mpath, struct au_diag *diag)
@@ -501,7 +532,10 @@ install(struct au_stage *st, const char *target, const uint8_t sha256[32],
 	char dir[PMAX], final[PMAX], mtmp[PMAX] = "", mfinal[PMAX];
 	int rc, bundle = au_bundle_kind(target) >= 0;
 
-	rc = au_store_reuse(s, hex, st->ex.length, bundle, diag);
+	rc = au_store_reuse(s, hex, st->ex.length, bundle, raw_base(target),
+	    diag);
+	if (rc == 2)	/* the same bytes, another raw target's name */
+		return add_name(st, target, hex, diag);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;	/* 1: verified, the same content */
 	rc = au_store_tmp_name(s, "in", dir, diag);

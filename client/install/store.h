@@ -100,17 +100,23 @@ int au_store_has(struct au_store *s, const char *hash_hex);
  * Whether store/<hash_hex> may be used again as it is (issue 12, finding
  * 3): present, and holding what was installed there - bundle is whether
  * the target asked for is a bundle (au_bundle_kind), never read from the
- * store: a raw entry (no manifest beside it) exactly one regular file of
- * length bytes whose SHA-256 is hash_hex; a bundle, with store/<hash_hex>.manifest, exactly the paths it
- * lists, each file of its recorded size and SHA-256, the manifest naming
- * this hash.  Returns 1 (verified), 0 (absent; or it failed the check:
- * then it and its manifest were removed, with a warning, so the caller
- * downloads it again), or a negative error (AU_EIO, AU_ENOMEM: nothing
- * removed).  Costs a re-hash of the entry: only where an entry is reused,
+ * store: a raw entry (no manifest beside it) one or more regular files
+ * (one per base name of the raw targets with these bytes, at most
+ * AU_STORE_RAW_NAMES), each of length bytes whose SHA-256 is hash_hex; a
+ * bundle, with store/<hash_hex>.manifest, exactly the paths it lists, each
+ * file of its recorded size and SHA-256, the manifest naming this hash.
+ * base (raw targets; NULL: any) is the base name the target asked for
+ * reads there.  Returns 1 (verified, and base is there), 2 (a verified raw
+ * entry without base: another raw target of the same bytes; the caller
+ * stages the file and au_stage_commit adds it under base), 0 (absent; or
+ * it failed the check: then it and its manifest were removed, with a
+ * warning, so the caller downloads it again), or a negative error (AU_EIO,
+ * AU_ENOMEM: nothing removed).  Costs a re-hash of the entry: only where an entry is reused,
  * never on a --check.
  */
+#define AU_STORE_RAW_NAMES 16	/* base names one raw entry may hold */
 AU_NODISCARD int au_store_reuse(struct au_store *s, const char *hash_hex,
-    uint64_t length, int bundle, struct au_diag *diag);
+    uint64_t length, int bundle, const char *base, struct au_diag *diag);
 
 /*
  * Take store/<hash_hex> (and its manifest) out of the store, durably: the

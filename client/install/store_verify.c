@@ -29,6 +29,7 @@
 
 #define HEADER "aiupdate-manifest 1 "
 #define BAD 1			/* the entry does not hold what it should */
+#define NEEDNAME 2		/* a good raw entry without the asked base name */
 
 struct au_store_list {
 	char **line;		/* "d PATH" / "f SIZE HEX PATH", malloc'd */
@@ -323,46 +324,59 @@ check_manifest(const char *dir, const char *hex, char *m,
 	return rc;
 }
 
-struct one {
-	char name[PMAX];
+struct names {
+	char name[AU_STORE_RAW_NAMES][PMAX];
 	size_t n;
 };
 
 static int
-one_visit(const char *name, void *arg)
+names_visit(const char *name, void *arg)
 {
-	struct one *o = arg;
+	struct names *o = arg;
 
-	if (o->n++ == 0)
-		(void)snprintf(o->name, sizeof(o->name), "%s", name);
+	if (o->n < AU_STORE_RAW_NAMES)
+		(void)snprintf(o->name[o->n], sizeof(o->name[0]), "%s", name);
+	o->n++;
 	return 0;
 }
 
-/* A raw entry: exactly one file, of the signed length and hash. */
+/*
+ * A raw entry: one file per base name of the raw targets of these bytes,
+ * each of the signed length and hash.  NEEDNAME when all are good but base
+ * (not NULL) is not among them.
+ */
 static int
 check_raw(const char *dir, const char *hex, uint64_t length,
-    struct au_diag *diag)
+    const char *base, struct au_diag *diag)
 {
-	struct one o = { "", 0 };
+	struct names *o = calloc(1, sizeof(*o));
 	char path[PMAX];
-	int rc;
+	size_t i;
+	int rc, found = base == NULL;
 
-	rc = au_dir_list(dir, one_visit, &o, diag);
-	if (rc != 0)
-		return rc;
-	if (o.n != 1) {
-		au_diag_set(diag, 0, "%zu entries, 1 expected (no manifest)",
-		    o.n);
-		return BAD;
+	if (o == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = au_dir_list(dir, names_visit, o, diag);
+	if (rc == 0 && (o->n == 0 || o->n > AU_STORE_RAW_NAMES)) {
+		au_diag_set(diag, 0, "%zu entries, 1 to %d expected (no manifest)",
+		    o->n, AU_STORE_RAW_NAMES);
+		rc = BAD;
 	}
-	rc = au_store_join(path, dir, o.name, diag);
-	return rc ? rc : file_holds(path, length, hex, diag);
+	for (i = 0; rc == 0 && i < o->n; i++) {
+		rc = au_store_join(path, dir, o->name[i], diag);
+		if (rc == 0)
+			rc = file_holds(path, length, hex, diag);
+		if (base != NULL && strcmp(o->name[i], base) == 0)
+			found = 1;
+	}
+	free(o);
+	return rc == 0 && !found ? NEEDNAME : rc;
 }
 
 /* 0 when store/<hex> holds what it should, BAD when not, or an error. */
 static int
 check_entry(struct au_store *s, const char *hex, uint64_t length, int bundle,
-    struct au_diag *diag)
+    const char *base, struct au_diag *diag)
 {
 	char dir[PMAX], mpath[PMAX];
 	struct au_stat st;
@@ -379,7 +393,7 @@ check_entry(struct au_store *s, const char *hex, uint64_t length, int bundle,
 		return rc;
 	/* the kind comes from the target asked for, never from the store */
 	if (!bundle && st.type == AU_FT_NONE)
-		return check_raw(dir, hex, length, diag);
+		return check_raw(dir, hex, length, base, diag);
 	if (!bundle) {
 		au_diag_set(diag, 0, "%s beside a raw entry", mpath);
 		return BAD;
@@ -430,16 +444,18 @@ au_store_discard(struct au_store *s, const char *hex, struct au_diag *diag)
 
 int
 au_store_reuse(struct au_store *s, const char *hash_hex, uint64_t length,
-    int bundle, struct au_diag *diag)
+    int bundle, const char *base, struct au_diag *diag)
 {
 	struct au_diag why = { "", 0 };
 	int rc;
 
 	if (!au_store_has(s, hash_hex))
 		return 0;
-	rc = check_entry(s, hash_hex, length, bundle, &why);
+	rc = check_entry(s, hash_hex, length, bundle, bundle ? NULL : base, &why);
 	if (rc == 0)
 		return 1;
+	if (rc == NEEDNAME)
+		return 2;
 	if (rc != BAD) {
 		if (diag != NULL)
 			*diag = why;

@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	put(file, "x", 1);
 	put(manifest, data, size);
-	rc = au_store_reuse(store, H, 1, 1, NULL);
+	rc = au_store_reuse(store, H, 1, 1, NULL, NULL);
 	if (rc != 0 && rc != 1 && rc != AU_EIO && rc != AU_ENOMEM)
 		abort();
 	for (i = 0; i < size; i++)

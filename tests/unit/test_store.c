@@ -776,18 +776,18 @@ TEST(store_entry_verified_before_reuse)
 	REQUIRE(s != NULL);
 	expect_for(data, sizeof(data) - 1, &ex);
 	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
-	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, &d), 1);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, NULL, &d), 1);
 	snprintf(rel, sizeof(rel), "store/%s/w.bin", hex);
 	write_file(rel, "the model weighTs");	/* same length */
 	CHECK_EQ(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d), 0);
 	CHECK(file_is(rel, data));	/* the commit put the signed bytes back */
 	write_file(rel, "short");
-	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, &d), 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, NULL, &d), 0);
 	CHECK(!au_store_has(s, hex));
 	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
 	snprintf(rel, sizeof(rel), "store/%s/extra", hex);
 	write_file(rel, "planted");
-	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, &d), 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, NULL, &d), 0);
 	/* a bundle: its manifest */
 	gl = make_tgz("policy/rules.json", "{}", tgz, sizeof(tgz));
 	REQUIRE(gl > 0);
@@ -795,30 +795,30 @@ TEST(store_entry_verified_before_reuse)
 	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
 	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
 	CHECK(file_is(rel, "") == 0);	/* present, not empty */
-	CHECK_EQ(au_store_reuse(s, hex, gl, 1, &d), 1);
+	CHECK_EQ(au_store_reuse(s, hex, gl, 1, NULL, &d), 1);
 	snprintf(rel, sizeof(rel), "store/%s/policy/rules.json", hex);
 	write_file(rel, "[]");
 	CHECK_EQ(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d), 0);
 	CHECK(file_is(rel, "{}"));
 	snprintf(rel, sizeof(rel), "store/%s/policy/extra.json", hex);
 	write_file(rel, "{}");
-	CHECK_EQ(au_store_reuse(s, hex, gl, 1, &d), 0);
+	CHECK_EQ(au_store_reuse(s, hex, gl, 1, NULL, &d), 0);
 	CHECK(!au_store_has(s, hex));
 	snprintf(rel, sizeof(rel), "%s/store/%s.manifest", root, hex);
 	CHECK(access(rel, F_OK) != 0);	/* removed with it */
 	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
 	REQUIRE(unlink(rel) == 0);
-	CHECK_EQ(au_store_reuse(s, hex, gl, 1, &d), 0);	/* no manifest */
+	CHECK_EQ(au_store_reuse(s, hex, gl, 1, NULL, &d), 0);	/* no manifest */
 	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
 	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
 	write_file(rel, "aiupdate-manifest 1 00\n");
-	CHECK_EQ(au_store_reuse(s, hex, gl, 1, &d), 0);	/* another's, or bad */
+	CHECK_EQ(au_store_reuse(s, hex, gl, 1, NULL, &d), 0);	/* another's, or bad */
 	/* gc keeps a kept entry's manifest, drops the rest */
 	REQUIRE(put(s, "p/b.tar.gz", tgz, gl, &ex, hex, &d) == 0);
 	REQUIRE(au_store_switch(s, "p/b.tar.gz", hex, &d) == 0);
 	REQUIRE(au_store_gc(s, &d) == 0);
 	CHECK_EQ(count_in("store"), 2);
-	CHECK_EQ(au_store_reuse(s, hex, gl, 1, &d), 1);
+	CHECK_EQ(au_store_reuse(s, hex, gl, 1, NULL, &d), 1);
 	au_store_free(s);
 	cleanup();
 }
@@ -849,11 +849,45 @@ TEST(planted_manifest_does_not_replace_the_signed_hash)
 	    evil);
 	snprintf(rel, sizeof(rel), "store/%s.manifest", hex);
 	write_file(rel, m);
-	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, &d), 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, NULL, &d), 0);
 	CHECK(!au_store_has(s, hex));
 	/* the same bytes as a raw entry, asked for as a bundle: not reused */
 	REQUIRE(put(s, "m/w.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
-	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 1, &d), 0);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 1, NULL, &d), 0);
+	au_store_free(s);
+	cleanup();
+}
+
+/*
+ * A raw entry is the file under its target's base name: two raw targets of
+ * the same bytes under different base names cannot share one entry (the
+ * second's current/NAME would not exist).
+ */
+TEST(raw_entry_shared_under_another_base_name)
+{
+	static const char data[] = "the same weights";
+	char hex[65], hex2[65], rel[400];
+	struct au_diag d = { "", 0 };
+	struct au_stage_expect ex;
+	struct au_store *s;
+
+	fresh();
+	s = open_store();
+	REQUIRE(s != NULL);
+	expect_for(data, sizeof(data) - 1, &ex);
+	REQUIRE(put(s, "prod/ocr.bin", data, sizeof(data) - 1, &ex, hex, &d) == 0);
+	REQUIRE(put(s, "canary/ocr-canary.bin", data, sizeof(data) - 1, &ex, hex2,
+	    &d) == 0);
+	CHECK_STR(hex, hex2);
+	snprintf(rel, sizeof(rel), "%s/store/%s/ocr-canary.bin", root, hex);
+	CHECK(access(rel, F_OK) == 0);
+	/* one entry, both names, each still verified before reuse */
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, "ocr.bin", &d), 1);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, "ocr-canary.bin",
+	    &d), 1);
+	CHECK_EQ(au_store_reuse(s, hex, sizeof(data) - 1, 0, "third.bin", &d),
+	    2);
+	CHECK_EQ(count_in("store"), 1);
 	au_store_free(s);
 	cleanup();
 }
@@ -880,5 +914,6 @@ main(int argc, char **argv)
 	RUN(staging_dirs_made_private);
 	RUN(store_entry_verified_before_reuse);
 	RUN(planted_manifest_does_not_replace_the_signed_hash);
+	RUN(raw_entry_shared_under_another_base_name);
 	return harness_done();
 }
