@@ -12,8 +12,9 @@
  *   state_dir/metadata/             trusted TUF metadata (client/update.c)
  *   state_dir/store/<sha256hex>/    one complete installed artifact per content
  *                                   hash: a raw file as store/<hash>/<basename
- *                                   of the target name>, a bundle as its
- *                                   extracted tree
+ *                                   of the target name> (one file per base
+ *                                   name when raw targets share the bytes),
+ *                                   a bundle as its extracted tree
  *   state_dir/store/<sha256hex>.manifest  a bundle's manifest: every path,
  *                                   and every file's size and SHA-256, as
  *                                   extracted (client/install/store_verify.c);
