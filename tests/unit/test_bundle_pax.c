@@ -22,8 +22,7 @@ static char root[256], dest[300], arc[300];
 static void
 fresh(void)
 {
-	snprintf(root, sizeof(root), "/tmp/au-test-pax-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "au-test-pax") == NULL)
 		abort();
 	snprintf(dest, sizeof(dest), "%s/dest", root);
 	snprintf(arc, sizeof(arc), "%s/arc", root);

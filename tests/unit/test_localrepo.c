@@ -41,8 +41,7 @@ TEST(symlinked_parent_directory_refused)
 	struct au_diag d = { "", 0 };
 	uint64_t got = 0;
 
-	snprintf(root, sizeof(root), "/tmp/au-test-local-XXXXXX");
-	REQUIRE(mkdtemp(root) != NULL);
+	REQUIRE(harness_tmpdir(root, sizeof(root), "au-test-local") != NULL);
 	snprintf(copy, sizeof(copy), "%s/copy", root);
 	snprintf(outside, sizeof(outside), "%s/outside", root);
 	snprintf(p, sizeof(p), "%s/metadata", copy);

@@ -132,8 +132,7 @@ copy_flip(const char *rel, const char *file, long at, char *tmp, size_t size)
 	FILE *f;
 	int c;
 
-	(void)snprintf(tmp, size, "/tmp/test_oms.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (harness_tmpdir(tmp, size, "test_oms") == NULL)
 		return -1;
 	(void)snprintf(cmd, sizeof(cmd), "cp -R '%s/%s/.' '%s/'", vecdir, rel, tmp);
 	if (system(cmd) != 0)
@@ -638,7 +637,8 @@ fake_fetch(void *arg, const char *name, const struct au_target *tg, size_t cap,
 
 TEST(device_policy)
 {
-	char conf[] = "/tmp/test_oms_conf.XXXXXX", text[4096], dir[2048];
+	char conf[300], text[4096], dir[2048];
+	const char *t;
 	struct au_config cfg;
 	struct au_prov_result res;
 	struct au_diag d = { "", 0 };
@@ -652,6 +652,9 @@ TEST(device_policy)
 	    "other/b\n[install]\nstate_dir = /tmp/s\n[provenance]\nmode = warn\n"
 	    "require = models/*\noff = other/*\nkey.upstream = %s/%s\n", vecdir,
 	    MT "keys/signing-key-pub.pem");
+	t = getenv("TMPDIR");
+	(void)snprintf(conf, sizeof(conf), "%s/test_oms_conf.XXXXXX",
+	    t != NULL && t[0] != '\0' ? t : "/tmp");
 	REQUIRE((fd = mkstemp(conf)) >= 0);
 	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);

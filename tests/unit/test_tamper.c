@@ -250,8 +250,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(raw); i++)
 		raw[i] = (uint8_t)(i * 7 + 1);
 	make_tar();
-	snprintf(root, sizeof(root), "/tmp/au-test-tamper-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "au-test-tamper") == NULL)
 		return 1;
 	RUN(raw_file_replaced_at_every_moment);
 	RUN(resumed_raw_file_replaced_at_every_moment);
