@@ -6,22 +6,23 @@
 set -eu
 PKGS="build-essential clang pkg-config
 libunbound-dev libmbedtls-dev libsodium-dev libarchive-dev libjansson-dev libinih-dev
-libevent-dev libzstd-dev
+libevent-dev libzstd-dev libmicrohttpd-dev libsqlite3-dev
 nettle-dev
 nsd ldnsutils bind9-dnsutils nginx-light openssl ca-certificates curl
 faketime tesseract-ocr tesseract-ocr-eng imagemagick fonts-dejavu-core
-zstd gzip tar python3 python3-cryptography-vectors dns-root-data
+zstd gzip tar casync chromium python3 python3-cryptography-vectors dns-root-data
 systemd man-db groff-base util-linux bsdutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
-# The interop tests' npm packages (tuf-js and sigstore, pinned in tests/interop/package-lock.json;
+# The interop tests' npm packages (tuf-js, sigstore and standardwebhooks, pinned in tests/interop/package-lock.json;
 # Node 20 and npm come with the machine image).
 npm_deps() {
 	[ -f "$(dirname "$0")/../interop/node_modules/tuf-js/package.json" ] &&
-		[ -f "$(dirname "$0")/../interop/node_modules/sigstore/package.json" ] && return 0
+		[ -f "$(dirname "$0")/../interop/node_modules/sigstore/package.json" ] &&
+		[ -f "$(dirname "$0")/../interop/node_modules/standardwebhooks/package.json" ] && return 0
 	if command -v npm >/dev/null 2>&1; then
 		echo "deps: npm ci --prefix tests/interop"
 		npm ci --prefix "$(dirname "$0")/../interop" --no-audit --no-fund >/dev/null
