@@ -9,6 +9,7 @@
 #include "client/cli.h"
 #include "client/clock.h"
 #include "client/config.h"
+#include "client/preflight.h"
 #include "client/report/events.h"
 #include "client/report/progress.h"
 #include "client/install/state.h"
@@ -350,6 +351,12 @@ cmd_status(const struct au_config *cfg, const struct opts *o)
 
 	struct au_stat sd;
 
+	/* A file where the directory belongs: exit 2, as for --check. */
+	rc = au_preflight_state_dir_shape(cfg->state_dir, &d);
+	if (rc != 0) {
+		print_error("status", rc, &d);
+		return au_exit_status(rc);
+	}
 	if (au_stat(cfg->state_dir, &sd, NULL) == 0 && sd.type == AU_FT_NONE)
 		fprintf(stderr, "aiupdate: warning: state directory %s does not "
 		    "exist: nothing was ever installed with this config (%s)\n",

@@ -122,17 +122,30 @@ local_class(int sys)
 }
 
 int
-au_preflight_state_dir(const char *dir, struct au_diag *diag)
+au_preflight_state_dir_shape(const char *dir, struct au_diag *diag)
 {
 	char have[AU_PREFLIGHT_PATH_MAX];
 	struct au_stat st;
-	int err;
 
 	existing_prefix(dir, have, sizeof(have), &st);
 	if (st.type != AU_FT_DIR && st.type != AU_FT_LINK)
 		return au_diag_sys(diag, AU_ECONFIG, ENOTDIR, "[install] "
 		    "state_dir %s cannot be used: %s is not a directory", dir,
 		    have);
+	return 0;
+}
+
+int
+au_preflight_state_dir(const char *dir, struct au_diag *diag)
+{
+	char have[AU_PREFLIGHT_PATH_MAX];
+	struct au_stat st;
+	int err;
+
+	err = au_preflight_state_dir_shape(dir, diag);
+	if (err != 0)
+		return err;
+	existing_prefix(dir, have, sizeof(have), &st);
 	err = probe_write(have);
 	if (err == EACCES || err == EPERM || err == EROFS)
 		return au_diag_sys(diag, AU_ECONFIG, err, "[install] state_dir "

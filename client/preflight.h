@@ -34,4 +34,14 @@ AU_NODISCARD int au_preflight_trusted_root(const char *path,
  */
 int au_preflight_state_dir(const char *dir, struct au_diag *diag);
 
+/*
+ * For the commands that only read or edit an existing state (--status,
+ * --commit, --retry): 0 when dir is a directory or does not exist yet
+ * under a directory; AU_ECONFIG with diag "[install] state_dir DIR cannot
+ * be used: PATH is not a directory" (diag->sys ENOTDIR) when dir, or the
+ * longest part of it that exists, is a file or other non-directory.
+ * Creates nothing.
+ */
+int au_preflight_state_dir_shape(const char *dir, struct au_diag *diag);
+
 #endif

@@ -2,6 +2,7 @@
 /* client/discover/dns.c - DNSSEC-validated service discovery through libunbound. */
 #include "client/discover/dns.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +136,18 @@ ta_read(const char *ta, uint8_t **buf, size_t *len, struct au_diag *diag)
 	struct au_diag fd = { "", 0 };
 	int r;
 
+	/* Missing, unreadable or empty: the image's mistake (exit 2), not
+	 * DNS's; a failing disk or memory stays the machine's (exit 1). */
 	r = au_file_read_all(ta, AU_DNS_TA_MAX, buf, len, &fd);
 	if (r != 0)
-		return au_diag_sys(diag, AU_EDNS_RESOLVER, fd.sys,
-		    "trust anchor %s: cannot read it (%s: %s)", ta,
-		    au_strerror(r), fd.msg);
+		return au_diag_sys(diag, r == AU_ENOMEM || fd.sys == EIO ?
+		    r : AU_ECONFIG, fd.sys, "[discovery] trust_anchor %s: "
+		    "cannot read it (%s: %s)", ta, au_strerror(r), fd.msg);
 	if (*len == 0) {
 		free(*buf);
 		*buf = NULL;
-		return au_diag_set(diag, AU_EDNS_RESOLVER,
-		    "trust anchor %s is empty", ta);
+		return au_diag_set(diag, AU_ECONFIG,
+		    "[discovery] trust_anchor %s is empty", ta);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client/metadata/floor.h"
+#include "client/preflight.h"
 #include "client/report/report.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -282,6 +283,8 @@ edit_state(const struct au_config *cfg, const char *name, state_edit_fn fn,
 	int rc, n = 0;
 
 	rc = tracked(cfg, name, diag);
+	if (rc == 0)	/* a file where state_dir belongs: exit 2 */
+		rc = au_preflight_state_dir_shape(cfg->state_dir, diag);
 	if (rc != 0)
 		return rc;
 	if (au_stat(cfg->state_dir, &sb, NULL) == 0 && sb.type == AU_FT_NONE) {
@@ -292,6 +295,10 @@ edit_state(const struct au_config *cfg, const char *name, state_edit_fn fn,
 	    (int)sizeof(path))
 		return au_diag_set(diag, AU_ECONFIG, "state_dir too long");
 	rc = au_lock_take(path, &lk, diag);
+	/* A state_dir that cannot be used (unwritable) is a deployment
+	 * mistake, exit 2, as for --check and --apply (client/preflight.h). */
+	if (rc != 0 && rc != AU_ELOCKED && rc != AU_ENOSPC)
+		return au_preflight_state_dir(cfg->state_dir, diag);
 	if (rc == 0)
 		rc = edit_locked(cfg, name, fn, &n, diag);
 	au_lock_release(lk);

@@ -123,8 +123,11 @@ it_grep "nothere: says secure NXDOMAIN" '^error: nxdomain: .*secure NXDOMAIN'
 ( cd "$W" && k=$(ldns-keygen -a ED25519 -k aiutest.) && cp "$k.ds" other.ds )
 probe "wrong trust anchor: good zone refused" 10 good.aiutest "$W/other.ds"
 it_grep "wrong trust anchor: bogus" '^error: bogus: '
-probe "missing trust anchor file" 10 good.aiutest "$W/none.ds"
-it_grep "missing trust anchor: resolver error names the file" "^error: resolver: .*$W/none\\.ds"
+probe "missing trust anchor file: a configuration error, not DNS's" 2 good.aiutest "$W/none.ds"
+it_grep "missing trust anchor: names the key and the file" "^error: config: configuration error: \\[discovery\\] trust_anchor $W/none\\.ds: cannot read it"
+: > "$W/empty.ds"
+probe "empty trust anchor file: a configuration error" 2 good.aiutest "$W/empty.ds"
+it_grep "empty trust anchor: says so" "^error: config: configuration error: \\[discovery\\] trust_anchor $W/empty\\.ds is empty"
 it_exit "malformed resolver value" 10 "$PROBE" "$TA" "localhost@$PORT" good.aiutest
 it_grep "malformed resolver: named" '^error: resolver: .*localhost@'
 

@@ -201,4 +201,15 @@ else
 	it_ok "syslog: skipped (no private mount namespace here)"
 fi
 
+# --status, --commit and --retry name a state_dir that is a file (or under one) as
+# --check does: exit 2, not an I/O error (1) nor "nothing installed" (0).
+touch "$W/sdfile2"
+for sd in "$W/sdfile2" "$W/sdfile2/state"; do
+	mkconf "$W/sdfile2.conf" "$sd" "$R/public/metadata/1.root.json"
+	for m in --status --commit --retry; do
+		it_exit "$m with state_dir $sd on a file" 2 $AIUPDATE -c "$W/sdfile2.conf" $m
+		it_grep "  ... names the part that is not a directory" "^  \[install\] state_dir $sd cannot be used: $W/sdfile2 is not a directory$"
+	done
+done
+
 it_done

@@ -65,6 +65,7 @@ code_name(int r)
 	case AU_EDNS_NOSERVICE: return "noservice";
 	case AU_EDNS_RESOLVER: return "resolver";
 	case AU_EDNS_MALFORMED: return "malformed";
+	case AU_ECONFIG: return "config";
 	default: return "other";
 	}
 }
@@ -100,7 +101,7 @@ main(int argc, char **argv)
 	if (r != 0) {
 		fprintf(stderr, "error: %s: %s: %s\n", code_name(r),
 		    au_strerror(r), diag.msg);
-		return 10;
+		return r == AU_ECONFIG ? 2 : 10;	/* as aiupdate's exit */
 	}
 	print_service(&svc);
 	return 0;
