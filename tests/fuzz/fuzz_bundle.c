@@ -60,7 +60,7 @@ setup(void)
 	if (root == NULL || root[0] == '\0')
 		root = getenv("TMPDIR");
 	if (root == NULL || root[0] == '\0')
-		root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"; /* tmp-ok: the TMPDIR fallback */
 	snprintf(base, sizeof(base), "%s/aiu-fuzz-bundle.XXXXXX", root);
 	if (mkdtemp(base) == NULL)
 		abort();

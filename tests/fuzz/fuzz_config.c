@@ -39,7 +39,7 @@ write_input(const uint8_t *data, size_t size)
 		int fd;
 
 		if (tmp == NULL || tmp[0] == '\0')
-			tmp = "/tmp";
+			tmp = "/tmp"; /* tmp-ok: the TMPDIR fallback */
 		snprintf(path, sizeof(path), "%s/aiu-fuzz-config.XXXXXX", tmp);
 		fd = mkstemp(path);
 		if (fd < 0)

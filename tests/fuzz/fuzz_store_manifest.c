@@ -36,7 +36,7 @@ setup(void)
 	if (store != NULL)
 		return;
 	if (root == NULL)
-		root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"; /* tmp-ok: the TMPDIR fallback */
 	snprintf(base, sizeof(base), "%s/aiu-fuzz-manifest.XXXXXX", root);
 	if (mkdtemp(base) == NULL || au_store_open(base, &store, NULL) != 0)
 		abort();

@@ -86,14 +86,21 @@ harness_srcdir(void)
  * buf.  Returns buf, or NULL (message on stderr) if it does not fit or
  * mkdtemp fails.  The test removes it.
  */
+/* $TMPDIR, or /tmp when it is unset or empty: the one place tests pick it. */
+static inline const char *
+harness_tmpbase(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && t[0] != '\0' ? t : "/tmp";
+}
+
 static inline char *
 harness_tmpdir(char *buf, size_t size, const char *name)
 {
-	const char *t = getenv("TMPDIR");
+	const char *t = harness_tmpbase();
 	int n;
 
-	if (t == NULL || t[0] == '\0')
-		t = "/tmp";
 	n = snprintf(buf, size, "%s/%s.XXXXXX", t, name);
 	if (n < 0 || (size_t)n >= size) {
 		fprintf(stderr, "  TMPDIR too long: %s\n", t);

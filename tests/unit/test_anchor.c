@@ -139,12 +139,8 @@ TEST(working_copy_and_write_back)
 int
 main(int argc, char **argv)
 {
-	const char *t = getenv("TMPDIR");
-
 	harness_args(argc, argv);
-	snprintf(dir, sizeof(dir), "%s/aiu-test-anchor.XXXXXX",
-	    t != NULL && t[0] != '\0' ? t : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (harness_tmpdir(dir, sizeof(dir), "aiu-test-anchor") == NULL)
 		return 1;
 	RUN(whole_files_pass);
 	RUN(damaged_files_are_refused);

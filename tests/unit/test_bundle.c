@@ -277,6 +277,7 @@ TEST(refuses_absolute)
 	static char name[64];
 	struct spec s[] = { { name, 0, 0, "evil", 0, NULL, 0 } };
 
+	/* tmp-ok: the absolute name the hostile entry points at; must not appear */
 	snprintf(name, sizeof(name), "/tmp/au-test-bundle-abs-%d",
 	    (int)getpid());
 	CHECK(hostile(s, 1, AU_BUNDLE_GZIP, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED,

@@ -65,11 +65,8 @@ TEST(state_dir_failure_keeps_errno_and_path)
 {
 	char dir[256];
 	struct au_diag d;
-	const char *tmp = getenv("TMPDIR");
 
-	(void)snprintf(dir, sizeof(dir), "%s/aiu-test-err.XXXXXX",
-	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	REQUIRE(mkdtemp(dir) != NULL);
+	REQUIRE(harness_tmpdir(dir, sizeof(dir), "aiu-test-err") != NULL);
 	(void)au_diag_sys(&d, AU_EIO, EIO, "open %s/lock: Input/output error",
 	    dir);
 	CHECK_EQ(au_preflight_state_dir(dir, &d), AU_EIO);

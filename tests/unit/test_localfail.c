@@ -65,11 +65,7 @@ static char root[256], arc[300], dest[300];
 static void
 fresh(void)
 {
-	const char *t = getenv("TMPDIR");
-
-	snprintf(root, sizeof(root), "%s/aiu-test-localfail.XXXXXX",
-	    t != NULL && t[0] != '\0' ? t : "/tmp");
-	if (mkdtemp(root) == NULL)
+	if (harness_tmpdir(root, sizeof(root), "aiu-test-localfail") == NULL)
 		abort();
 	snprintf(arc, sizeof(arc), "%s/b.tar", root);
 	snprintf(dest, sizeof(dest), "%s/dest", root);

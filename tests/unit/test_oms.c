@@ -638,7 +638,6 @@ fake_fetch(void *arg, const char *name, const struct au_target *tg, size_t cap,
 TEST(device_policy)
 {
 	char conf[300], text[4096], dir[2048];
-	const char *t;
 	struct au_config cfg;
 	struct au_prov_result res;
 	struct au_diag d = { "", 0 };
@@ -649,12 +648,11 @@ TEST(device_policy)
 	REQUIRE(fake_bundle != NULL);
 	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
 	    "[repository]\ntrusted_root = /r.json\ntargets = models/a.tar "
-	    "other/b\n[install]\nstate_dir = /tmp/s\n[provenance]\nmode = warn\n"
+	    "other/b\n[install]\nstate_dir = /nonexistent/s\n[provenance]\nmode = warn\n"
 	    "require = models/*\noff = other/*\nkey.upstream = %s/%s\n", vecdir,
 	    MT "keys/signing-key-pub.pem");
-	t = getenv("TMPDIR");
 	(void)snprintf(conf, sizeof(conf), "%s/test_oms_conf.XXXXXX",
-	    t != NULL && t[0] != '\0' ? t : "/tmp");
+	    harness_tmpbase());
 	REQUIRE((fd = mkstemp(conf)) >= 0);
 	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);
@@ -718,7 +716,7 @@ TEST(device_policy)
 	REQUIRE(fake_bundle != NULL);
 	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
 	    "[repository]\ntrusted_root = /r.json\ntargets = m\n[install]\n"
-	    "state_dir = /tmp/s\n[provenance]\nmode = require\nca.root = %s/%s\n",
+	    "state_dir = /nonexistent/s\n[provenance]\nmode = require\nca.root = %s/%s\n",
 	    vecdir, MT "keys/ca-cert.pem");
 	memcpy(conf + strlen(conf) - 6, "XXXXXX", 6);
 	REQUIRE((fd = mkstemp(conf)) >= 0);
@@ -743,7 +741,7 @@ TEST(device_policy)
 	memcpy(conf + strlen(conf) - 6, "XXXXXX", 6);
 	(void)snprintf(text, sizeof(text), "[discovery]\ndomain = x.invalid\n"
 	    "[repository]\ntrusted_root = /r.json\ntargets = a\n[install]\n"
-	    "state_dir = /tmp/s\n[provenance]\nmode = maybe\n");
+	    "state_dir = /nonexistent/s\n[provenance]\nmode = maybe\n");
 	REQUIRE((fd = mkstemp(conf)) >= 0);
 	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);

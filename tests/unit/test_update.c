@@ -206,14 +206,6 @@ struct dev {
 	struct au_report rep;
 };
 
-static const char *
-tmp_base(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t != NULL && t[0] != '\0' ? t : "/tmp";
-}
-
 static void
 put_file(const char *dir, const char *name, const char *text)
 {
@@ -265,7 +257,7 @@ dev_init(struct dev *d, const char *install)
 
 	memset(d, 0, sizeof(*d));
 	(void)snprintf(d->dir, sizeof(d->dir), "%s/au-update-XXXXXX",
-	    tmp_base());
+	    harness_tmpbase());
 	if (mkdtemp(d->dir) == NULL)
 		return -1;
 	rs = root_signed(1, FUT, 1, R0, -1, TS, SN, TG);
