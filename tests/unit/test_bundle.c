@@ -21,6 +21,7 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/bundle_fixture.h"
 #include "port/ban.h"
 
 struct spec {
@@ -32,8 +33,6 @@ struct spec {
 	const char *link;	/* symlink target, or hardlink source */
 	int hard;
 };
-
-static char root[256], dest[300], arc[300];
 
 #define GZIP_TWICE 99	/* mk(): tar | gzip | gzip */
 
@@ -89,55 +88,7 @@ mk(const char *path, int filter, int format, const struct spec *s, size_t n)
 static void
 fresh(void)
 {
-	int rc;
-
-	if (harness_tmpdir(root, sizeof(root), "au-test-bundle") == NULL)
-		abort();
-	snprintf(dest, sizeof(dest), "%s/dest", root);
-	snprintf(arc, sizeof(arc), "%s/arc", root);
-	rc = au_mkdir(dest, 0755, NULL);
-	if (rc != 0)
-		abort();
-}
-
-static void
-cleanup(void)
-{
-	if (au_remove_tree(root, NULL) != 0)
-		fprintf(stderr, "  cannot remove %s\n", root);
-}
-
-static int
-count_entries(const char *name, void *arg)
-{
-	(void)name;
-	(*(int *)arg)++;
-	return 0;
-}
-
-/* root holds exactly arc and dest: nothing was written beside them. */
-static int
-only_dest_and_arc(void)
-{
-	int n = 0;
-
-	if (au_dir_list(root, count_entries, &n, NULL) != 0)
-		return 0;
-	return n == 2;
-}
-
-static int
-read_str(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (fp == NULL)
-		return -1;
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return (int)n;
+	bundle_fixture_fresh("au-test-bundle", "arc");
 }
 
 static int

@@ -14,60 +14,14 @@
 
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/bundle_fixture.h"
 
 #include "port/ban.h"
-
-static char root[256], dest[300], arc[300];
 
 static void
 fresh(void)
 {
-	if (harness_tmpdir(root, sizeof(root), "au-test-pax") == NULL)
-		abort();
-	snprintf(dest, sizeof(dest), "%s/dest", root);
-	snprintf(arc, sizeof(arc), "%s/arc", root);
-	if (au_mkdir(dest, 0755, NULL) != 0)
-		abort();
-}
-
-static void
-cleanup(void)
-{
-	if (au_remove_tree(root, NULL) != 0)
-		fprintf(stderr, "  cannot remove %s\n", root);
-}
-
-static int
-count_entries(const char *name, void *arg)
-{
-	(void)name;
-	(*(int *)arg)++;
-	return 0;
-}
-
-/* root holds exactly arc and dest: nothing was written beside them. */
-static int
-only_dest_and_arc(void)
-{
-	int n = 0;
-
-	if (au_dir_list(root, count_entries, &n, NULL) != 0)
-		return 0;
-	return n == 2;
-}
-
-static int
-read_str(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (fp == NULL)
-		return -1;
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return (int)n;
+	bundle_fixture_fresh("au-test-pax", "arc");
 }
 
 /* ---- hand-made tars: extended headers that disagree with the ustar one ---- */

@@ -20,6 +20,7 @@
 #include "client/install/store.h"
 #include "port/port.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/bundle_fixture.h"
 
 #include "port/ban.h"
 
@@ -60,24 +61,10 @@ fail_calloc(int nth, size_t min_bytes)
 
 /* ---- fixtures ---- */
 
-static char root[256], arc[300], dest[300];
-
 static void
 fresh(void)
 {
-	if (harness_tmpdir(root, sizeof(root), "aiu-test-localfail") == NULL)
-		abort();
-	snprintf(arc, sizeof(arc), "%s/b.tar", root);
-	snprintf(dest, sizeof(dest), "%s/dest", root);
-	if (au_mkdir(dest, 0755, NULL) != 0)
-		abort();
-}
-
-static void
-cleanup(void)
-{
-	if (au_remove_tree(root, NULL) != 0)
-		fprintf(stderr, "  cannot remove %s\n", root);
+	bundle_fixture_fresh("aiu-test-localfail", "b.tar");
 }
 
 /* A good one-file ustar archive at arc (libarchive linked, not dlopened). */
