@@ -27,7 +27,7 @@ def data(seed,n):
     g=sm(seed); out=bytearray()
     while len(out)<n: out+=struct.pack('<Q',next(g))
     return bytes(out[:n])
-MS=0xffffc00000000000; ML=0xfffc000000000000
+MS=0xffff000000000000; ML=0xfffc000000000000
 def chunks(b):
     res=[]; fp=0; n=0; start=0
     for i,x in enumerate(b):
