@@ -134,6 +134,23 @@ head -c 0 /dev/null > "$W/empty.bin"
 it_exit "an empty file chunked: an index of its head alone" 0 $AIUREPO add "$R" "$W/empty.bin" --name models/empty.bin --chunked
 it_grep "  ... 64 bytes" "^name=models/empty.bin.cidx version=1 length=64 "
 
+# ---- a safetensors-shaped model whose header grew: every offset shifts ----
+python3 tests/tools/mkmodel.py --size 16777216 --variant base "$W/st0" 2>/dev/null &&
+	python3 tests/tools/mkmodel.py --size 16777216 --variant b "$W/stb" 2>"$W/stb.info"
+$AIUREPO add "$R" "$W/st0" --name models/st.safetensors --chunked >/dev/null && cp "$R/staged/$(jq -r '.targets["models/st.safetensors.cidx"].hashes.sha256' "$R/repo.json")" "$W/st0.cidx"
+$AIUREPO add "$R" "$W/stb" --name models/st.safetensors --chunked >/dev/null && cp "$R/staged/$(jq -r '.targets["models/st.safetensors.cidx"].hashes.sha256' "$R/repo.json")" "$W/stb.cidx"
+kept=$(python3 -c "
+def recs(p):
+    b = open(p, 'rb').read()[64:]
+    return [b[i:i + 36] for i in range(0, len(b), 36)]
+a = set(recs('$W/st0.cidx'))
+n = [r for r in recs('$W/stb.cidx')]
+print(sum(int.from_bytes(r[:4], 'big') for r in n if r in a))")
+it_check "a model with a grown header (mkmodel.py b) keeps >= 85% of its bytes as old chunks ($kept of $(stat -c %s "$W/stb"))" \
+	test "$kept" -ge $(( $(stat -c %s "$W/stb") * 85 / 100 ))
+it_check "  ... and its index is the reference implementation's" sh -c \
+	"python3 $REF --file '$W/stb' '$W/stb.ref' >/dev/null && cmp -s '$W/stb.ref' '$W/stb.cidx'"
+
 # ---- export --target carries the index ----
 $AIUREPO add "$R" "$W/m2.bin" --name $T --chunked >/dev/null && $AIUREPO publish "$R" >/dev/null
 it_exit "export --target of a chunked target" 0 $AIUREPO export "$R" "$W/usb" --target $T
