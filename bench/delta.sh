@@ -63,8 +63,10 @@ done
 export HTTPSBED_LOG_FORMAT='$status $body_bytes_sent $request_uri range="$http_range"'
 R=$W/repo
 $B/aiupdate-repo init "$R" >/dev/null || die "init"
-$B/aiupdate-repo add "$R" "$W/base.st" --name models/m.st --chunked >/dev/null &&
-	$B/aiupdate-repo publish "$R" >/dev/null || die "publish base"
+# what the index costs the publisher: add without and with it
+timed "$W/add-plain" $B/aiupdate-repo add "$R" "$W/base.st" --name models/plain.st --no-chunk || die "add --no-chunk"
+timed "$W/add-chunked" $B/aiupdate-repo add "$R" "$W/base.st" --name models/m.st --chunked || die "add --chunked"
+$B/aiupdate-repo publish "$R" >/dev/null || die "publish base"
 PB=${BENCH_PORT_BASE:-16950}
 bed_port DNS_PORT "$PB" $((PB + 19))
 bed_port HTTPS_PORT $((PB + 20)) $((PB + 49))
@@ -176,6 +178,9 @@ for v in a b c; do
 	g2="<= $(awk -v s="$share" 'BEGIN {printf "%.3f", s + 0.10}')"
 	echo "| $v | $changed | $d_tot ($d_art + $d_idx; $d_206 ranges) | $(ratio "$d_tot" "$changed") | $g1 | $pubf ($pubr) ÷ differ $(ratio "$pubf" "$changed") | $d_wall / $f_wall | $(ratio "$d_wall" "$f_wall") | $g2 | $d_rss / $f_rss | <= $((f_rss + 2048)) | $c_bytes ($c_wall) | $(ratio "$d_tot" "$c_bytes") | <= 1 |"
 done
+read -r ap_w ap_rss < "$W/add-plain"; read -r ac_w ac_rss < "$W/add-chunked"
+echo
+echo "publisher: aiupdate-repo add of the $MIB MiB base: --no-chunk $ap_w s ($ap_rss KiB), --chunked $ac_w s ($ac_rss KiB: the index computed, staged, read back and recomputed)"
 echo
 echo "differ B: the bytes of the tensors that changed (and the 8-byte length + header in b): mkmodel.py --info."
 echo "device fetched B: body bytes nginx sent for models/m.st (200 or 206) and models/m.st.cidx during the --apply (metadata not counted)."
