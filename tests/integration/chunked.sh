@@ -41,6 +41,8 @@ it_check "its length is signed" test "$(signed "[\"$T.cidx\"].length")" = "$(sta
 it_check "its sha256 is signed" test "$(signed "[\"$T.cidx\"].hashes.sha256")" = "$(sha "$W/ref1.cidx")"
 it_check "the index has no chunk_index itself" test "$(signed "[\"$T.cidx\"].custom.chunk_index")" = null
 it_check "the index carries the file's version" test "$(signed "[\"$T.cidx\"].custom.version")" = 1
+it_exit "status" 0 $AIUREPO status "$R"
+it_grep "  ... names the index of the chunked target" "^target $T version=1 length=3000000 chunk_index=$T.cidx$"
 
 # ---- refusals of the options (exit 2), nothing changed ----
 cp "$R/repo.json" "$W/repo.before"
