@@ -113,7 +113,7 @@ mkconf base
 $B/aiupdate -c "$W/base.conf" --apply >/dev/null 2>&1 || die "install base"
 cmp -s "$W/base.st" "$W/dev-base/targets/models/m.st/current/m.st" || die "base not installed"
 
-declare -A ROW
+declare -A ROW REP
 delta_seen=0
 for v in a b c; do
 	echo "bench delta: version $v"
@@ -127,7 +127,18 @@ for v in a b c; do
 	rm -rf "$W/dev-$v" && cp -a "$W/dev-base" "$W/dev-$v" && mkconf "$v"
 	sync
 	n0=$(wc -l < "$W/https/access.log")
-	timed "$W/delta-$v" $B/aiupdate -c "$W/$v.conf" --apply || die "delta apply $v"
+	timed "$W/delta-$v" $B/aiupdate -c "$W/$v.conf" --apply --json || die "delta apply $v"
+	# what the client itself reports (--json targets[].delta, when it has it)
+	REP[$v]=$(python3 - "$W/delta-$v.out" <<'PY' 2>/dev/null || echo "no JSON report"
+import json, sys
+text = open(sys.argv[1]).read()
+d, _ = json.JSONDecoder().raw_decode(text[text.index('{'):])
+t = d['targets'][0].get('delta')
+print('used=%s bytes_fetched=%s bytes_reused=%s index_bytes=%s decision="%s"' % (
+    t['used'], t['bytes_fetched'], t['bytes_reused'], t['index_bytes'],
+    t['decision']) if t else 'no delta report')
+PY
+)
 	cmp -s "$W/$v.st" "$W/dev-$v/targets/models/m.st/current/m.st" || die "$v not installed bit-exact"
 	d_art=$(log_art "$W/https/access.log" "$n0" models/m.st)
 	d_idx=$(log_art "$W/https/access.log" "$n0" models/m.st.cidx)
@@ -179,6 +190,8 @@ for v in a b c; do
 	echo "| $v | $changed | $d_tot ($d_art + $d_idx; $d_206 ranges) | $(ratio "$d_tot" "$changed") | $g1 | $pubf ($pubr) ÷ differ $(ratio "$pubf" "$changed") | $d_wall / $f_wall | $(ratio "$d_wall" "$f_wall") | $g2 | $d_rss / $f_rss | <= $((f_rss + 2048)) | $c_bytes ($c_wall) | $(ratio "$d_tot" "$c_bytes") | <= 1 |"
 done
 read -r ap_w ap_rss < "$W/add-plain"; read -r ac_w ac_rss < "$W/add-chunked"
+echo
+for v in a b c; do echo "client report of $v (--json targets[0].delta): ${REP[$v]}"; done
 echo
 echo "publisher: aiupdate-repo add of the $MIB MiB base: --no-chunk $ap_w s ($ap_rss KiB), --chunked $ac_w s ($ac_rss KiB: the index computed, staged, read back and recomputed)"
 echo
