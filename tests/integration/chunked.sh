@@ -89,6 +89,13 @@ python3 $REF --file "$W/other.bin" "$W/other.cidx" >/dev/null
 fault "the index of another file of the same length is refused" "$W/other.cidx" "does not describe"
 head -c 5000 /dev/urandom > "$W/junk.cidx"
 fault "bytes that are no index are refused" "$W/junk.cidx" "bad magic"
+it_exit "a new file with another file's index is refused" 13 $AIUREPO add "$R" "$W/other.bin" --name models/other.bin --chunk-index "$W/ref1.cidx"
+it_check "  ... repo.json unchanged byte for byte" cmp -s "$R/repo.json" "$W/repo.before"
+ls "$R/staged" > "$W/staged.now"
+it_check "  ... and the new file is not left staged" cmp -s "$W/staged.now" "$W/staged.before"
+it_exit "a bundle devices would refuse leaves nothing staged either" 13 $AIUREPO add "$R" "$W/junk.cidx" --name p/junk.tar.gz
+ls "$R/staged" > "$W/staged.now"
+it_check "  ... (staged/ unchanged)" cmp -s "$W/staged.now" "$W/staged.before"
 it_exit "the file's own index is accepted" 0 $AIUREPO add "$R" "$W/m1.bin" --name $T --chunk-index "$W/ref1.cidx" --custom '{"version":1}'
 it_check "  ... and is what is staged" test -f "$R/staged/$(sha "$W/ref1.cidx")"
 
