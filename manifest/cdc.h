@@ -4,9 +4,9 @@
  * FastCDC (W. Xia et al., "FastCDC: a Fast and Efficient Content-Defined
  * Chunking Approach for Data Deduplication", USENIX ATC 2016): a gear
  * rolling hash, cut-point skipping below the minimum size and a one-sided
- * normalized chunking (below).  The publisher and the device must cut the same bytes
- * at the same places, so every constant here is part of the chunk index
- * format (docs/chunk-index.md) and is checked in its header.
+ * normalized chunking (below).  The publisher and the device must cut the
+ * same bytes at the same places, so every constant here is part of the
+ * chunk index format (docs/chunk-index.md) and is checked in its header.
  *
  * The hash: fp = (fp << 1) + au_cdc_gear[byte], over 64-bit words, so bit k
  * of fp depends on the last k + 1 bytes only and fp depends on the last 64
