@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* manifest/cdc.c - FastCDC over a gear hash (cdc.h says every constant's origin). */
+/* manifest/cdc.c - FastCDC over a gear hash (cdc.h: each constant's origin). */
 #include "manifest/cdc.h"
 
 #include "port/ban.h"
@@ -121,7 +121,7 @@ skip(uint64_t nb, size_t len)
 }
 
 /* The index j in buf of the first byte at which the chunk reaches `size`
- * bytes (n before buf: nb; the byte buf[j] makes it nb + j + 1), at most len. */
+ * bytes (nb bytes before buf: buf[j] makes it nb + j + 1); at most len. */
 static size_t
 until(uint64_t nb, uint64_t size, size_t len)
 {
