@@ -38,7 +38,7 @@ MKMODEL=tests/tools/mkmodel.py
 
 bed_init delta "${BENCH_DIR:-/var/tmp}"
 die() { echo "bench delta: $*" >&2; exit 1; }
-for t in "$TIME" casync nginx python3; do
+for t in "$TIME" casync nginx python3 zstd; do
 	command -v "$t" >/dev/null || die "$t missing"
 done
 mkdir -p "$W/bin" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/cidxdiff" "$W/bin/" ||
@@ -160,10 +160,13 @@ PY
 		--seed="$W/base.st" "http://127.0.0.1:$HTTP_PORT/$v.caibx" "$W/casync-$v.st" || die "casync extract $v"
 	cmp -s "$W/$v.st" "$W/casync-$v.st" || die "casync extracted other bytes for $v"
 	c_bytes=$(log_bytes "$H/access.log" "$n0")
+	# the same chunks uncompressed (casync's store holds them zstd'ed)
+	c_raw=$(tail -n +$((n0 + 1)) "$H/access.log" | awk '$1 == 200 && $3 ~ /\.cacnk$/ {print $3}' |
+		while read -r u; do zstd -dc "$H/www$u"; done | wc -c)
 	read -r c_wall c_rss < "$W/casync-$v"
 	rm -f "$W/casync-$v.st"
 	d_tot=$((d_art + d_idx))
-	ROW[$v]="$changed $vsize $idx ${pub% *} ${pub#* } $d_art $d_idx $d_206 $d_wall $d_rss $f_bytes $f_wall $f_rss $c_bytes $c_wall $c_rss $d_tot"
+	ROW[$v]="$changed $vsize $idx ${pub% *} ${pub#* } $d_art $d_idx $d_206 $d_wall $d_rss $f_bytes $f_wall $f_rss $c_bytes $c_wall $c_rss $d_tot $c_raw"
 	rm -rf "$W/dev-$v"
 done
 
@@ -176,10 +179,10 @@ if [ "$delta_seen" = 0 ]; then
 	echo "NOTE: the client made no range request: it has no delta support (full downloads); the device columns are full downloads"
 fi
 echo
-echo "| v | differ B | device fetched B (file + index) | ÷ differ | goal | publisher-side fetch B (cidxdiff, ranges) | wall s delta / full | ratio | goal | peak RSS KiB delta / full | goal | casync B (wall s) | device ÷ casync | goal |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| v | differ B | device fetched B (file + index) | ÷ differ | goal | publisher-side fetch B (cidxdiff, ranges) | wall s delta / full | ratio | goal | peak RSS KiB delta / full | goal | casync B (wall s) | device ÷ casync | goal | casync chunks uncompressed B | device ÷ that |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for v in a b c; do
-	read -r changed vsize idx pubf pubr d_art d_idx d_206 d_wall d_rss f_bytes f_wall f_rss c_bytes c_wall c_rss d_tot <<< "${ROW[$v]}"
+	read -r changed vsize idx pubf pubr d_art d_idx d_206 d_wall d_rss f_bytes f_wall f_rss c_bytes c_wall c_rss d_tot c_raw <<< "${ROW[$v]}"
 	share=$(awk -v c="$changed" -v s="$vsize" 'BEGIN {printf "%.3f", c/s}')
 	if [ "$v" = c ]; then
 		g1="= full ($vsize)"
@@ -187,7 +190,7 @@ for v in a b c; do
 		g1="<= $(awk -v c="$changed" -v i="$idx" 'BEGIN {printf "%.3f", 1.10 + i/c}')"
 	fi
 	g2="<= $(awk -v s="$share" 'BEGIN {printf "%.3f", s + 0.10}')"
-	echo "| $v | $changed | $d_tot ($d_art + $d_idx; $d_206 ranges) | $(ratio "$d_tot" "$changed") | $g1 | $pubf ($pubr) ÷ differ $(ratio "$pubf" "$changed") | $d_wall / $f_wall | $(ratio "$d_wall" "$f_wall") | $g2 | $d_rss / $f_rss | <= $((f_rss + 2048)) | $c_bytes ($c_wall) | $(ratio "$d_tot" "$c_bytes") | <= 1 |"
+	echo "| $v | $changed | $d_tot ($d_art + $d_idx; $d_206 ranges) | $(ratio "$d_tot" "$changed") | $g1 | $pubf ($pubr) ÷ differ $(ratio "$pubf" "$changed") | $d_wall / $f_wall | $(ratio "$d_wall" "$f_wall") | $g2 | $d_rss / $f_rss | <= $((f_rss + 2048)) | $c_bytes ($c_wall) | $(ratio "$d_tot" "$c_bytes") | <= 1 | $c_raw | $(ratio "$d_tot" "$c_raw") |"
 done
 read -r ap_w ap_rss < "$W/add-plain"; read -r ac_w ac_rss < "$W/add-chunked"
 echo
@@ -198,5 +201,5 @@ echo
 echo "differ B: the bytes of the tensors that changed (and the 8-byte length + header in b): mkmodel.py --info."
 echo "device fetched B: body bytes nginx sent for models/m.st (200 or 206) and models/m.st.cidx during the --apply (metadata not counted)."
 echo "full: the same version installed on a fresh device (wall, RSS, $((vsize)) B + metadata)."
-echo "casync: casync make --store=S V.caibx V.st (default 16/64/256 KiB chunks, zstd), casync extract --store=http://.../S --seed=base.st http://.../V.caibx: .caibx + chunk bytes nginx sent."
+echo "casync: casync make --store=S V.caibx V.st (default 16/64/256 KiB chunks, zstd), casync extract --store=http://.../S --seed=base.st http://.../V.caibx: .caibx + chunk bytes nginx sent; uncompressed: the chunks it fetched, zstd -dc (what ranges on the plain file move for the same chunks)."
 echo "Reproduce: AU_KEEP=1 DELTA_MIB=$MIB AU_BUILD=build bash bench/delta.sh"
