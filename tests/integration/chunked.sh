@@ -129,6 +129,13 @@ it_exit "a file under --chunk-above is not" 0 $AIUREPO add "$R" "$W/m2.bin" --na
 it_check "  ... and drops the index" test "$(jq -r ".targets[\"$T.cidx\"]" "$R/repo.json")" = null
 it_exit "64 MiB is the default: a 3 MB file is not chunked" 0 $AIUREPO add "$R" "$W/m1.bin" --name $T
 it_check "  ... (no index)" test "$(jq -r ".targets[\"$T.cidx\"]" "$R/repo.json")" = null
+truncate -s 64M "$W/zero64.bin"
+it_exit "a file of exactly 64 MiB is chunked by default" 0 $AIUREPO add "$R" "$W/zero64.bin" --name models/zero64.bin
+it_grep "  ... 256 chunks of 256 KiB (zeros: only forced cuts)" "^name=models/zero64.bin.cidx version=1 length=$((64 + 36 * 256)) "
+truncate -s $((64 * 1048576 - 1)) "$W/zero64.bin"
+it_exit "  ... one byte less is not" 0 $AIUREPO add "$R" "$W/zero64.bin" --name models/zero64.bin
+it_check "  ... (its index dropped)" test "$(jq -r '.targets["models/zero64.bin.cidx"]' "$R/repo.json")" = null
+rm -f "$W/zero64.bin"
 jq '.chunk_above = 1048576' "$R/repo.json" > "$W/rj" && cp "$W/rj" "$R/repo.json"
 it_exit "repo.json chunk_above 1 MiB: a 3 MB file is chunked" 0 $AIUREPO add "$R" "$W/m2.bin" --name $T
 it_grep "  ... index printed" "^name=$T.cidx "
