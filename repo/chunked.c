@@ -52,8 +52,30 @@ bad:
 	    "number with K, M or G (binary units), at most 64G", what, text);
 }
 
-static int cidx_name(const char *name, char out[AU_TARGET_NAME_MAX + 1],
-    struct au_diag *diag);
+/* Bytes of a file name's last component that `publish` can write: NAME_MAX
+ * (255 on Linux file systems) less the ".tmp" of its temporary file. */
+#define COMPONENT_MAX 251
+
+/* The index target's name: NAME.cidx, valid under the one name policy and
+ * short enough a file name to publish. */
+static int
+cidx_name(const char *name, char out[AU_TARGET_NAME_MAX + 1],
+    struct au_diag *diag)
+{
+	struct au_diag nd;
+	const char *base;
+	int n;
+
+	n = snprintf(out, AU_TARGET_NAME_MAX + 1, "%s%s", name,
+	    AU_REPO_CIDX_SUFFIX);
+	base = n > 0 && n <= AU_TARGET_NAME_MAX ? strrchr(out, '/') : NULL;
+	base = base != NULL ? base + 1 : out;
+	if (n < 0 || n > AU_TARGET_NAME_MAX || strlen(base) > COMPONENT_MAX ||
+	    au_target_name_check(out, &nd))
+		return au_diag_set(diag, AU_EUSAGE, "target name %s too long "
+		    "for its chunk index %s%s", name, name, AU_REPO_CIDX_SUFFIX);
+	return 0;
+}
 
 /* --chunked where it cannot apply: refused before anything is staged. */
 static int
@@ -106,37 +128,11 @@ au_repo_chunking_init(struct au_repo_chunking *ck, const json_t *state,
 	return applies(ck, name, diag);
 }
 
-/* Bytes of a file name's last component that `publish` can write: NAME_MAX
- * (255 on Linux file systems) less the ".tmp" of its temporary file. */
-#define COMPONENT_MAX 251
-
-/* The index target's name: NAME.cidx, valid under the one name policy and
- * short enough a file name to publish. */
-static int
-cidx_name(const char *name, char out[AU_TARGET_NAME_MAX + 1],
-    struct au_diag *diag)
-{
-	struct au_diag nd;
-	const char *base;
-	int n;
-
-	n = snprintf(out, AU_TARGET_NAME_MAX + 1, "%s%s", name,
-	    AU_REPO_CIDX_SUFFIX);
-	base = n > 0 && n <= AU_TARGET_NAME_MAX ? strrchr(out, '/') : NULL;
-	base = base != NULL ? base + 1 : out;
-	if (n < 0 || n > AU_TARGET_NAME_MAX || strlen(base) > COMPONENT_MAX ||
-	    au_target_name_check(out, &nd))
-		return au_diag_set(diag, AU_EUSAGE, "target name %s too long "
-		    "for its chunk index %s%s", name, name, AU_REPO_CIDX_SUFFIX);
-	return 0;
-}
-
 /* Whether to chunk the staged file h of target name. */
 static int
 wanted(const struct au_repo_chunking *ck, const char *name,
-    const struct au_repo_hashes *h, struct au_diag *diag)
+    const struct au_repo_hashes *h)
 {
-	(void)diag;
 	if (ck == NULL || ck->mode < 0 || au_bundle_kind(name) >= 0)
 		return 0;	/* --chunked on a bundle: refused by applies() */
 	return ck->mode > 0 || (ck->above > 0 && h->length >= ck->above);
@@ -290,8 +286,7 @@ au_repo_chunk_target(const char *dir, json_t *state, const char *name,
 	struct au_diag nd;
 	int want, named;
 
-	if ((want = wanted(ck, name, h, diag)) < 0)
-		return want;
+	want = wanted(ck, name, h);
 	named = cidx_name(name, iname, &nd) == 0;
 	if (!want) {
 		/* a file replaced by an unchunked one drops the old index */

@@ -69,8 +69,10 @@ fault() {	# DESC FILE PATTERN: refused with exit 13, nothing changed
 	ls "$R/staged" > "$W/staged.now"
 	it_check "  ... nothing left staged" cmp -s "$W/staged.now" "$W/staged.before"
 }
-cp "$W/ref1.cidx" "$W/flip.cidx"
-printf '\x55' | dd of="$W/flip.cidx" bs=1 seek=$((64 + 36 * 3 + 10)) conv=notrunc 2>/dev/null
+python3 -c "
+b = bytearray(open('$W/ref1.cidx', 'rb').read())
+b[64 + 36 * 3 + 10] ^= 0x55		# one bit pattern of record 3's hash
+open('$W/flip.cidx', 'wb').write(b)"
 fault "an index with one chunk hash changed is refused" "$W/flip.cidx" \
 	"does not describe $T exactly: record 3 differs"
 cp "$W/ref1.cidx" "$W/len.cidx"
@@ -81,7 +83,7 @@ be32() { printf "\\x$(printf %02x $(($1 >> 24 & 255)))\\x$(printf %02x $(($1 >> 
 be32 $((l0 + 100)) | dd of="$W/len.cidx" bs=1 seek=64 conv=notrunc 2>/dev/null
 be32 $((l1 - 100)) | dd of="$W/len.cidx" bs=1 seek=100 conv=notrunc 2>/dev/null
 fault "an index with a cut moved (lengths still summing to the file) is refused" "$W/len.cidx" \
-	"record 0 differs"
+	"record (0 differs|1: [0-9]+ bytes, under)"
 head -c $(( $(stat -c %s "$W/ref1.cidx") - 36 )) "$W/ref1.cidx" > "$W/short.cidx"
 fault "an index with its last record cut off is refused" "$W/short.cidx" "chunk index: [0-9]+ bytes, not 64"
 head -c 3000000 /dev/urandom > "$W/other.bin"
