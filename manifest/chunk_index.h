@@ -129,7 +129,8 @@ AU_NODISCARD int au_cidx_check(const uint8_t *buf, size_t len,
     struct au_cidx_head *out, struct au_diag *d);
 
 /* An au_cidx_read_fn over a port/ file (port/port.h): arg is a
- * struct au_cidx_file; its diag (may be NULL) gets au_file_read's error. */
+ * struct au_cidx_file (caller-owned, as its file).  Errors: au_file_read's
+ * (AU_EIO), its message in the struct's diag (may be NULL). */
 struct au_cidx_file {
 	struct au_file *f;	/* open for reading; not owned */
 	struct au_diag *diag;
