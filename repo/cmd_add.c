@@ -221,7 +221,7 @@ make_entry(const struct au_repo_hashes *h, json_t *custom)
 	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
 		return NULL;
 	/* SHA-256 only: devices check every listed hash, and one hash keeps
-	 * each byte hashed once on the device (client/fetch/digest.h). */
+	 * each byte hashed once on the device (keys/digest.h). */
 	return json_pack("{s:s, s:I, s:{s:s}, s:O}", "file", rel,
 	    "length", (json_int_t)h->length, "hashes", "sha256", h->sha256,
 	    "custom", custom);
