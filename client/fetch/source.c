@@ -2,11 +2,14 @@
 /* client/fetch/source.c - what every repository source shares (source.h). */
 #include "client/fetch/source.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "client/fetch/delta.h"
 #include "client/install/bundle.h"
 #include "client/install/libarchive_dl.h"
 #include "client/metadata/budget.h"
+#include "client/metadata/custom.h"
 #include "client/metadata/tufclient.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -50,16 +53,56 @@ expect_of(const struct au_target *tg, struct au_stage_expect *ex)
 	memcpy(ex->sha512, tg->sha512, 64);
 }
 
+/*
+ * A delta first when the signed custom names a chunk index (delta.h);
+ * AU_DELTA_FALLBACK: a full download.  The decision is logged (-v).
+ */
+static int
+try_delta(struct au_source *src, struct au_store *s,
+    const struct au_config *cfg, struct au_tuf_client *tuf, const char *name,
+    const char *file, const struct au_target *tg,
+    const struct au_stage_expect *ex, au_progress_fn progress, void *parg,
+    uint64_t *moved, struct au_delta_report *rep, struct au_diag *diag)
+{
+	struct au_delta_job j = { src, s, tuf, cfg, name, file, ex, NULL,
+	    progress, parg };
+	struct au_custom c;
+	char hash[65];
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	if (au_custom_parse(tg->custom_json, &c, NULL) != 0 ||
+	    c.chunk_index[0] == '\0')
+		return AU_DELTA_FALLBACK;
+	rep->tried = 1;
+	j.index_name = c.chunk_index;
+	if (src->fetch_range == NULL) {
+		(void)snprintf(rep->why, sizeof(rep->why), "full download: "
+		    "the source has no range requests (a local copy)");
+		rc = AU_DELTA_FALLBACK;
+	} else {
+		rc = au_delta_fetch(&j, rep, hash, diag);
+	}
+	*moved = rep->fetched;
+	au_log(AU_LOG_INFO, "%s: %s (fetched %llu, reused %llu, to move %llu "
+	    "of %llu bytes)", name, rep->why, (unsigned long long)rep->fetched,
+	    (unsigned long long)rep->reused, (unsigned long long)rep->to_move,
+	    (unsigned long long)ex->length);
+	return rc;
+}
+
 int
 au_source_fetch_target(struct au_source *src, struct au_store *s,
-    const struct au_config *cfg, const struct au_tuf_client *tuf,
+    const struct au_config *cfg, struct au_tuf_client *tuf,
     const char *name, const struct au_target *tg, const char *sha256_hex,
     au_progress_fn progress, void *parg, uint64_t *moved,
-    struct au_diag *diag)
+    struct au_delta_report *delta, struct au_diag *diag)
 {
+	struct au_delta_report drep;
 	struct au_stage_expect ex;
 	char file[AU_TARGET_NAME_MAX + 160], hash[65];
 	uint64_t bb = cfg->bundle_max_bytes, be = cfg->bundle_max_entries;
+	uint64_t full = 0;
 	int bundle = au_bundle_kind(name) >= 0, rc;
 	const char *base;
 
@@ -93,6 +136,16 @@ au_source_fetch_target(struct au_source *src, struct au_store *s,
 	if (au_tuf_target_file(tuf, name, tg, file, sizeof(file)) != 0)
 		return au_diag_set(diag, AU_EINTERNAL, "name too long");
 	expect_of(tg, &ex);
-	return src->fetch_artifact(src, s, file, name, &ex, progress, parg,
-	    hash, moved, diag);
+	if (!bundle) {
+		rc = try_delta(src, s, cfg, tuf, name, file, tg, &ex, progress,
+		    parg, moved, delta != NULL ? delta : &drep, diag);
+		if (rc != AU_DELTA_FALLBACK)
+			return rc;
+	}
+	rc = src->fetch_artifact(src, s, file, name, &ex, progress, parg,
+	    hash, &full, diag);
+	*moved += full;
+	if (delta != NULL)
+		delta->fetched = *moved;
+	return rc;
 }
