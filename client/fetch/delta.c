@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "client/fetch/delta_int.h"
-#include "client/metadata/tufclient.h"
+#include "manifest/tuf.h"
 #include "port/text.h"
 
 #include "port/ban.h"
@@ -56,41 +56,31 @@ static int
 open_index(const struct au_delta_job *j, struct au_delta_report *rep,
     struct au_delta_index *x, struct au_diag *diag)
 {
-	struct au_target tg;
+	const struct au_target *tg = j->index_tg;
 	struct au_stage_expect ex;
-	char file[AU_TARGET_NAME_MAX + 160], hex[65], path[AU_STORE_PATH_MAX];
+	char hex[65], path[AU_STORE_PATH_MAX];
 	uint8_t head[AU_CIDX_HEAD];
 	uint64_t moved = 0;
 	size_t got;
 	int rc, w;
 
-	memset(&tg, 0, sizeof(tg));
-	rc = au_tuf_find_target(j->tuf, j->index_name, &tg, diag);
-	if (rc != 0)
-		return is_local_or_link(rc) ? rc : fallback(rep, "chunk index "
-		    "not usable", diag->msg);
-	rep->index_bytes = tg.length;
-	if (!tg.has_sha256 || tg.length < AU_CIDX_HEAD ||
-	    tg.length > AU_DELTA_INDEX_MAX) {
-		au_target_clear(&tg);
+	rep->index_bytes = tg->length;
+	if (!tg->has_sha256 || tg->length < AU_CIDX_HEAD ||
+	    tg->length > AU_DELTA_INDEX_MAX)
 		return fallback(rep, "chunk index refused", "no SHA-256, or "
 		    "not 64 bytes to AU_DELTA_INDEX_MAX");
-	}
 	memset(&ex, 0, sizeof(ex));
-	ex.length = tg.length;
+	ex.length = tg->length;
 	ex.has_sha256 = 1;
-	memcpy(ex.sha256, tg.sha256, 32);
-	au_hex_encode(tg.sha256, 32, hex);
-	rc = au_store_reuse(j->s, hex, tg.length, 0, base_of(j->index_name),
+	memcpy(ex.sha256, tg->sha256, 32);
+	au_hex_encode(tg->sha256, 32, hex);
+	rc = au_store_reuse(j->s, hex, tg->length, 0, base_of(j->index_name),
 	    diag);
 	if (rc >= 0 && rc != 1) {
-		rc = au_tuf_target_file(j->tuf, j->index_name, &tg, file,
-		    sizeof(file)) != 0 ? au_diag_set(diag, AU_EINTERNAL,
-		    "name too long") : j->src->fetch_artifact(j->src, j->s,
-		    file, j->index_name, &ex, NULL, NULL, hex, &moved, diag);
+		rc = j->src->fetch_artifact(j->src, j->s, j->index_file,
+		    j->index_name, &ex, NULL, NULL, hex, &moved, diag);
 		rep->fetched += moved;
 	}
-	au_target_clear(&tg);
 	if (rc < 0)
 		return is_local_or_link(rc) ? rc : fallback(rep, "chunk index "
 		    "refused", diag->msg);

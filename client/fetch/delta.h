@@ -66,18 +66,19 @@
  * never satisfies an If-Range (RFC 9110 13.1.5 wants a strong one). */
 #define AU_DELTA_VALIDATOR "W/\"aiupdate-delta\""
 
-struct au_tuf_client;
+struct au_target;
 
 /* One delta: the target, where its bytes and its index come from. */
 struct au_delta_job {
 	struct au_source *src;		/* must have fetch_range */
 	struct au_store *s;
-	struct au_tuf_client *tuf;	/* to look up the index target */
 	const struct au_config *cfg;	/* [delta] max_share */
 	const char *name;		/* the target name */
 	const char *file;		/* its repository targets/ file */
 	const struct au_stage_expect *ex;	/* its signed length and hashes */
 	const char *index_name;		/* custom.chunk_index */
+	const char *index_file;		/* the index's repository targets/ file */
+	const struct au_target *index_tg;	/* the index as signed */
 	au_progress_fn progress;	/* may be NULL: bytes fetched of to_move */
 	void *parg;
 };

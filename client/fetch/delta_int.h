@@ -36,6 +36,17 @@ struct au_delta_table;
 AU_NODISCARD int au_delta_table_build(struct au_file *f, uint64_t size,
     struct au_delta_table **out, struct au_diag *diag);
 void au_delta_table_free(struct au_delta_table *t);	/* NULL is fine */
+/*
+ * The parts of au_delta_table_build, for tests and tests/tools/delta_rss.c:
+ * an empty table for a file of size bytes (sized for its expected chunk
+ * count), entries added in any order (AU_ENOMEM; AU_EINTERNAL past the
+ * chunk count size allows), then sorted once before any lookup.
+ */
+AU_NODISCARD int au_delta_table_new(uint64_t size,
+    struct au_delta_table **out, struct au_diag *diag);
+AU_NODISCARD int au_delta_table_add(struct au_delta_table *t,
+    const uint8_t sha256[32], uint64_t off, struct au_diag *diag);
+void au_delta_table_sort(struct au_delta_table *t);
 size_t au_delta_table_count(const struct au_delta_table *t);
 size_t au_delta_table_bytes(const struct au_delta_table *t);	/* allocated */
 

@@ -21,12 +21,11 @@ struct ent {
 struct au_delta_table {
 	struct ent *e;
 	size_t n, cap;
+	size_t max;		/* chunks the chunker can make of the file */
 };
 
 struct build {
 	struct au_delta_table *t;
-	size_t max;		/* chunks the chunker can make of the file */
-	struct au_file *f;
 	struct au_diag *diag;
 };
 
@@ -42,14 +41,6 @@ key_of(const uint8_t sha[32], uint32_t *k0, uint32_t *k1)
 {
 	*k0 = be32(sha);
 	*k1 = (uint32_t)sha[4] << 8 | sha[5];
-}
-
-static int
-rd(void *arg, uint8_t *buf, size_t cap, size_t *got)
-{
-	struct build *b = arg;
-
-	return au_file_read(b->f, buf, cap, got, b->diag);
 }
 
 static int
@@ -72,16 +63,16 @@ grow(struct au_delta_table *t, size_t max, struct au_diag *diag)
 	return 0;
 }
 
-static int
-on_chunk(void *arg, uint64_t off, uint32_t len, const uint8_t sha256[32])
+int
+au_delta_table_add(struct au_delta_table *t, const uint8_t sha256[32],
+    uint64_t off, struct au_diag *diag)
 {
-	struct build *b = arg;
-	struct au_delta_table *t = b->t;
 	uint32_t k0, k1;
 	int rc;
 
-	(void)len;
-	if (t->n == t->cap && (rc = grow(t, b->max, b->diag)) != 0)
+	if (off >> 48 != 0)
+		return au_diag_set(diag, AU_EINTERNAL, "offset over 48 bits");
+	if (t->n == t->cap && (rc = grow(t, t->max, diag)) != 0)
 		return rc;
 	key_of(sha256, &k0, &k1);
 	t->e[t->n].w[0] = k0;
@@ -89,6 +80,15 @@ on_chunk(void *arg, uint64_t off, uint32_t len, const uint8_t sha256[32])
 	t->e[t->n].w[2] = (uint32_t)off;
 	t->n++;
 	return 0;
+}
+
+static int
+on_chunk(void *arg, uint64_t off, uint32_t len, const uint8_t sha256[32])
+{
+	struct build *b = arg;
+
+	(void)len;
+	return au_delta_table_add(b->t, sha256, off, b->diag);
 }
 
 static int
@@ -104,35 +104,58 @@ cmp(const void *a, const void *b)
 }
 
 int
-au_delta_table_build(struct au_file *f, uint64_t size,
-    struct au_delta_table **out, struct au_diag *diag)
+au_delta_table_new(uint64_t size, struct au_delta_table **out,
+    struct au_diag *diag)
 {
-	struct au_delta_table *t = calloc(1, sizeof(*t));
-	struct build b = { t, 0, f, diag };
+	struct au_delta_table *t;
 	uint64_t max = size / AU_CDC_MIN + 2, guess;
-	int rc;
 
-	if (t == NULL)
-		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	if (size >> 48 != 0 || max > SIZE_MAX / sizeof(struct ent)) {
-		free(t);
+	if (size >> 48 != 0 || max > SIZE_MAX / sizeof(struct ent))
 		return au_diag_set(diag, AU_EINTERNAL, "local file of %llu "
 		    "bytes: too large for 48-bit offsets",
 		    (unsigned long long)size);
-	}
-	b.max = (size_t)max;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	t->max = (size_t)max;
 	/* FastCDC's normalized chunking keeps the mean near AU_CDC_AVG:
 	 * one allocation of the expected count plus 1/8 in the usual case. */
 	guess = size / AU_CDC_AVG + size / AU_CDC_AVG / 8 + 16;
 	t->cap = (size_t)(guess < max ? guess : max);
 	t->e = malloc(t->cap * sizeof(*t->e));
-	rc = t->e == NULL ? au_diag_set(diag, AU_ENOMEM, "out of memory") :
-	    au_cidx_stream(rd, &b, on_chunk, &b, diag);
+	if (t->e == NULL) {
+		free(t);
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	}
+	*out = t;
+	return 0;
+}
+
+void
+au_delta_table_sort(struct au_delta_table *t)
+{
+	qsort(t->e, t->n, sizeof(*t->e), cmp);
+}
+
+int
+au_delta_table_build(struct au_file *f, uint64_t size,
+    struct au_delta_table **out, struct au_diag *diag)
+{
+	struct au_delta_table *t = NULL;
+	struct build b = { NULL, diag };
+	struct au_cidx_file rf = { f, diag };
+	int rc;
+
+	rc = au_delta_table_new(size, &t, diag);
+	if (rc != 0)
+		return rc;
+	b.t = t;
+	rc = au_cidx_stream(au_cidx_file_read, &rf, on_chunk, &b, diag);
 	if (rc != 0) {
 		au_delta_table_free(t);
 		return rc;
 	}
-	qsort(t->e, t->n, sizeof(*t->e), cmp);
+	au_delta_table_sort(t);
 	*out = t;
 	return 0;
 }

@@ -64,10 +64,11 @@ try_delta(struct au_source *src, struct au_store *s,
     const struct au_stage_expect *ex, au_progress_fn progress, void *parg,
     uint64_t *moved, struct au_delta_report *rep, struct au_diag *diag)
 {
-	struct au_delta_job j = { src, s, tuf, cfg, name, file, ex, NULL,
-	    progress, parg };
+	struct au_delta_job j = { src, s, cfg, name, file, ex, NULL, NULL,
+	    NULL, progress, parg };
+	char ifile[AU_TARGET_NAME_MAX + 160], hash[65];
+	struct au_target itg;
 	struct au_custom c;
-	char hash[65];
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
@@ -76,13 +77,25 @@ try_delta(struct au_source *src, struct au_store *s,
 		return AU_DELTA_FALLBACK;
 	rep->tried = 1;
 	j.index_name = c.chunk_index;
+	memset(&itg, 0, sizeof(itg));
 	if (src->fetch_range == NULL) {
 		(void)snprintf(rep->why, sizeof(rep->why), "full download: "
 		    "the source has no range requests (a local copy)");
 		rc = AU_DELTA_FALLBACK;
+	} else if ((rc = au_tuf_find_target(tuf, c.chunk_index, &itg,
+	    diag)) != 0 || au_tuf_target_file(tuf, c.chunk_index, &itg, ifile,
+	    sizeof(ifile)) != 0) {
+		(void)snprintf(rep->why, sizeof(rep->why), "full download: "
+		    "chunk index %.50s not usable: %.60s", c.chunk_index,
+		    rc != 0 ? diag->msg : "name too long");
+		rc = au_err_class(rc) == AU_ECONNECT && rc != AU_ENOTFOUND ?
+		    rc : AU_DELTA_FALLBACK;	/* transport: the run fails */
 	} else {
+		j.index_file = ifile;
+		j.index_tg = &itg;
 		rc = au_delta_fetch(&j, rep, hash, diag);
 	}
+	au_target_clear(&itg);
 	*moved = rep->fetched;
 	au_log(AU_LOG_INFO, "%s: %s (fetched %llu, reused %llu, to move %llu "
 	    "of %llu bytes)", name, rep->why, (unsigned long long)rep->fetched,
