@@ -2,11 +2,13 @@
 /* client/fetch/delta_build.c - the new file, chunk by chunk (delta_int.h). */
 #include "client/fetch/delta_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys/digest.h"
 #include "manifest/cdc.h"
+#include "manifest/tuf.h"
 
 #include "port/ban.h"
 
@@ -110,6 +112,8 @@ struct bs {
 	uint32_t have;			/* bytes of it in nbuf */
 	uint64_t cur_off;
 	int bad;			/* run[cur] did not match */
+	uint64_t fetched0;		/* rep->fetched before the build */
+	char label[AU_TARGET_NAME_MAX + 9];	/* "NAME (delta)" */
 	struct au_diag *diag;
 };
 
@@ -213,9 +217,9 @@ sink(void *arg, const uint8_t *p, size_t n)
 		if (rc != 0)
 			return rc;
 		b->rep->fetched += r->len;
-		if (b->j->progress != NULL)
-			b->j->progress(b->j->parg, b->j->name, b->rep->fetched,
-			    b->rep->to_move + b->rep->index_bytes);
+		if (b->j->progress != NULL)	/* of the bytes to move */
+			b->j->progress(b->j->parg, s->label, b->rep->fetched -
+			    s->fetched0, b->rep->to_move);
 		s->cur_off += r->len;
 		s->cur++;
 		s->have = 0;
@@ -336,6 +340,8 @@ au_delta_build_run(struct au_delta_build *b, struct au_diag *diag)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
 	s->b = b;
 	s->diag = diag;
+	s->fetched0 = b->rep->fetched;
+	(void)snprintf(s->label, sizeof(s->label), "%s (delta)", b->j->name);
 	s->lbuf = malloc(AU_CDC_MAX);
 	s->nbuf = malloc(AU_CDC_MAX);
 	rc = s->lbuf == NULL || s->nbuf == NULL ?
