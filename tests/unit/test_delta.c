@@ -615,6 +615,46 @@ TEST(copy_rehashes_what_the_table_found)
 	bed_down(&b);
 }
 
+/* The table's in-place sort and lookup over many entries, duplicates too. */
+TEST(table_finds_every_entry)
+{
+	struct au_delta_table *t = NULL;
+	struct au_diag d = { "", 0 };
+	uint8_t id[32];
+	uint64_t seed = 7, off;
+	size_t i, it, found = 0, twice = 0;
+
+	REQUIRE(au_delta_table_new(5000ull * AU_CDC_AVG, &t, &d) == 0);
+	for (i = 0; i < 5000; i++) {
+		seed = 7 + i % 4000;	/* ids 4000..4999 repeat 0..999 */
+		fill(id, 32, seed);
+		REQUIRE(au_delta_table_add(t, id, i * 1000ull + (1ull << 40),
+		    &d) == 0);
+	}
+	au_delta_table_sort(t);
+	CHECK_EQ(au_delta_table_count(t), 5000);
+	for (i = 0; i < 4000; i++) {
+		size_t n = 0;
+
+		fill(id, 32, 7 + i);
+		it = 0;
+		while (au_delta_table_next(t, id, &it, &off)) {
+			n++;
+			CHECK(off == i * 1000ull + (1ull << 40) ||
+			    off == (i + 4000) * 1000ull + (1ull << 40));
+		}
+		found += n > 0;
+		twice += n == 2;
+	}
+	CHECK_EQ(found, 4000);
+	CHECK_EQ(twice, 1000);
+	fill(id, 32, 99999);
+	it = 0;
+	CHECK_EQ(au_delta_table_next(t, id, &it, &off), 0);
+	au_delta_table_free(t);
+	(void)seed;
+}
+
 /* Cut mid-way: the bytes built stay in partial/, the next run re-hashes
  * them and continues; nothing of the old version changed meanwhile. */
 TEST(cut_then_resumed)
@@ -663,6 +703,7 @@ main(int argc, char **argv)
 	RUN(modified_store_file_not_trusted);
 	RUN(changed_between_chunking_and_copy);
 	RUN(copy_rehashes_what_the_table_found);
+	RUN(table_finds_every_entry);
 	RUN(cut_then_resumed);
 	return harness_done();
 }
