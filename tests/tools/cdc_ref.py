@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
-"""tests/tools/cdc_ref.py SEED LENGTH - an independent implementation of the
+"""tests/tools/cdc_ref.py SEED LENGTH | --file PATH [OUT] - an independent
+implementation of the
 chunker (manifest/cdc.h) and the chunk index (manifest/chunk_index.h,
 docs/chunk-index.md) for their known-answer test (tests/unit/test_cdc.c).
 
 It hashes every byte (no cut-point skipping) and derives the gear table from
 SplitMix64 itself, so it checks the C code's shortcuts, not a copy of them.
-The data: SplitMix64 from SEED, each word little-endian, LENGTH bytes.
+The data: SplitMix64 from SEED, each word little-endian, LENGTH bytes, or
+the file PATH (tests/integration/chunked.sh: the publisher's index of it
+must be this one); OUT, when given, receives the index.
 Prints the chunk lengths, then the index's length and SHA-256.
 """
 import hashlib, struct, sys
@@ -33,9 +36,16 @@ def chunks(b):
             res.append((start,n)); start+=n; fp=0; n=0
     if n: res.append((start,n))
     return res
-b=data(int(sys.argv[1]),int(sys.argv[2]))
+if sys.argv[1] == '--file':
+    with open(sys.argv[2], 'rb') as f:
+        b = f.read()
+else:
+    b = data(int(sys.argv[1]), int(sys.argv[2]))
 cs=chunks(b)
 print([n for _,n in cs])
 idx=bytearray(b'AUCIDX1\n'+struct.pack('>QIIIIB',len(b),len(cs),16384,65536,262144,1)+bytes(31))
 for o,n in cs: idx+=struct.pack('>I',n)+hashlib.sha256(b[o:o+n]).digest()
+if sys.argv[1] == '--file' and len(sys.argv) > 3:
+    with open(sys.argv[3], 'wb') as f:
+        f.write(idx)
 print(len(idx), hashlib.sha256(idx).hexdigest())
