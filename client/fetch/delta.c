@@ -18,6 +18,7 @@ struct att {
 	struct au_delta_build b;
 	struct au_delta_table *table;
 	int commit_failed;	/* the built file failed the signed hashes */
+	char index_hex[65];	/* store/<index_hex>: the index, "" if none */
 };
 
 static int
@@ -54,7 +55,7 @@ is_local_or_link(int rc)
  */
 static int
 open_index(const struct au_delta_job *j, struct au_delta_report *rep,
-    struct au_delta_index *x, struct au_diag *diag)
+    struct au_delta_index *x, char index_hex[65], struct au_diag *diag)
 {
 	const struct au_target *tg = j->index_tg;
 	struct au_stage_expect ex;
@@ -84,6 +85,7 @@ open_index(const struct au_delta_job *j, struct au_delta_report *rep,
 	if (rc < 0)
 		return is_local_or_link(rc) ? rc : fallback(rep, "chunk index "
 		    "refused", diag->msg);
+	memcpy(index_hex, hex, 65);
 	w = snprintf(path, sizeof(path), "%s/store/%s/%s",
 	    au_store_dir(j->s), hex, base_of(j->index_name));
 	if (w < 0 || (size_t)w >= sizeof(path))
@@ -133,9 +135,17 @@ open_local(const struct au_delta_job *j, struct au_file **f, uint64_t *size,
 	return au_file_size(*f, size, diag);
 }
 
+/* The index leaves the store with the attempt: it served this build only,
+ * and a failed run leaves the store as it found it. */
 static void
-release(struct att *a)
+release(const struct au_delta_job *j, struct att *a)
 {
+	struct au_diag d;
+
+	if (a->index_hex[0] != '\0' && au_store_discard(j->s, a->index_hex,
+	    &d) != 0)
+		au_log(AU_LOG_WARN, "%s: chunk index left in the store: %s",
+		    j->name, d.msg);
 	au_file_close(a->idx.f);
 	au_file_close(a->b.local);
 	au_delta_table_free(a->table);
@@ -171,7 +181,7 @@ prepare(const struct au_delta_job *j, struct au_delta_report *rep,
 	uint64_t lsize = 0, to_move = 0;
 	int rc;
 
-	rc = open_index(j, rep, &a->idx, diag);
+	rc = open_index(j, rep, &a->idx, a->index_hex, diag);
 	if (rc == 0)
 		rc = open_local(j, &a->b.local, &lsize, which, diag);
 	if (rc == 0 && a->b.local == NULL)
@@ -269,7 +279,7 @@ attempt(const struct au_delta_job *j, struct au_delta_report *rep,
 		au_stage_suspend(a->b.st);
 	else
 		au_stage_abort(a->b.st);
-	release(a);
+	release(j, a);
 	return rc;
 }
 
