@@ -15,6 +15,7 @@
 #   5. a tampered chunk on the server (same length): fetched twice, refused,
 #      exit 13, nothing installed (the version and state.json unchanged).
 #   6. a wrong index signed by the targets key: exit 13, nothing installed.
+# And --from DIR with a chunked target whose index the copy lacks.
 # Ports 16700-16799.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -196,6 +197,14 @@ it_check "... nothing installed, nothing kept (state byte for byte)" \
 cp "$W/served-v3.bin" "$SERVED"
 it_exit "... the server fixed: v3 installs as a delta" 0 $AIUPDATE -c "$CA" --apply
 it_check "... bit-exact" test "$(sha "$(installed dev-a)")" = "$(sha "$W/v3.bin")"
+
+# ---- --from DIR: a stick that carries the full file only ----
+$AIUREPO export "$R" "$W/usb" >/dev/null || bed_fail "export"
+find "$W/usb" -name '*.cidx' -delete
+it_exit "--from a copy without the chunk index: v3 installs" 0 \
+    $AIUPDATE -c "$CM" --apply --from "$W/usb" -v
+it_grep "... in full, the decision said" "full download: the source has no range requests"
+it_check "... bit-exact" test "$(sha "$(installed dev-m)")" = "$(sha "$W/v3.bin")"
 
 # ---- 6. a wrong index, signed by the targets key ----
 # v4 has v3's length; its signed custom names v3's index (the publisher
