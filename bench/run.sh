@@ -12,7 +12,8 @@
 # default /var/tmp: disk-backed, like a device's state directory),
 # AU_KEEP=1 keeps the scratch directory, BENCH_PORT_BASE (15950: NSD on
 # the first free port of BASE..BASE+19, nginx of BASE+20..BASE+49),
-# BENCH_QUICK=1 measures items 1 and 2 only (for work on the pipeline).
+# BENCH_QUICK=1 measures items 1 and 2 only (for work on the pipeline),
+# BENCH_NO_DELTA=1 skips the delta bench (bench/delta.sh) run at the end.
 # Needs: /usr/bin/time (Debian time), strace, curl, sha256sum; optional rauc
 # and swupdate (bench/setup.sh installs them) for the footprint comparison.
 set -u
@@ -314,3 +315,7 @@ Reproduce (servers as set up above; $W with AU_KEEP=1):
   5  strip -o S $AIU; ldd $AIU | ... | xargs stat -c %s
   6  apply shards.conf; aiupdate-repo add REPO NEW --name models/llm/shard-NN.bin; publish; apply; sum the 200 answers of nginx's access.log
 REPORT
+
+# ---- issue 13: delta updates of a model (bench/delta.sh: its own servers,
+# a 1 GiB safetensors-shaped model and three new versions; DELTA_MIB) ----
+[ -n "${BENCH_NO_DELTA:-}" ] || AU_BUILD=$SRC_B bash bench/delta.sh || die "delta bench"

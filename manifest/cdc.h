@@ -3,10 +3,10 @@
  * manifest/cdc.h - the content-defined chunker of chunked targets (issue 13):
  * FastCDC (W. Xia et al., "FastCDC: a Fast and Efficient Content-Defined
  * Chunking Approach for Data Deduplication", USENIX ATC 2016): a gear
- * rolling hash, cut-point skipping below the minimum size and normalized
- * chunking (level 2).  The publisher and the device must cut the same bytes
- * at the same places, so every constant here is part of the chunk index
- * format (docs/chunk-index.md) and is checked in its header.
+ * rolling hash, cut-point skipping below the minimum size and a one-sided
+ * normalized chunking (below).  The publisher and the device must cut the
+ * same bytes at the same places, so every constant here is part of the
+ * chunk index format (docs/chunk-index.md) and is checked in its header.
  *
  * The hash: fp = (fp << 1) + au_cdc_gear[byte], over 64-bit words, so bit k
  * of fp depends on the last k + 1 bytes only and fp depends on the last 64
@@ -14,14 +14,21 @@
  * after the current byte when
  *   n == AU_CDC_MAX, or
  *   n >= AU_CDC_MIN and (fp & mask) == 0, mask = AU_CDC_MASK_S while
- *   n < AU_CDC_AVG (18 bits: a cut is 4x less likely than 1/AVG), else
- *   AU_CDC_MASK_L (14 bits: 4x more likely), FastCDC's normalization level 2.
- * The masks are the top bits of fp (bits 46..63 and 50..63), each mixing the
- * last 47 to 64 bytes.  Bytes before n = AU_CDC_MIN - 64 of a chunk are not
+ *   n < AU_CDC_AVG (16 bits: a cut has probability 1/AVG at each byte),
+ *   else AU_CDC_MASK_L (14 bits: 4x as likely, which shortens the tail
+ *   toward AU_CDC_MAX as FastCDC's level-2 large mask does).
+ * Why not FastCDC's symmetric level 2 (18 bits before AVG, 14 after): the
+ * cut decision then depends on n, so after a changed region the old and
+ * the new version stay out of phase longer; on 80-100 changed regions of
+ * 128 MiB it fetched 23-36% more than casync, this rule 1-5% less
+ * (docs/chunk-index.md has the figures).
+ * The masks are the top bits of fp (bits 48..63 and 50..63), each mixing the
+ * last 49 to 64 bytes.  Bytes before n = AU_CDC_MIN - 64 of a chunk are not
  * hashed at all: their contribution would have been shifted out of fp by the
  * first cut-point candidate (FastCDC's "cut-point skipping"), so skipping
- * them changes no cut.  On random data the chunks average ~73 KiB (the
- * minimum shifts the mean above AVG; tests/unit/test_cdc.c measures it).
+ * them changes no cut.  On random data the chunks average ~57 KiB (the
+ * minimum and the tail mask balance near AVG; tests/unit/test_cdc.c
+ * measures it).
  *
  * The gear table: 256 words of SplitMix64 (Steele, Lea, Flood, OOPSLA 2014,
  * the generator java.util.SplittableRandom uses) from the seed
@@ -41,7 +48,7 @@
 #define AU_CDC_MIN 16384u	/* bytes: no chunk but a file's last is shorter */
 #define AU_CDC_AVG 65536u	/* bytes: FastCDC's "normal size" (2^16) */
 #define AU_CDC_MAX 262144u	/* bytes: no chunk is longer (a forced cut) */
-#define AU_CDC_MASK_S 0xffffc00000000000ULL	/* top 18 bits, n < AVG */
+#define AU_CDC_MASK_S 0xffff000000000000ULL	/* top 16 bits, n < AVG */
 #define AU_CDC_MASK_L 0xfffc000000000000ULL	/* top 14 bits, n >= AVG */
 #define AU_CDC_GEAR_SEED 0x6169757064617465ULL	/* "aiupdate", SplitMix64 */
 

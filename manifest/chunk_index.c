@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* manifest/chunk_index.c - the chunk index: parse, write, build (chunk_index.h). */
+/* manifest/chunk_index.c - the chunk index: parse, write, build, check. */
 #include "manifest/chunk_index.h"
 
 #include <stdlib.h>

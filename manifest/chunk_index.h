@@ -14,7 +14,7 @@
  *     0  magic "AUCIDX1\n"          8 bytes
  *     8  file_length                u64  bytes of the artifact
  *    16  chunk_count                u32
- *    20  min, avg, max              u32 each: AU_CDC_MIN, AU_CDC_AVG, AU_CDC_MAX
+ *    20  min, avg, max              u32 each: AU_CDC_MIN, _AVG, _MAX
  *    32  hash_alg                   u8   AU_CIDX_SHA256 (1)
  *    33  zero                       31 bytes, all 0 (to byte 63)
  *   then chunk_count records of AU_CIDX_REC = 36 bytes:

@@ -187,12 +187,14 @@ set_version(json_t *custom, int64_t prev, int64_t *version,
 	return 0;
 }
 
-/* Copy file into DIR/staged/SHA256; h gets its length and hashes. */
+/* Copy file into DIR/staged/SHA256 (path[AU_REPO_PATH_MAX]); h gets its
+ * length and hashes, *fresh whether that staged file is new (it is then
+ * removed again if the add is refused). */
 static int
 stage_file(const char *dir, const char *file, struct au_repo_hashes *h,
-    struct au_diag *diag)
+    char *path, int *fresh, struct au_diag *diag)
 {
-	char tmp[AU_REPO_PATH_MAX], path[AU_REPO_PATH_MAX], rel[80];
+	char tmp[AU_REPO_PATH_MAX], rel[80];
 	struct au_stat st;
 	int rc;
 
@@ -206,12 +208,14 @@ stage_file(const char *dir, const char *file, struct au_repo_hashes *h,
 		return rc;
 	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
 		return au_diag_set(diag, AU_EINTERNAL, "staged name too long");
-	if ((rc = au_repo_path(path, sizeof(path), dir, rel, diag)) != 0 ||
-	    (rc = au_rename(tmp, path, diag)) != 0)
+	if ((rc = au_repo_path(path, AU_REPO_PATH_MAX, dir, rel, diag)) != 0 ||
+	    (rc = au_stat(path, &st, diag)) != 0)
 		return rc;
-	if ((rc = au_repo_path(path, sizeof(path), dir, "staged", diag)) != 0)
+	*fresh = st.type == AU_FT_NONE;
+	if ((rc = au_rename(tmp, path, diag)) != 0 ||
+	    (rc = au_repo_path(tmp, sizeof(tmp), dir, "staged", diag)) != 0)
 		return rc;
-	return au_dir_sync(path, diag);
+	return au_dir_sync(tmp, diag);
 }
 
 /* Build the repo.json entry for a staged file. */
@@ -299,17 +303,25 @@ add_target(const char *dir, json_t *state, const char *file, const char *name,
 {
 	json_t *targets = json_object_get(state, "targets");
 	json_t *prev = json_object_get(targets, name);
+	char staged[AU_REPO_PATH_MAX];
 	struct au_repo_hashes h;
 	int64_t version = 0;
-	int rc;
+	int rc, fresh = 0;
 
 	if ((rc = set_version(custom, prev_version(prev), &version, diag)) != 0 ||
-	    (rc = stage_file(dir, file, &h, diag)) != 0 ||
-	    (rc = check_bundle(dir, &h, name, custom, diag)) != 0 ||
+	    (rc = stage_file(dir, file, &h, staged, &fresh, diag)) != 0)
+		return rc;
+	if ((rc = check_bundle(dir, &h, name, custom, diag)) != 0 ||
 	    (rc = check_same_version(prev, version, &h, name, diag)) != 0 ||
 	    (rc = au_repo_chunk_target(dir, state, name, &h, custom, ck,
-	    diag)) != 0)
+	    diag)) != 0) {
+		/* refused: a file staged by this add goes again (repo.json
+		 * never named it) */
+		if (fresh && au_unlink(staged, NULL) != 0) {
+			/* keep the refusal; a stray staged file is harmless */
+		}
 		return rc;
+	}
 	if (json_object_set_new(targets, name, make_entry(&h, custom)) != 0)
 		return au_diag_set(diag, AU_ENOMEM, "building repo.json failed");
 	return 0;

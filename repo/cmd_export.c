@@ -155,11 +155,10 @@ signed_sha256(const char *src, const char *name, char out[65],
 	if (h == NULL || strlen(h) != 64)
 		rc = au_diag_set(diag, AU_EUSAGE, "target %s is not in the "
 		    "published top-level targets (with a sha256)", name);
-	else if (with != NULL &&
-	    ((rc = companion(b, name, "OMS bundle", with->bundle, diag)) != 0 ||
-	    (rc = companion(c, name, "chunk index", with->cidx, diag)) != 0)) {
-		/* rc set */
-	} else
+	if (rc == 0 && with != NULL &&
+	    (rc = companion(b, name, "OMS bundle", with->bundle, diag)) == 0)
+		rc = companion(c, name, "chunk index", with->cidx, diag);
+	if (rc == 0)
 		memcpy(out, h, 65);
 	json_decref(doc);
 	return rc;

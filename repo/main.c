@@ -84,7 +84,7 @@ static const char usage_text[] =
 "      for the issuing --ca certificate (sent by the server in its chain).\n"
 "  status DIR\n"
 "      every published role's version, expiry, threshold and key ids, and\n"
-"      every target with its version and fleet restrictions.\n"
+"      every target with its version, fleet restrictions and chunk index.\n"
 "  export DIR OUT [--target NAME]\n"
 "      copy the published repository (or only target NAME and the metadata)\n"
 "      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"

@@ -5,8 +5,10 @@
  * crash": what au_cidx_check accepts has a head that au_cidx_head_parse
  * accepts, records that au_cidx_rec_parse accepts and lengths that sum to
  * the head's file_length; writing the parsed head back gives the same 64
- * bytes; and the chunker cuts the input at the same places whether it is
- * scanned at once or in pieces of a size taken from the input.
+ * bytes; the chunker cuts the input at the same places whether it is
+ * scanned at once or in pieces of a size taken from the input; and the
+ * index au_cidx_build makes of the input, read in such pieces, passes
+ * au_cidx_check and describes exactly the input's length.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,6 +72,43 @@ cuts(const uint8_t *data, size_t size, size_t piece)
 	return acc;
 }
 
+/* A reader over memory in pieces of `step` bytes. */
+struct mem {
+	const uint8_t *b;
+	size_t len, pos, step;
+};
+
+static int
+mem_read(void *arg, uint8_t *buf, size_t cap, size_t *got)
+{
+	struct mem *m = arg;
+	size_t n = m->len - m->pos;
+
+	if (n > cap)
+		n = cap;
+	if (n > m->step)
+		n = m->step;
+	memcpy(buf, m->b + m->pos, n);
+	m->pos += n;
+	*got = n;
+	return 0;
+}
+
+static void
+built_invariants(const uint8_t *data, size_t size, size_t step)
+{
+	struct mem m = { data, size, 0, step };
+	struct au_cidx_head h;
+	uint8_t *idx = NULL;
+	size_t len = 0;
+
+	if (au_cidx_build(mem_read, &m, &idx, &len, NULL) != 0)
+		abort();
+	if (au_cidx_check(idx, len, &h, NULL) != 0 || h.file_length != size)
+		abort();
+	free(idx);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,5 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 1 && cuts(data + 1, size - 1, 0) !=
 	    cuts(data + 1, size - 1, (size_t)data[0] + 1))
 		abort();
+	if (size > 1)
+		built_invariants(data + 1, size - 1, (size_t)data[0] * 97 + 1);
 	return 0;
 }

@@ -41,6 +41,8 @@ it_check "its length is signed" test "$(signed "[\"$T.cidx\"].length")" = "$(sta
 it_check "its sha256 is signed" test "$(signed "[\"$T.cidx\"].hashes.sha256")" = "$(sha "$W/ref1.cidx")"
 it_check "the index has no chunk_index itself" test "$(signed "[\"$T.cidx\"].custom.chunk_index")" = null
 it_check "the index carries the file's version" test "$(signed "[\"$T.cidx\"].custom.version")" = 1
+it_exit "status" 0 $AIUREPO status "$R"
+it_grep "  ... names the index of the chunked target" "^target $T version=1 length=3000000 chunk_index=$T.cidx$"
 
 # ---- refusals of the options (exit 2), nothing changed ----
 cp "$R/repo.json" "$W/repo.before"
@@ -87,6 +89,13 @@ python3 $REF --file "$W/other.bin" "$W/other.cidx" >/dev/null
 fault "the index of another file of the same length is refused" "$W/other.cidx" "does not describe"
 head -c 5000 /dev/urandom > "$W/junk.cidx"
 fault "bytes that are no index are refused" "$W/junk.cidx" "bad magic"
+it_exit "a new file with another file's index is refused" 13 $AIUREPO add "$R" "$W/other.bin" --name models/other.bin --chunk-index "$W/ref1.cidx"
+it_check "  ... repo.json unchanged byte for byte" cmp -s "$R/repo.json" "$W/repo.before"
+ls "$R/staged" > "$W/staged.now"
+it_check "  ... and the new file is not left staged" cmp -s "$W/staged.now" "$W/staged.before"
+it_exit "a bundle devices would refuse leaves nothing staged either" 13 $AIUREPO add "$R" "$W/junk.cidx" --name p/junk.tar.gz
+ls "$R/staged" > "$W/staged.now"
+it_check "  ... (staged/ unchanged)" cmp -s "$W/staged.now" "$W/staged.before"
 it_exit "the file's own index is accepted" 0 $AIUREPO add "$R" "$W/m1.bin" --name $T --chunk-index "$W/ref1.cidx" --custom '{"version":1}'
 it_check "  ... and is what is staged" test -f "$R/staged/$(sha "$W/ref1.cidx")"
 
@@ -120,6 +129,13 @@ it_exit "a file under --chunk-above is not" 0 $AIUREPO add "$R" "$W/m2.bin" --na
 it_check "  ... and drops the index" test "$(jq -r ".targets[\"$T.cidx\"]" "$R/repo.json")" = null
 it_exit "64 MiB is the default: a 3 MB file is not chunked" 0 $AIUREPO add "$R" "$W/m1.bin" --name $T
 it_check "  ... (no index)" test "$(jq -r ".targets[\"$T.cidx\"]" "$R/repo.json")" = null
+truncate -s 64M "$W/zero64.bin"
+it_exit "a file of exactly 64 MiB is chunked by default" 0 $AIUREPO add "$R" "$W/zero64.bin" --name models/zero64.bin
+it_grep "  ... 256 chunks of 256 KiB (zeros: only forced cuts)" "^name=models/zero64.bin.cidx version=1 length=$((64 + 36 * 256)) "
+truncate -s $((64 * 1048576 - 1)) "$W/zero64.bin"
+it_exit "  ... one byte less is not" 0 $AIUREPO add "$R" "$W/zero64.bin" --name models/zero64.bin
+it_check "  ... (its index dropped)" test "$(jq -r '.targets["models/zero64.bin.cidx"]' "$R/repo.json")" = null
+rm -f "$W/zero64.bin"
 jq '.chunk_above = 1048576' "$R/repo.json" > "$W/rj" && cp "$W/rj" "$R/repo.json"
 it_exit "repo.json chunk_above 1 MiB: a 3 MB file is chunked" 0 $AIUREPO add "$R" "$W/m2.bin" --name $T
 it_grep "  ... index printed" "^name=$T.cidx "
@@ -133,6 +149,23 @@ jq '.chunk_above = 0' "$R/repo.json" > "$W/rj" && cp "$W/rj" "$R/repo.json"
 head -c 0 /dev/null > "$W/empty.bin"
 it_exit "an empty file chunked: an index of its head alone" 0 $AIUREPO add "$R" "$W/empty.bin" --name models/empty.bin --chunked
 it_grep "  ... 64 bytes" "^name=models/empty.bin.cidx version=1 length=64 "
+
+# ---- a safetensors-shaped model whose header grew: every offset shifts ----
+python3 tests/tools/mkmodel.py --size 16777216 --variant base "$W/st0" 2>/dev/null &&
+	python3 tests/tools/mkmodel.py --size 16777216 --variant b "$W/stb" 2>"$W/stb.info"
+$AIUREPO add "$R" "$W/st0" --name models/st.safetensors --chunked >/dev/null && cp "$R/staged/$(jq -r '.targets["models/st.safetensors.cidx"].hashes.sha256' "$R/repo.json")" "$W/st0.cidx"
+$AIUREPO add "$R" "$W/stb" --name models/st.safetensors --chunked >/dev/null && cp "$R/staged/$(jq -r '.targets["models/st.safetensors.cidx"].hashes.sha256' "$R/repo.json")" "$W/stb.cidx"
+kept=$(python3 -c "
+def recs(p):
+    b = open(p, 'rb').read()[64:]
+    return [b[i:i + 36] for i in range(0, len(b), 36)]
+a = set(recs('$W/st0.cidx'))
+n = [r for r in recs('$W/stb.cidx')]
+print(sum(int.from_bytes(r[:4], 'big') for r in n if r in a))")
+it_check "a model with a grown header (mkmodel.py b) keeps >= 85% of its bytes as old chunks ($kept of $(stat -c %s "$W/stb"))" \
+	test "$kept" -ge $(( $(stat -c %s "$W/stb") * 85 / 100 ))
+it_check "  ... and its index is the reference implementation's" sh -c \
+	"python3 $REF --file '$W/stb' '$W/stb.ref' >/dev/null && cmp -s '$W/stb.ref' '$W/stb.cidx'"
 
 # ---- export --target carries the index ----
 $AIUREPO add "$R" "$W/m2.bin" --name $T --chunked >/dev/null && $AIUREPO publish "$R" >/dev/null

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """tests/tools/cdc_ref.py SEED LENGTH | --file PATH [OUT] - an independent
-implementation of the
-chunker (manifest/cdc.h) and the chunk index (manifest/chunk_index.h,
-docs/chunk-index.md) for their known-answer test (tests/unit/test_cdc.c).
+implementation of the chunker (manifest/cdc.h) and the chunk index
+(manifest/chunk_index.h, docs/chunk-index.md), for the known-answer test
+(tests/unit/test_cdc.c) and the publisher's test (chunked.sh).
 
-It hashes every byte (no cut-point skipping) and derives the gear table from
+It hashes every byte (no cut-point skipping), tests the mask by n at each
+byte (one loop, as the rule is written) and derives the gear table from
 SplitMix64 itself, so it checks the C code's shortcuts, not a copy of them.
 The data: SplitMix64 from SEED, each word little-endian, LENGTH bytes, or
 the file PATH (tests/integration/chunked.sh: the publisher's index of it
@@ -27,7 +28,7 @@ def data(seed,n):
     g=sm(seed); out=bytearray()
     while len(out)<n: out+=struct.pack('<Q',next(g))
     return bytes(out[:n])
-MS=0xffffc00000000000; ML=0xfffc000000000000
+MS=0xffff000000000000; ML=0xfffc000000000000
 def chunks(b):
     res=[]; fp=0; n=0; start=0
     for i,x in enumerate(b):

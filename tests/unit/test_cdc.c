@@ -129,12 +129,13 @@ TEST(gear_table_is_splitmix64_of_the_documented_seed)
  * hashes every byte: no skipping) on SplitMix64 seed 1, 2 MiB. */
 TEST(known_answer_from_the_reference_implementation)
 {
-	static const uint32_t want[] = { 70024, 75596, 70897, 65061, 90035,
-		69818, 95655, 95697, 37442, 69827, 21925, 62235, 86537, 104247,
-		102784, 16707, 72659, 100930, 70565, 66550, 84059, 83532, 67773,
-		67076, 68755, 70671, 75272, 18146, 116677 };
+	static const uint32_t want[] = { 44002, 28787, 72831, 70897, 65061,
+		58246, 51313, 70612, 75337, 95697, 37442, 64663, 27089, 55818,
+		92954, 104247, 102784, 16707, 20433, 78076, 75080, 70565, 66550,
+		24457, 67142, 75992, 19219, 90409, 25221, 68755, 47595, 31708,
+		38223, 28417, 18146, 116677 };
 	static const char want_idx[] =
-	    "63961bc71aac997c68862f59ba399528da1bc892ab1163b48458f98d92b19d51";
+	    "6d7848be45f915cde0b33dd5c64e0828b3aac0853e037c48a2dc4235ed015ab9";
 	const size_t len = 2u << 20;
 	uint8_t *b = random_bytes(1, len), *idx = NULL, md[32];
 	uint32_t got[MAXCUTS];
@@ -149,7 +150,7 @@ TEST(known_answer_from_the_reference_implementation)
 	CHECK_EQ(n, (int)(sizeof(want) / sizeof(want[0])));
 	CHECK(n > 0 && memcmp(got, want, sizeof(want)) == 0);
 	CHECK_EQ(au_cidx_build(mem_read, &m, &idx, &idx_len, NULL), 0);
-	CHECK_EQ(idx_len, 64 + 36 * 29);
+	CHECK_EQ(idx_len, 64 + 36 * 36);
 	if (idx != NULL) {
 		au_sha256_init(&h);
 		au_sha256_update(&h, idx, idx_len);
@@ -225,8 +226,8 @@ TEST(average_is_near_64_kib_on_random_data)
 	REQUIRE(n > 1);
 	avg = (double)len / n;
 	printf("# %d chunks of 64 MiB random: average %.0f bytes\n", n, avg);
-	/* Expected ~73 KiB (cdc.h): FastCDC's minimum shifts the mean up. */
-	CHECK(avg > 60.0 * 1024 && avg < 86.0 * 1024);
+	/* ~57 KiB (cdc.h): the minimum and the tail mask balance near AVG. */
+	CHECK(avg > 50.0 * 1024 && avg < 72.0 * 1024);
 	free(b);
 }
 
@@ -380,10 +381,11 @@ TEST(stream_returns_the_reader_and_callback_errors)
 	int n = 0;
 
 	REQUIRE(b != NULL);
-	/* Reads of 16 KiB, the seventh fails: one chunk (70,024 B) then EIO. */
+	/* Reads of 16 KiB, the seventh fails: two chunks (44,002 and
+	 * 28,787 B: the known answer's) then EIO. */
 	CHECK_EQ(au_cidx_stream(mem_read, &m, stop_at_third, &n, NULL),
 	    AU_EIO);
-	CHECK_EQ(n, 1);
+	CHECK_EQ(n, 2);
 	m.step = 0;
 	m.pos = 0;
 	m.reads = 0;
