@@ -206,6 +206,15 @@ it_exit "--from a copy without the chunk index: v3 installs" 0 \
 it_grep "... in full, the decision said" "full download: the source has no range requests"
 it_check "... bit-exact" test "$(sha "$(installed dev-m)")" = "$(sha "$W/v3.bin")"
 
+# ---- [delta] max_share ----
+bed_conf "$W/bad-share.conf" state="$W/dev-b" targets="$NAME" "[delta]" "max_share = 101"
+it_exit "[delta] max_share over 100: a config error" 2 $AIUPDATE -c "$W/bad-share.conf" --check
+it_grep "... naming the key" "max_share"
+bed_conf "$W/off.conf" state="$W/dev-b" targets="$NAME" "[delta]" "max_share = 0"
+it_exit "[delta] max_share = 0: v3 in full" 0 $AIUPDATE -c "$W/off.conf" --apply -v
+it_grep "... deltas are off, it says" "full download: deltas are off"
+it_check "... bit-exact" test "$(sha "$(installed dev-b)")" = "$(sha "$W/v3.bin")"
+
 # ---- 6. a wrong index, signed by the targets key ----
 # v4 has v3's length; its signed custom names v3's index (the publisher
 # never writes that: repo.json is edited by hand, as a compromised or buggy
