@@ -78,8 +78,8 @@ open_index(const struct au_delta_job *j, struct au_delta_report *rep,
 	rc = au_store_reuse(j->s, hex, tg->length, 0, base_of(j->index_name),
 	    diag);
 	if (rc >= 0 && rc != 1) {
-		rc = j->src->fetch_artifact(j->src, j->s, j->index_file,
-		    j->index_name, &ex, NULL, NULL, hex, &moved, diag);
+		rc = j->io.fetch_index(j->io.arg, j->s, j->index_file,
+		    j->index_name, &ex, hex, &moved, diag);
 		rep->fetched += moved;
 	}
 	if (rc < 0)
@@ -295,7 +295,7 @@ au_delta_fetch(const struct au_delta_job *j, struct au_delta_report *rep,
 	if (j->cfg->delta_max_share == 0)
 		return fallback(rep, "deltas are off ([delta] max_share = 0)",
 		    NULL);
-	if (!j->ex->has_sha256 || j->src->fetch_range == NULL)
+	if (!j->ex->has_sha256 || j->io.fetch_range == NULL)
 		return fallback(rep, "no signed SHA-256 or no range requests",
 		    NULL);
 	rc = attempt(j, rep, hash_hex, &again, diag);

@@ -53,10 +53,10 @@
 #include <stdint.h>
 
 #include "client/config.h"
-#include "client/fetch/source.h"
 #include "client/install/stage.h"
 #include "client/install/store.h"
 #include "client/report/run_report.h"
+#include "client/transport/http_range.h"
 #include "port/err.h"
 
 #define AU_DELTA_INDEX_MAX (64ULL << 20)	/* bytes of a chunk index (1.8M chunks) */
@@ -68,9 +68,32 @@
 
 struct au_target;
 
+/*
+ * Where the bytes come from (client/fetch/source.c adapts a struct
+ * au_source; a unit test plugs in its own), arg passed to each:
+ *   fetch_index  the index target FILE (repository targets/ name) as name,
+ *                verified against ex while staged and committed into s
+ *                (au_source's fetch_artifact); *moved the bytes received
+ *   fetch_range  bytes r->first..r->last of the artifact FILE to sink, as
+ *                au_http_get_range (r->ignored for a 200)
+ */
+struct au_delta_io {
+	int (*fetch_index)(void *arg, struct au_store *s, const char *file,
+	    const char *name, const struct au_stage_expect *ex,
+	    char hash_hex[65], uint64_t *moved, struct au_diag *diag);
+	int (*fetch_range)(void *arg, const char *file,
+	    struct au_http_range *r, au_http_sink sink, void *sarg,
+	    uint64_t *got, struct au_diag *diag);
+	void *arg;
+};
+
+/* Progress of the ranges: done of total bytes to move (as source.h's). */
+typedef void (*au_delta_progress_fn)(void *arg, const char *target,
+    uint64_t done, uint64_t total);
+
 /* One delta: the target, where its bytes and its index come from. */
 struct au_delta_job {
-	struct au_source *src;		/* must have fetch_range */
+	struct au_delta_io io;
 	struct au_store *s;
 	const struct au_config *cfg;	/* [delta] max_share */
 	const char *name;		/* the target name */
@@ -79,7 +102,7 @@ struct au_delta_job {
 	const char *index_name;		/* custom.chunk_index */
 	const char *index_file;		/* the index's repository targets/ file */
 	const struct au_target *index_tg;	/* the index as signed */
-	au_progress_fn progress;	/* may be NULL: bytes fetched of to_move */
+	au_delta_progress_fn progress;	/* may be NULL: bytes fetched of to_move */
 	void *parg;
 };
 

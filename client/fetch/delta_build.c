@@ -258,7 +258,7 @@ fetch_once(struct bs *s, struct au_http_range *r)
 	s->have = 0;
 	s->bad = 0;
 	s->cur_off = s->run_first;
-	rc = b->j->src->fetch_range(b->j->src, b->j->file, r, sink, s, &got,
+	rc = b->j->io.fetch_range(b->j->io.arg, b->j->file, r, sink, s, &got,
 	    s->diag);
 	b->rep->fetched += s->have;	/* bytes of a chunk not completed */
 	if (b->validator[0] == '\0' && r->validator_out[0] != '\0' &&

@@ -53,6 +53,27 @@ expect_of(const struct au_target *tg, struct au_stage_expect *ex)
 	memcpy(ex->sha512, tg->sha512, 64);
 }
 
+/* The delta's I/O over this source (client/fetch/delta.h au_delta_io). */
+static int
+io_index(void *arg, struct au_store *s, const char *file, const char *name,
+    const struct au_stage_expect *ex, char hash_hex[65], uint64_t *moved,
+    struct au_diag *diag)
+{
+	struct au_source *src = arg;
+
+	return src->fetch_artifact(src, s, file, name, ex, NULL, NULL,
+	    hash_hex, moved, diag);
+}
+
+static int
+io_range(void *arg, const char *file, struct au_http_range *r,
+    au_http_sink sink, void *sarg, uint64_t *got, struct au_diag *diag)
+{
+	struct au_source *src = arg;
+
+	return src->fetch_range(src, file, r, sink, sarg, got, diag);
+}
+
 /*
  * A delta first when the signed custom names a chunk index (delta.h);
  * AU_DELTA_FALLBACK: a full download.  The decision is logged (-v).
@@ -64,8 +85,8 @@ try_delta(struct au_source *src, struct au_store *s,
     const struct au_stage_expect *ex, au_progress_fn progress, void *parg,
     uint64_t *moved, struct au_delta_report *rep, struct au_diag *diag)
 {
-	struct au_delta_job j = { src, s, cfg, name, file, ex, NULL, NULL,
-	    NULL, progress, parg };
+	struct au_delta_job j = { { io_index, io_range, src }, s, cfg, name,
+	    file, ex, NULL, NULL, NULL, progress, parg };
 	char ifile[AU_TARGET_NAME_MAX + 160], hash[65];
 	struct au_target itg;
 	struct au_custom c;

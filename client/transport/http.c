@@ -13,7 +13,6 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 
-#include "client/transport/http_range.h"
 #include "client/transport/tls.h"
 #include "port/port.h"
 
@@ -613,7 +612,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 	return rc;
 }
 
-/* ---- a GET with the caller's header lines and verdict (http_range.h) ---- */
+/* ---- a GET with the caller's header lines and verdict (http.h) ---- */
 
 int
 au_http_request(struct au_http *c, const char *path, const char *extra,

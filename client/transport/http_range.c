@@ -8,19 +8,6 @@
 #include "port/ban.h"
 
 int
-au_http_validator_ok(const char *v)
-{
-	size_t i, n = v != NULL ? strlen(v) : 0;
-
-	if (n == 0 || n > AU_HTTP_VALIDATOR_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
-			return 0;
-	return 1;
-}
-
-int
 au_http_range_check(const struct au_http_head *h, struct au_http_range *r,
     struct au_diag *diag)
 {

@@ -126,17 +126,14 @@ stage_put(struct au_store *s, const char *name, const uint8_t *p, size_t n,
 }
 
 static int
-fake_artifact(struct au_source *src, struct au_store *s, const char *file,
-    const char *name, const struct au_stage_expect *ex,
-    au_progress_fn progress, void *parg, char hash_hex[65], uint64_t *moved,
+fake_index(void *arg, struct au_store *s, const char *file, const char *name,
+    const struct au_stage_expect *ex, char hash_hex[65], uint64_t *moved,
     struct au_diag *diag)
 {
-	struct fake *f = src->ctx;
+	struct fake *f = arg;
 	struct au_stage *st = NULL;
 	int rc;
 
-	(void)progress;
-	(void)parg;
 	*moved = 0;
 	if (strcmp(file, NAME ".cidx") != 0)
 		return au_diag_set(diag, AU_ENOTFOUND, "only the index here");
@@ -153,10 +150,10 @@ fake_artifact(struct au_source *src, struct au_store *s, const char *file,
 }
 
 static int
-fake_range(struct au_source *src, const char *file, struct au_http_range *r,
+fake_range(void *farg, const char *file, struct au_http_range *r,
     au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct fake *f = src->ctx;
+	struct fake *f = farg;
 	uint8_t buf[10000];
 	uint64_t at;
 	size_t k;
@@ -193,7 +190,6 @@ fake_range(struct au_source *src, const char *file, struct au_http_range *r,
 /* The test bed: a store with v1 current, and a source serving v2. */
 struct bed {
 	struct au_store *s;
-	struct au_source src;
 	struct fake f;
 	struct au_config cfg;
 	struct au_target itg;
@@ -236,9 +232,6 @@ bed_up(struct bed *b, int install_v1)
 	b->itg.has_sha256 = 1;
 	sha(b->f.idx, b->f.ilen, b->itg.sha256);
 	expect_of(b->v2, LEN, &b->ex);
-	b->src.fetch_artifact = fake_artifact;
-	b->src.fetch_range = fake_range;
-	b->src.ctx = &b->f;
 	b->cfg.delta_max_share = 70;
 	return 0;
 }
@@ -258,7 +251,7 @@ static int
 run(struct bed *b, struct au_delta_report *rep, char hex[65],
     struct au_diag *d)
 {
-	struct au_delta_job j = { &b->src, b->s, &b->cfg, NAME, NAME, &b->ex,
+	struct au_delta_job j = { { fake_index, fake_range, &b->f }, b->s, &b->cfg, NAME, NAME, &b->ex,
 	    NAME ".cidx", NAME ".cidx", &b->itg, NULL, NULL };
 
 	memset(rep, 0, sizeof(*rep));
@@ -570,7 +563,7 @@ TEST(copy_rehashes_what_the_table_found)
 
 	REQUIRE(x != NULL);
 	REQUIRE(bed_up(&b, 1) == 0);
-	struct au_delta_job j = { &b.src, b.s, &b.cfg, NAME, NAME, &b.ex,
+	struct au_delta_job j = { { fake_index, fake_range, &b.f }, b.s, &b.cfg, NAME, NAME, &b.ex,
 	    NAME ".cidx", NAME ".cidx", &b.itg, NULL, NULL };
 	(void)snprintf(p, sizeof(p), "%s/store/%s/" NAME, root, b.v1hex);
 	REQUIRE(au_file_open_read(p, &lf, &d) == 0);
