@@ -135,6 +135,7 @@ echo "# delta v1 -> v2: $FETCHED of $SIZE bytes fetched ($((FETCHED * 100 / SIZE
 : > "$W/https-norange/access.log"
 it_exit "2: v2 from a server without ranges" 0 $AIUPDATE -c "$CB" --apply -v --json
 it_grep "... the decision: full download, the server ignores ranges" "ignores range requests"
+it_grep "... the event says so, with the bytes" "event=installed .*delta=fallback bytes_fetched=[0-9]+ bytes_reused=0"
 it_check "... bit-exact" test "$(sha "$(installed dev-b)")" = "$(sha "$W/v2.bin")"
 it_check "... nginx sent the file whole (200)" \
     grep -q " 200 range=\"-\" sent=$SIZE .*model.bin " "$W/https-norange/access.log"
@@ -195,7 +196,8 @@ it_grep "... then refused" "twice"
 it_check "... nothing installed, nothing kept (state byte for byte)" \
     test "$(it_fingerprint "$W/dev-a")" = "$FP"
 cp "$W/served-v3.bin" "$SERVED"
-it_exit "... the server fixed: v3 installs as a delta" 0 $AIUPDATE -c "$CA" --apply
+it_exit "... the server fixed: v3 installs as a delta" 0 $AIUPDATE -c "$CA" --apply -v
+it_grep "... the event (syslog) carries the figures" "event=installed .*delta=used bytes_fetched=[0-9]+ bytes_reused=[0-9]+"
 it_check "... bit-exact" test "$(sha "$(installed dev-a)")" = "$(sha "$W/v3.bin")"
 
 # ---- --from DIR: a stick that carries the full file only ----
