@@ -41,6 +41,7 @@ struct fake {
 	uint64_t served;
 	int requests;
 	int index_gets;
+	char if_range[80];	/* the validator of the last range request */
 };
 
 static uint64_t
@@ -161,6 +162,8 @@ fake_range(void *farg, const char *file, struct au_http_range *r,
 
 	*got = 0;
 	f->requests++;
+	(void)snprintf(f->if_range, sizeof(f->if_range), "%s",
+	    r->validator != NULL ? r->validator : "");
 	if (strcmp(file, NAME) != 0 || r->last >= f->flen || r->first > r->last)
 		return au_diag_set(diag, AU_EUSAGE, "bad range");
 	(void)snprintf(r->validator_out, sizeof(r->validator_out), "\"e1\"");
@@ -648,6 +651,32 @@ TEST(table_finds_every_entry)
 	(void)seed;
 }
 
+/* A full download left 1,000,001 bytes (its end inside a chunk) and its
+ * ETag: the delta continues after them, fetching the cut chunk whole and
+ * writing its tail, and sends that ETag in If-Range. */
+TEST(continues_a_full_downloads_partial)
+{
+	struct au_delta_report rep;
+	struct au_diag d = { "", 0 };
+	struct au_stage *st = NULL;
+	struct bed b;
+	char hex[65] = "", want[65];
+
+	REQUIRE(bed_up(&b, 1) == 0);
+	REQUIRE(au_stage_resume(b.s, &b.ex, &st, &d) == 0);
+	REQUIRE(au_stage_restart(st, "\"e1\"", &d) == 0);
+	REQUIRE(au_stage_write(st, b.v2, 1000001, &d) == 0);
+	au_stage_suspend(st);
+	CHECK_EQ(run(&b, &rep, hex, &d), 0);
+	want_hex(&b, want);
+	CHECK_STR(hex, want);
+	CHECK(stored_is(hex, b.v2, LEN));
+	CHECK_STR(b.f.if_range, "\"e1\"");
+	CHECK(rep.reused + 1000001 < LEN);
+	CHECK_EQ(partial_count(), 0);
+	bed_down(&b);
+}
+
 /* Cut mid-way: the bytes built stay in partial/, the next run re-hashes
  * them and continues; nothing of the old version changed meanwhile. */
 TEST(cut_then_resumed)
@@ -702,6 +731,7 @@ main(int argc, char **argv)
 	RUN(changed_between_chunking_and_copy);
 	RUN(copy_rehashes_what_the_table_found);
 	RUN(table_finds_every_entry);
+	RUN(continues_a_full_downloads_partial);
 	RUN(cut_then_resumed);
 	return harness_done();
 }
