@@ -70,7 +70,7 @@ LIBS_CLIENT += -ldl
 endif
 # Tests also write archives (archive_write_*): they link libarchive always.
 LIBS_TEST = $(LIBS_CLIENT) $(if $(filter link,$(LIBARCHIVE)),,-larchive)
-# The artifact SHA-256 (client/fetch/digest.h): Nettle, already in the closure
+# The artifact SHA-256 (keys/digest.h): Nettle, already in the closure
 # through libunbound, picks the CPU's SHA instructions at run time; or
 # SHA256=sodium (libsodium's portable C), the default of a cross build
 # whose sysroot has no Nettle development files.

@@ -314,3 +314,8 @@ Reproduce (servers as set up above; $W with AU_KEEP=1):
   5  strip -o S $AIU; ldd $AIU | ... | xargs stat -c %s
   6  apply shards.conf; aiupdate-repo add REPO NEW --name models/llm/shard-NN.bin; publish; apply; sum the 200 answers of nginx's access.log
 REPORT
+
+# ---- issue 13: delta updates of a model (bench/delta.sh: its own servers,
+# a 1 GiB safetensors-shaped model and three new versions; DELTA_MIB;
+# BENCH_NO_DELTA=1 skips it) ----
+[ -n "${BENCH_NO_DELTA:-}" ] || AU_BUILD=$SRC_B bash bench/delta.sh || die "delta bench"

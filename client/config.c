@@ -297,6 +297,8 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 		return set_int(c, &cfg->min_rate, name, val, 1, 1 << 30);
 	if (KEY("transport", "deadline_base"))
 		return set_int(c, &cfg->deadline_base, name, val, 1, 86400);
+	if (KEY("delta", "max_share"))
+		return set_int(c, &cfg->delta_max_share, name, val, 0, 100);
 	if (KEY("repository", "trusted_root"))
 		return set_str(c, cfg->trusted_root, sizeof(cfg->trusted_root),
 		    name, val);
@@ -356,6 +358,7 @@ set_defaults(struct au_config *cfg)
 	cfg->health_timeout = 60;
 	cfg->min_rate = AU_CONFIG_MIN_RATE;
 	cfg->deadline_base = AU_CONFIG_DEADLINE_BASE;
+	cfg->delta_max_share = AU_CONFIG_DELTA_MAX_SHARE;
 	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/transport/http.h) */
 	cfg->rfc5011 = AU_RFC5011_AUTO;
 	cfg->warn_days = 7;

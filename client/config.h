@@ -18,6 +18,7 @@
 #define AU_CONFIG_DEFAULT "/etc/aiupdate/aiupdate.conf"
 #define AU_CONFIG_MIN_RATE 8192		/* [transport] min_rate, bytes/s */
 #define AU_CONFIG_DEADLINE_BASE 30	/* [transport] deadline_base, s */
+#define AU_CONFIG_DELTA_MAX_SHARE 70	/* [delta] max_share, percent */
 #define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/install/state.h: 2 + AU_STATE_MAX_OLDER) */
 
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
@@ -71,6 +72,11 @@ struct au_config {
 					   AU_BUNDLE_MAX_BYTES */
 	uint64_t bundle_max_entries;	/* likewise; default and max
 					   AU_BUNDLE_MAX_ENTRIES */
+	int delta_max_share;		/* [delta] max_share: a delta update
+					   (client/fetch/delta.h) is made only when
+					   it moves at most this percent of the
+					   file, else a full download; default
+					   AU_CONFIG_DELTA_MAX_SHARE, 0..100, 0 = never */
 	/* [fleet] (client/metadata/fleet.h) */
 	char device_class[65];		/* one name or "" (AU_FLEET_NAME_MAX) */
 	char device_tags[1024];		/* names, space/comma separated, or "" */

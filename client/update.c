@@ -259,7 +259,7 @@ install_target(struct run *r, struct au_target_report *tr,
 	r->rep->phase = "download";
 	rc = au_source_fetch_target(r->src, r->in.store, r->cfg, r->tuf,
 	    tr->name, tg, tr->available_hash, r->progress, r->progress_arg,
-	    &tr->downloaded, r->diag);
+	    &tr->downloaded, &tr->delta, r->diag);
 	if (rc == 0) {	/* before the switch */
 		r->rep->phase = "provenance";
 		rc = au_provenance_before_switch(r->cfg, r->in.store, tr, tg,

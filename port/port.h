@@ -55,6 +55,13 @@ AU_NODISCARD int au_file_read(struct au_file *f, void *buf, size_t len,
     size_t *got, struct au_diag *diag);
 /* Move the read position back to byte 0.  Errors: AU_EIO. */
 AU_NODISCARD int au_file_rewind(struct au_file *f, struct au_diag *diag);
+/* The size in bytes of the open file f.  Errors: AU_EIO. */
+AU_NODISCARD int au_file_size(struct au_file *f, uint64_t *size,
+    struct au_diag *diag);
+/* Move the read position to byte offset (e.g. to read one chunk of a file
+ * opened with au_file_open_read).  Errors: AU_EIO. */
+AU_NODISCARD int au_file_seek(struct au_file *f, uint64_t offset,
+    struct au_diag *diag);
 /*
  * *same = 1 when path names the very file f is open on (same device and
  * inode; a symlink at path is not followed, so it is never the same), 0

@@ -151,6 +151,27 @@ au_file_rewind(struct au_file *f, struct au_diag *diag)
 }
 
 int
+au_file_size(struct au_file *f, uint64_t *size, struct au_diag *diag)
+{
+	struct stat sb;
+
+	if (fstat(f->fd, &sb) != 0)
+		return io_err(diag, errno, "fstat", "file");
+	*size = (uint64_t)sb.st_size;
+	return 0;
+}
+
+int
+au_file_seek(struct au_file *f, uint64_t offset, struct au_diag *diag)
+{
+	if (offset > (uint64_t)INT64_MAX)
+		return io_err(diag, EINVAL, "lseek", "file");
+	if (lseek(f->fd, (off_t)offset, SEEK_SET) != (off_t)offset)
+		return io_err(diag, errno, "lseek", "file");
+	return 0;
+}
+
+int
 au_file_is(struct au_file *f, const char *path, int *same,
     struct au_diag *diag)
 {

@@ -2,7 +2,9 @@
 /*
  * repo/cmd_add.c - `aiupdate-repo add DIR FILE --name NAME [--custom JSON]
  * [--device-class LIST] [--device-tags LIST] [--rollout PERCENT]
- * [--oms-bundle FILE [--oms-publisher NAME]]`.
+ * [--oms-bundle FILE [--oms-publisher NAME]] [--chunked | --no-chunk]
+ * [--chunk-above SIZE] [--chunk-index FILE]`.
+ * The chunk options: repo/chunked.c (issue 13).
  * The fleet options write custom.device_classes, custom.device_tags and
  * custom.rollout as client/metadata/fleet.h reads them.
  */
@@ -185,12 +187,14 @@ set_version(json_t *custom, int64_t prev, int64_t *version,
 	return 0;
 }
 
-/* Copy file into DIR/staged/SHA256; h gets its length and hashes. */
+/* Copy file into DIR/staged/SHA256 (path[AU_REPO_PATH_MAX]); h gets its
+ * length and hashes, *fresh whether that staged file is new (it is then
+ * removed again if the add is refused). */
 static int
 stage_file(const char *dir, const char *file, struct au_repo_hashes *h,
-    struct au_diag *diag)
+    char *path, int *fresh, struct au_diag *diag)
 {
-	char tmp[AU_REPO_PATH_MAX], path[AU_REPO_PATH_MAX], rel[80];
+	char tmp[AU_REPO_PATH_MAX], rel[80];
 	struct au_stat st;
 	int rc;
 
@@ -204,12 +208,14 @@ stage_file(const char *dir, const char *file, struct au_repo_hashes *h,
 		return rc;
 	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
 		return au_diag_set(diag, AU_EINTERNAL, "staged name too long");
-	if ((rc = au_repo_path(path, sizeof(path), dir, rel, diag)) != 0 ||
-	    (rc = au_rename(tmp, path, diag)) != 0)
+	if ((rc = au_repo_path(path, AU_REPO_PATH_MAX, dir, rel, diag)) != 0 ||
+	    (rc = au_stat(path, &st, diag)) != 0)
 		return rc;
-	if ((rc = au_repo_path(path, sizeof(path), dir, "staged", diag)) != 0)
+	*fresh = st.type == AU_FT_NONE;
+	if ((rc = au_rename(tmp, path, diag)) != 0 ||
+	    (rc = au_repo_path(tmp, sizeof(tmp), dir, "staged", diag)) != 0)
 		return rc;
-	return au_dir_sync(path, diag);
+	return au_dir_sync(tmp, diag);
 }
 
 /* Build the repo.json entry for a staged file. */
@@ -221,7 +227,7 @@ make_entry(const struct au_repo_hashes *h, json_t *custom)
 	if (snprintf(rel, sizeof(rel), "staged/%s", h->sha256) >= (int)sizeof(rel))
 		return NULL;
 	/* SHA-256 only: devices check every listed hash, and one hash keeps
-	 * each byte hashed once on the device (client/fetch/digest.h). */
+	 * each byte hashed once on the device (keys/digest.h). */
 	return json_pack("{s:s, s:I, s:{s:s}, s:O}", "file", rel,
 	    "length", (json_int_t)h->length, "hashes", "sha256", h->sha256,
 	    "custom", custom);
@@ -289,22 +295,33 @@ check_bundle(const char *dir, const struct au_repo_hashes *h, const char *name,
 	return 0;
 }
 
-/* Validate, stage and record one target; the state is saved by the caller. */
+/* Validate, stage and record one target (and its chunk index when ck says
+ * so; NULL: none); the state is saved by the caller. */
 static int
 add_target(const char *dir, json_t *state, const char *file, const char *name,
-    json_t *custom, struct au_diag *diag)
+    json_t *custom, const struct au_repo_chunking *ck, struct au_diag *diag)
 {
 	json_t *targets = json_object_get(state, "targets");
 	json_t *prev = json_object_get(targets, name);
+	char staged[AU_REPO_PATH_MAX];
 	struct au_repo_hashes h;
 	int64_t version = 0;
-	int rc;
+	int rc, fresh = 0;
 
 	if ((rc = set_version(custom, prev_version(prev), &version, diag)) != 0 ||
-	    (rc = stage_file(dir, file, &h, diag)) != 0 ||
-	    (rc = check_bundle(dir, &h, name, custom, diag)) != 0 ||
-	    (rc = check_same_version(prev, version, &h, name, diag)) != 0)
+	    (rc = stage_file(dir, file, &h, staged, &fresh, diag)) != 0)
 		return rc;
+	if ((rc = check_bundle(dir, &h, name, custom, diag)) != 0 ||
+	    (rc = check_same_version(prev, version, &h, name, diag)) != 0 ||
+	    (rc = au_repo_chunk_target(dir, state, name, &h, custom, ck,
+	    diag)) != 0) {
+		/* refused: a file staged by this add goes again (repo.json
+		 * never named it) */
+		if (fresh && au_unlink(staged, NULL) != 0) {
+			/* keep the refusal; a stray staged file is harmless */
+		}
+		return rc;
+	}
 	if (json_object_set_new(targets, name, make_entry(&h, custom)) != 0)
 		return au_diag_set(diag, AU_ENOMEM, "building repo.json failed");
 	return 0;
@@ -343,7 +360,7 @@ add_oms(const char *dir, json_t *state, const char *name,
 		    "its .sig");
 	if ((bcustom = json_object()) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	rc = add_target(dir, state, opts[6].value, bname, bcustom, diag);
+	rc = add_target(dir, state, opts[6].value, bname, bcustom, NULL, diag);
 	json_decref(bcustom);
 	if (rc != 0)
 		return rc;
@@ -351,6 +368,19 @@ add_oms(const char *dir, json_t *state, const char *name,
 	    "publisher", opts[7].value) : json_pack("{s:s}", "bundle", bname);
 	if (oms == NULL || json_object_set_new(custom, "oms", oms) != 0)
 		return au_diag_set(diag, AU_ENOMEM, "building custom failed");
+	return 0;
+}
+
+/* NAME.cidx is the chunk index of NAME, written by --chunked only. */
+static int
+check_not_index(const char *name, struct au_diag *diag)
+{
+	size_t n = strlen(name), k = strlen(AU_REPO_CIDX_SUFFIX);
+
+	if (n >= k && strcmp(name + n - k, AU_REPO_CIDX_SUFFIX) == 0)
+		return au_diag_set(diag, AU_EUSAGE, "target names ending in %s "
+		    "are the chunk indexes of chunked targets (add --chunked "
+		    "writes them)", AU_REPO_CIDX_SUFFIX);
 	return 0;
 }
 
@@ -370,13 +400,16 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 	struct au_repo_opt opts[] = { { "--name", 1, NULL }, { "--custom", 1, NULL },
 	    { "--device-class", 1, NULL }, { "--device-tags", 1, NULL },
 	    { "--rollout", 1, NULL }, { "--unsafe-allow-invalid", 0, NULL },
-	    { "--oms-bundle", 1, NULL }, { "--oms-publisher", 1, NULL } };
+	    { "--oms-bundle", 1, NULL }, { "--oms-publisher", 1, NULL },
+	    { "--chunked", 0, NULL }, { "--no-chunk", 0, NULL },
+	    { "--chunk-above", 1, NULL }, { "--chunk-index", 1, NULL } };
+	struct au_repo_chunking ck;
 	const char *pos[2];
 	json_t *state = NULL, *custom = NULL;
 	struct au_diag nd;
 	int rc;
 
-	if ((rc = au_repo_args(argc, argv, opts, 8, pos, 2, 2, diag)) != 0)
+	if ((rc = au_repo_args(argc, argv, opts, 12, pos, 2, 2, diag)) != 0)
 		return rc;
 	skip_bundle_check = opts[5].value != NULL;	/* a testing aid */
 	if (skip_bundle_check)
@@ -393,20 +426,31 @@ au_repo_cmd_add(int argc, char **argv, struct au_diag *diag)
 		return au_diag_set(diag, AU_EUSAGE, "target name \"%s\" has a space "
 		    "or a comma: devices list their targets separated by those "
 		    "([repository] targets), so none could track it", opts[0].value);
-	if ((rc = au_repo_state_load(pos[0], &state, diag)) != 0)
+	if ((rc = check_not_index(opts[0].value, diag)) != 0 ||
+	    (rc = au_repo_state_load(pos[0], &state, diag)) != 0)
 		return rc;
-	rc = parse_custom(opts[1].value, &custom, diag);
+	rc = au_repo_chunking_init(&ck, state, opts[0].value, opts[8].value,
+	    opts[9].value, opts[10].value, opts[11].value, diag);
+	if (rc == 0)
+		rc = parse_custom(opts[1].value, &custom, diag);
+	if (rc == 0 && json_object_get(custom, "chunk_index") != NULL)
+		rc = au_diag_set(diag, AU_EUSAGE, "custom \"chunk_index\" is "
+		    "written by --chunked (with the index it names), not given");
 	if (rc == 0)
 		rc = apply_fleet(custom, opts, diag);
 	if (rc == 0)
 		rc = add_oms(pos[0], state, opts[0].value, opts, custom, diag);
 	if (rc == 0)
-		rc = add_target(pos[0], state, pos[1], opts[0].value, custom, diag);
+		rc = add_target(pos[0], state, pos[1], opts[0].value, custom, &ck,
+		    diag);
 	if (rc == 0)
 		rc = au_repo_state_save(pos[0], state, diag);
 	if (rc == 0 && opts[6].value != NULL)
 		print_entry(state, json_string_value(json_object_get(
 		    json_object_get(custom, "oms"), "bundle")));
+	if (rc == 0 && json_object_get(custom, "chunk_index") != NULL)
+		print_entry(state, json_string_value(json_object_get(custom,
+		    "chunk_index")));
 	if (rc == 0)
 		print_entry(state, opts[0].value);
 	json_decref(custom);

@@ -3,8 +3,8 @@
  * repo/cmd_export.c - `aiupdate-repo export DIR OUT [--target NAME]`: a
  * repository copy for local media (`aiupdate --apply --from OUT`):
  * OUT/metadata/ (every published metadata file, byte for byte) and
- * OUT/targets/ (every published target, or only NAME and the OMS bundle
- * target NAME's signed custom names).  Each target listed
+ * OUT/targets/ (every published target, or only NAME and the targets
+ * NAME's signed custom names: its OMS bundle and its chunk index).  Each target listed
  * in the top-level targets is checked against its signed sha256 while it
  * is copied; devices verify everything again anyway.
  */
@@ -98,20 +98,40 @@ copy_tree(const char *src, const char *out, const char *sub, size_t *n,
 	return rc;
 }
 
+/* The targets a target's signed custom names, to go with it: "" when none. */
+struct companions {
+	char bundle[AU_TARGET_NAME_MAX + 1];	/* custom.oms.bundle */
+	char cidx[AU_TARGET_NAME_MAX + 1];	/* custom.chunk_index */
+};
+
+/* A companion name from custom into out ("" when absent). */
+static int
+companion(const char *v, const char *name, const char *what, char *out,
+    struct au_diag *diag)
+{
+	if (v != NULL && strlen(v) > AU_TARGET_NAME_MAX)
+		return au_diag_set(diag, AU_EUSAGE, "target %s: %s name too "
+		    "long", name, what);
+	(void)snprintf(out, AU_TARGET_NAME_MAX + 1, "%s", v != NULL ? v : "");
+	return 0;
+}
+
 /*
  * The signed sha256 of target name in src/metadata/targets.json, and in
- * bundle (bsize bytes; "" when none) the OMS bundle target its signed
- * custom names (custom.oms.bundle, client/install/provenance.h): a device
- * with [provenance] require needs it beside the model.
+ * *with (may be NULL) the targets its signed custom names: the OMS bundle
+ * (custom.oms.bundle, client/install/provenance.h), which a device with
+ * [provenance] require needs beside the model, and the chunk index
+ * (custom.chunk_index, manifest/chunk_index.h), which lets a device build
+ * the file from a local older version when the copy carries it.
  */
 static int
-signed_sha256(const char *src, const char *name, char out[65], char *bundle,
-    size_t bsize, struct au_diag *diag)
+signed_sha256(const char *src, const char *name, char out[65],
+    struct companions *with, struct au_diag *diag)
 {
 	char path[AU_REPO_PATH_MAX];
 	uint8_t *buf = NULL;
 	json_t *doc = NULL, *t;
-	const char *h, *b;
+	const char *h, *b, *c;
 	size_t len = 0;
 	int rc;
 
@@ -130,25 +150,25 @@ signed_sha256(const char *src, const char *name, char out[65], char *bundle,
 	    "sha256"));
 	b = json_string_value(json_object_get(json_object_get(json_object_get(t,
 	    "custom"), "oms"), "bundle"));
+	c = json_string_value(json_object_get(json_object_get(t, "custom"),
+	    "chunk_index"));
 	if (h == NULL || strlen(h) != 64)
 		rc = au_diag_set(diag, AU_EUSAGE, "target %s is not in the "
 		    "published top-level targets (with a sha256)", name);
-	else if (b != NULL && strlen(b) >= bsize)
-		rc = au_diag_set(diag, AU_EUSAGE, "target %s: OMS bundle name "
-		    "too long", name);
-	else {
+	if (rc == 0 && with != NULL &&
+	    (rc = companion(b, name, "OMS bundle", with->bundle, diag)) == 0)
+		rc = companion(c, name, "chunk index", with->cidx, diag);
+	if (rc == 0)
 		memcpy(out, h, 65);
-		(void)snprintf(bundle, bsize, "%s", b != NULL ? b : "");
-	}
 	json_decref(doc);
 	return rc;
 }
 
-/* Copy one target, checked against its signed sha256; bundle (bsize bytes)
- * receives the OMS bundle target it names, "" when none. */
+/* Copy one target, checked against its signed sha256; *with (may be NULL)
+ * receives the targets its custom names. */
 static int
-copy_one(const char *src, const char *out, const char *name, char *bundle,
-    size_t bsize, struct au_diag *diag)
+copy_one(const char *src, const char *out, const char *name,
+    struct companions *with, struct au_diag *diag)
 {
 	char rel[AU_REPO_PATH_MAX], from[AU_REPO_PATH_MAX], to[AU_REPO_PATH_MAX];
 	char sha[65];
@@ -157,7 +177,7 @@ copy_one(const char *src, const char *out, const char *name, char *bundle,
 
 	if (au_target_name_check(name, diag) != 0)
 		return au_diag_set(diag, AU_EUSAGE, "bad target name \"%s\"", name);
-	if ((rc = signed_sha256(src, name, sha, bundle, bsize, diag)) != 0)
+	if ((rc = signed_sha256(src, name, sha, with, diag)) != 0)
 		return rc;
 	if (snprintf(rel, sizeof(rel), "targets/%s", name) >= (int)sizeof(rel) ||
 	    au_repo_path(from, sizeof(from), src, rel, diag) != 0 ||
@@ -213,6 +233,33 @@ source_dir(const char *dir, char *buf, size_t size, struct au_diag *diag)
 	return 0;
 }
 
+/* --target NAME: NAME and the targets its custom names; *n counts them. */
+static int
+export_one(const char *src, const char *out, const char *name, size_t *n,
+    struct au_diag *diag)
+{
+	char tdir[AU_REPO_PATH_MAX];
+	struct companions with;
+	int rc;
+
+	rc = au_repo_path(tdir, sizeof(tdir), out, "targets", diag);
+	if (rc == 0)
+		rc = au_mkdir(tdir, 0755, diag);
+	if (rc == 0)
+		rc = copy_one(src, out, name, &with, diag);
+	*n = rc == 0;
+	/* the model's own signature goes with it ([provenance]) */
+	if (rc == 0 && with.bundle[0] != '\0' &&
+	    (rc = copy_one(src, out, with.bundle, NULL, diag)) == 0)
+		++*n;
+	/* and its chunk index: a device with an older version builds the
+	 * new one from it and the full file on the stick */
+	if (rc == 0 && with.cidx[0] != '\0' &&
+	    (rc = copy_one(src, out, with.cidx, NULL, diag)) == 0)
+		++*n;
+	return rc;
+}
+
 int
 au_repo_cmd_export(int argc, char **argv, struct au_diag *diag)
 {
@@ -228,22 +275,7 @@ au_repo_cmd_export(int argc, char **argv, struct au_diag *diag)
 		return rc;
 	rc = copy_tree(src, pos[1], "metadata", &nmeta, diag);
 	if (rc == 0 && opts[0].value != NULL) {
-		char tdir[AU_REPO_PATH_MAX], bundle[AU_TARGET_NAME_MAX + 1];
-		char other[AU_TARGET_NAME_MAX + 1];
-
-		rc = au_repo_path(tdir, sizeof(tdir), pos[1], "targets", diag);
-		if (rc == 0)
-			rc = au_mkdir(tdir, 0755, diag);
-		if (rc == 0)
-			rc = copy_one(src, pos[1], opts[0].value, bundle,
-			    sizeof(bundle), diag);
-		ntarg = 1;
-		/* the model's own signature goes with it ([provenance]) */
-		if (rc == 0 && bundle[0] != '\0') {
-			rc = copy_one(src, pos[1], bundle, other, sizeof(other),
-			    diag);
-			ntarg = 2;
-		}
+		rc = export_one(src, pos[1], opts[0].value, &ntarg, diag);
 	} else if (rc == 0) {
 		rc = copy_tree(src, pos[1], "targets", &ntarg, diag);
 	}

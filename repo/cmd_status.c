@@ -101,6 +101,9 @@ print_targets(const json_t *targets)
 			    json_object_get(custom, "rollout")));
 		print_list(custom, "device_classes");
 		print_list(custom, "device_tags");
+		if (json_is_string(json_object_get(custom, "chunk_index")))
+			printf(" chunk_index=%s", json_string_value(
+			    json_object_get(custom, "chunk_index")));
 		printf("\n");
 	}
 }

@@ -8,14 +8,14 @@
 
 #include <sodium.h>
 
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "port/port.h"
 
 #include "port/ban.h"
 
 #define COPY_CHUNK 65536
 
-/* SHA-256 only (what aiupdate-repo lists): client/fetch/digest.h's, which uses
+/* SHA-256 only (what aiupdate-repo lists): keys/digest.h's, which uses
  * the CPU's SHA instructions through Nettle, ~4x libsodium's here. */
 struct hasher {
 	struct au_sha256 s256;

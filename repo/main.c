@@ -28,7 +28,7 @@
 #define EXIT_INTERNAL 1
 #define EXIT_USAGE 2
 #define EXIT_METADATA 12
-#define EXIT_ARTIFACT 13	/* a bundle devices would refuse (as aiupdate) */
+#define EXIT_ARTIFACT 13	/* a bundle devices would refuse, an index not the file's (as aiupdate) */
 
 static const char usage_text[] =
 "usage: aiupdate-repo COMMAND ...\n"
@@ -40,6 +40,7 @@ static const char usage_text[] =
 "  add DIR FILE --name NAME [--custom JSON] [--device-class LIST]\n"
 "              [--device-tags LIST] [--rollout PERCENT]\n"
 "              [--oms-bundle FILE [--oms-publisher NAME]]\n"
+"              [--chunked | --no-chunk] [--chunk-above SIZE] [--chunk-index FILE]\n"
 "      stage FILE as target NAME; custom is a JSON object, its \"version\"\n"
 "      defaults to the previous version of NAME + 1 and never goes back.\n"
 "      --device-class, --device-tags: only devices of one of these classes,\n"
@@ -49,6 +50,12 @@ static const char usage_text[] =
 "      published as target NAME.sig and named in custom.oms; devices check\n"
 "      it before the switch ([provenance]); --oms-publisher pins the\n"
 "      publisher name devices must have trusted for it.\n"
+"      --chunked: also publish the file's chunk index as target NAME.cidx\n"
+"      (docs/chunk-index.md), named in custom.chunk_index, so devices fetch\n"
+"      only the chunks they lack; single files of >= --chunk-above SIZE\n"
+"      (default 64M, or repo.json \"chunk_above\" in bytes; 0: never) are\n"
+"      chunked unless --no-chunk.  --chunk-index FILE publishes FILE as the\n"
+"      index, refused (exit 13) unless it is the file's index exactly.\n"
 "      Prints name=, version=, length=, sha256=.\n"
 "  publish DIR [--expires DURATION]\n"
 "      sign targets, snapshot and timestamp with new versions, each with\n"
@@ -77,7 +84,7 @@ static const char usage_text[] =
 "      for the issuing --ca certificate (sent by the server in its chain).\n"
 "  status DIR\n"
 "      every published role's version, expiry, threshold and key ids, and\n"
-"      every target with its version and fleet restrictions.\n"
+"      every target with its version, fleet restrictions and chunk index.\n"
 "  export DIR OUT [--target NAME]\n"
 "      copy the published repository (or only target NAME and the metadata)\n"
 "      to OUT/metadata and OUT/targets, for `aiupdate --apply --from OUT`.\n"

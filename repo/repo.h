@@ -22,7 +22,11 @@
  *    "versions":{"root":1,"targets":N,"snapshot":N,"timestamp":N},
  *    "targets":{NAME:{"file":"staged/SHA256","length":L,
  *                     "hashes":{"sha256":HEX},
- *                     "custom":{...,"version":V}}}}
+ *                     "custom":{...,"version":V}}},
+ *    "chunk_above":BYTES}      optional, set by hand: add chunks single files
+ *                              of >= BYTES bytes (0: never; default 64 MiB)
+ * A chunked target NAME has a second entry NAME.cidx, its chunk index
+ * (repo/chunked.c), and custom.chunk_index = "NAME.cidx".
  *
  * Publisher only; the subcommand functions (cmd_*) are the command-line
  * front end and print their results on stdout.  Everything else returns 0
@@ -102,6 +106,55 @@ AU_NODISCARD int au_repo_copy(const char *src, const char *dst,
 
 /* Create the parent directories of path (mode 0755). */
 AU_NODISCARD int au_repo_mkparents(const char *path, struct au_diag *diag);
+
+/* ---- chunked targets (repo/chunked.c, issue 13) ---- */
+
+/* add chunks a single file of at least this many bytes unless --no-chunk;
+ * repo.json's "chunk_above" (bytes, 0: never by size) and --chunk-above
+ * override it. */
+#define AU_REPO_CHUNK_ABOVE (64ull << 20)
+#define AU_REPO_CIDX_SUFFIX ".cidx"	/* the index of NAME is target NAME.cidx */
+/* Largest index read back (or given): that of the largest target at the
+ * minimum chunk size, manifest/chunk_index.h. */
+#define AU_REPO_CIDX_MAX (64 + 36 * (AU_REPO_TARGET_MAX / 16384 + 1))
+
+/* How one `add` chunks (au_repo_chunking_init fills it). */
+struct au_repo_chunking {
+	int mode;		/* 1 --chunked/--chunk-index, -1 --no-chunk, 0 by size */
+	uint64_t above;		/* by size: files of >= above bytes (0: none) */
+	const char *given;	/* --chunk-index FILE: publish these bytes */
+};
+
+/*
+ * From add's options (each NULL when absent; above as "64M", "1G", bytes)
+ * and repo.json's optional "chunk_above", for target name.  Errors:
+ * AU_EUSAGE (--chunked with --no-chunk, --chunk-index with --no-chunk, a
+ * bad size, --chunked on a bundle, NAME.cidx not a valid target name or
+ * too long a file name), AU_ECONFIG (a "chunk_above" that is not an
+ * integer >= 0).
+ */
+AU_NODISCARD int au_repo_chunking_init(struct au_repo_chunking *ck,
+    const json_t *state, const char *name, const char *chunked,
+    const char *no_chunk, const char *above, const char *given,
+    struct au_diag *diag);
+
+/*
+ * For target name, whose file h is staged (DIR/staged/SHA256): when ck says
+ * so (ck NULL: never; bundles never by size), stage its chunk index
+ * (computed with manifest/chunk_index.h, or ck->given's bytes), read the
+ * staged index and file back, refuse an index that is not exactly the one
+ * the device's chunker computes from the file, then record targets[NAME.cidx]
+ * (custom: the file's version) and set custom.chunk_index = "NAME.cidx".
+ * When not chunked, targets[NAME.cidx] and custom.chunk_index are removed
+ * (a replaced file loses the old index).  On error nothing is recorded and
+ * a newly staged index file is removed.  Errors: AU_EART_HASH (the index
+ * does not describe the file, or is no index at all; exit 13), AU_EUSAGE
+ * (chunked by size, but NAME.cidx is not a valid name), AU_ETOOBIG,
+ * AU_EIO, AU_ENOSPC, AU_ENOMEM.
+ */
+AU_NODISCARD int au_repo_chunk_target(const char *dir, json_t *state,
+    const char *name, const struct au_repo_hashes *h, json_t *custom,
+    const struct au_repo_chunking *ck, struct au_diag *diag);
 
 /* ---- metadata (repo/meta.c) ---- */
 

@@ -51,7 +51,7 @@ ls -l "$W/in" | sed 1d
 step "Publisher: create a repository, add v1 of both targets, publish"
 R=$W/repo
 expect 0 $AIUREPO init "$R"
-expect 0 $AIUREPO add "$R" "$W/in/eng-v1.traineddata" --name models/eng.traineddata
+expect 0 $AIUREPO add "$R" "$W/in/eng-v1.traineddata" --name models/eng.traineddata --chunked
 expect 0 $AIUREPO add "$R" "$W/in/guard-v1.tar.gz" --name policy/guard.tar.gz
 expect 0 $AIUREPO publish "$R"
 bed_cert repo.demo.aiutest >/dev/null
@@ -83,11 +83,20 @@ expect 0 $AIUPDATE -c "$C" --apply
 expect 0 $AIUPDATE -c "$C" --status
 assert "runtime reads v1 through current/" cmp -s "$W/in/eng-v1.traineddata" "$SD/targets/models/eng.traineddata/current/eng.traineddata"
 
-step "Publisher: v2 of the model"
-expect 0 $AIUREPO add "$R" "$W/in/eng-v2.traineddata" --name models/eng.traineddata
+step "Publisher: v2 of the model (chunked: the device fetches only the chunks it lacks)"
+expect 0 $AIUREPO add "$R" "$W/in/eng-v2.traineddata" --name models/eng.traineddata --chunked
 expect 0 $AIUREPO publish "$R"
 expect 100 $AIUPDATE -c "$C" --check
-expect 0 $AIUPDATE -c "$C" --apply
+echo "\$ aiupdate -c $C --apply"
+$AIUPDATE -c "$C" --apply > "$W/v2.out" 2>&1
+_got=$?
+cat "$W/v2.out"
+if [ "$_got" -eq 0 ]; then echo "-> exit 0, as expected"; else echo "-> exit $_got, EXPECTED 0"; FAILED=$((FAILED + 1)); fi
+FIG=$(sed -n 's/.*delta: \([0-9]*\) bytes fetched, \([0-9]*\) reused of \([0-9]*\).*/\1 \2 \3/p' "$W/v2.out")
+set -- $FIG
+FETCHED=${1:-0} REUSED=${2:-0} LEN=${3:-1}
+echo "-> v2 moved $FETCHED of $LEN bytes ($((FETCHED * 100 / LEN))%); $REUSED bytes were copied from v1 on the device"
+assert "the delta moved under half of the file" test "$FETCHED" -gt 0 -a $((FETCHED * 2)) -lt "$LEN"
 assert "v2 is active" cmp -s "$W/in/eng-v2.traineddata" "$SD/targets/models/eng.traineddata/current/eng.traineddata"
 
 step "Publisher: v3 is a truncated model, correctly signed: the health check must catch it"

@@ -5,7 +5,7 @@
  * and 14 range requests), verified against its signed length and hash.
  *
  * Speed (issue 7): each byte crosses the network once, is hashed once
- * (SHA-256 when listed: client/fetch/digest.h says which and why), written once
+ * (SHA-256 when listed: keys/digest.h says which and why), written once
  * and never read back (except a resumed partial prefix, which is local).
  * TLS decryption runs on the caller's thread, hashing and writing on a
  * worker, through a ring of 4 x 256 KiB (client/fetch/pipeline.h): the memory

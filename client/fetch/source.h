@@ -26,6 +26,7 @@
 #include "client/config.h"
 #include "client/install/stage.h"
 #include "client/install/store.h"
+#include "client/transport/http_range.h"
 #include "port/err.h"
 
 struct au_report;	/* client/report/run_report.h */
@@ -74,6 +75,17 @@ struct au_source {
 	 */
 	int (*fetch_small)(struct au_source *src, const char *file, size_t cap,
 	    uint8_t **buf, size_t *len, struct au_diag *diag);
+	/*
+	 * Bytes r->first..r->last of artifact FILE (the repository's targets/
+	 * name, not encoded) to sink, for a delta update (client/fetch/delta.h):
+	 * as au_http_get_range (client/transport/http_range.h), each range
+	 * under the slow-retrieval deadline for its own length.  NULL: the
+	 * source has no ranges (--from DIR: the full file is local anyway).
+	 * Errors: those of au_http_get_range (r->ignored for a 200).
+	 */
+	int (*fetch_range)(struct au_source *src, const char *file,
+	    struct au_http_range *r, au_http_sink sink, void *arg,
+	    uint64_t *got, struct au_diag *diag);
 	/* Release what open() set up; safe after a failed or no open(). */
 	void (*close)(struct au_source *src);
 	void *ctx;		/* the implementation's; NULL before open() */
@@ -94,18 +106,22 @@ void au_source_local(struct au_source *src, const char *dir);
  * store/<sha256_hex> is there already (then nothing is fetched).  Before any byte moves: the bundle budget from the
  * signed custom (client/metadata/budget.h, set on s), libarchive for a
  * bundle, and free space in state_dir for the artifact (plus its declared
- * unpacked size, plus AU_SOURCE_SPACE_MARGIN).  *moved (always set) is the
- * bytes received.  Errors: AU_ENOSPC (not enough space: nothing fetched),
+ * unpacked size, plus AU_SOURCE_SPACE_MARGIN).  A raw target whose signed
+ * custom names a chunk index is first tried as a delta update
+ * (client/fetch/delta.h) when src has ranges; delta (may be NULL) gets
+ * the decision and its bytes; any reason not to make one gives a full
+ * download.  *moved (always set) is the bytes received.  Errors: AU_ENOSPC (not enough space: nothing fetched),
  * budget and libarchive errors, and src->fetch_artifact's.
  */
 struct au_tuf_client;
 struct au_target;
+struct au_delta_report;	/* client/report/run_report.h */
 AU_NODISCARD int au_source_fetch_target(struct au_source *src,
     struct au_store *s, const struct au_config *cfg,
-    const struct au_tuf_client *tuf, const char *name,
+    struct au_tuf_client *tuf, const char *name,
     const struct au_target *tg, const char *sha256_hex,
     au_progress_fn progress, void *parg, uint64_t *moved,
-    struct au_diag *diag);
+    struct au_delta_report *delta, struct au_diag *diag);
 
 /* au_tuf_fetch_fn over a source: arg is the struct au_source. */
 AU_NODISCARD int au_source_tuf_fetch(void *arg, const char *file, size_t cap,

@@ -138,6 +138,22 @@ https_artifact(struct au_source *src, struct au_store *s, const char *file,
 	    moved, diag);
 }
 
+/* One range of an artifact, for a delta update (client/fetch/delta.h). */
+static int
+https_range(struct au_source *src, const char *file, struct au_http_range *r,
+    au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag)
+{
+	struct https *h = src->ctx;
+	char url[URL_MAX];
+
+	if (got != NULL)
+		*got = 0;
+	if (url_path(h, "targets", file, 0, url, sizeof(url)) != 0)
+		return au_diag_set(diag, AU_EINTERNAL, "URL too long");
+	set_deadline(h, r->last >= r->first ? r->last - r->first + 1 : 0);
+	return au_http_get_range(h->http, url, r, sink, arg, got, diag);
+}
+
 static void
 https_close(struct au_source *src)
 {
@@ -157,5 +173,6 @@ au_source_https(struct au_source *src)
 	src->fetch_meta = https_meta;
 	src->fetch_small = https_small;
 	src->fetch_artifact = https_artifact;
+	src->fetch_range = https_range;
 	src->close = https_close;
 }

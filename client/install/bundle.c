@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "client/install/libarchive_dl.h"
 
 #include "port/port.h"

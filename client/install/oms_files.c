@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "port/port.h"
 #include "port/tree.h"
 #include "port/ban.h"

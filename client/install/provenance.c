@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "client/install/bundle.h"
 #include "client/install/oms_files.h"
 #include "client/install/store.h"

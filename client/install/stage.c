@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "client/install/bundle.h"
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 
 #include "client/install/store_int.h"
 #include "port/port.h"
@@ -84,7 +84,7 @@ private_dir(const char *dir, struct au_diag *diag)
 }
 
 /* SHA-256 always (it names the store directory); SHA-512 when listed:
- * every listed supported hash must match (client/fetch/digest.h). */
+ * every listed supported hash must match (keys/digest.h). */
 static int
 want_sha512(const struct au_stage *st)
 {

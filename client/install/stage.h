@@ -58,7 +58,7 @@ struct au_stage;		/* a download in progress: a file in tmp/ */
  * attacker this defends against.
  *
  * Start a download: create a staging file in tmp/ that is hashed while
- * written, each byte once (client/fetch/digest.h): SHA-256 always (it names the
+ * written, each byte once (keys/digest.h): SHA-256 always (it names the
  * store directory and is the hash checked when listed), SHA-512 only when it
  * is the only hash listed (then it is the one checked).  *out owns it until
  * au_stage_commit() or au_stage_abort().  expect is copied.

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "client/install/bundle.h"
 #include "client/install/store_int.h"
 #include "port/port.h"

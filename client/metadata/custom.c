@@ -69,6 +69,28 @@ list(const json_t *o, const char *key, struct au_custom_list *l,
 	return 0;
 }
 
+/* "chunk_index": a target name under the one policy (manifest/tuf.h). */
+static int
+target_name(const json_t *o, const char *key, char *out, size_t size,
+    struct au_diag *diag)
+{
+	const json_t *v = json_object_get(o, key);
+	const char *s = json_string_value(v);
+	struct au_diag nd;
+
+	if (v == NULL)
+		return 0;
+	if (s == NULL || json_string_length(v) >= size ||
+	    strlen(s) != json_string_length(v))
+		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.%s is not "
+		    "a target name of at most %zu bytes", key, size - 1);
+	if (au_target_name_check(s, &nd) != 0)
+		return au_diag_set(diag, AU_EMETA_MALFORMED, "custom.%s: %s",
+		    key, nd.msg);
+	memcpy(out, s, strlen(s) + 1);
+	return 0;
+}
+
 static int
 members(const json_t *o, struct au_custom *c, struct au_diag *diag)
 {
@@ -84,7 +106,9 @@ members(const json_t *o, struct au_custom *c, struct au_diag *diag)
 	    (rc = list(o, "device_classes", &c->classes, diag)) != 0 ||
 	    (rc = list(o, "device_tags", &c->tags, diag)) != 0 ||
 	    (rc = integer(o, "rollout", 0, 100,
-	    "must be an integer percentage 0..100", &rollout, diag)) != 0)
+	    "must be an integer percentage 0..100", &rollout, diag)) != 0 ||
+	    (rc = target_name(o, "chunk_index", c->chunk_index,
+	    sizeof(c->chunk_index), diag)) != 0)
 		return rc;
 	c->min_version = (int64_t)minv;
 	c->bundle_max_bytes = (uint64_t)bytes;

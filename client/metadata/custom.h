@@ -13,11 +13,18 @@
  *   "device_classes"      array of names            fleet.h: device targeting
  *   "device_tags"         array of names            fleet.h
  *   "rollout"             integer 0..100            fleet.h: staged rollout
+ *   "chunk_index"         target name               client/fetch/delta.h: the
+ *                                                   target (in the same signed
+ *                                                   metadata) holding this
+ *                                                   file's chunk index
+ *                                                   (docs/chunk-index.md)
  *
  * Unknown members are ignored (a publisher may sign more); a listed member
  * of the wrong type or range refuses the whole object, so every consumer
  * sees the same verdict.  A name is 1..AU_CUSTOM_NAME_MAX bytes of
- * [A-Za-z0-9._-]; a list holds at most AU_CUSTOM_LIST_MAX names.
+ * [A-Za-z0-9._-]; a list holds at most AU_CUSTOM_LIST_MAX names.  The
+ * chunk_index name follows the one target name policy (manifest/tuf.h
+ * au_target_name_check) and is at most AU_TARGET_NAME_MAX bytes.
  */
 #ifndef AU_CUSTOM_H
 #define AU_CUSTOM_H
@@ -25,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "manifest/tuf.h"	/* AU_TARGET_NAME_MAX */
 #include "port/err.h"
 
 #define AU_CUSTOM_MAX 65536		/* bytes of custom JSON looked at */
@@ -46,6 +54,7 @@ struct au_custom {
 	struct au_custom_list classes;	/* "device_classes" */
 	struct au_custom_list tags;	/* "device_tags" */
 	int rollout;			/* -1 when absent */
+	char chunk_index[AU_TARGET_NAME_MAX + 1];	/* "" when absent */
 };
 
 /*

@@ -84,6 +84,14 @@ target_event(const struct au_target_report *t)
 		au_event_kv(line, sizeof(line), "msg", t->msg);
 	if (t->provenance[0] != '\0')	/* client/install/provenance.h */
 		au_event_kv(line, sizeof(line), "provenance", t->provenance);
+	if (t->delta.tried) {	/* client/fetch/delta.h */
+		au_event_kv(line, sizeof(line), "delta", t->delta.used ?
+		    "used" : "fallback");
+		kv_int(line, sizeof(line), "bytes_fetched",
+		    (int64_t)t->delta.fetched);
+		kv_int(line, sizeof(line), "bytes_reused",
+		    (int64_t)t->delta.reused);
+	}
 	au_log_event(target_level(t->status), "%s", line);
 }
 

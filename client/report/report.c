@@ -42,6 +42,8 @@ print_target(const struct au_target_report *t)
 			printf("    %s\n", t->msg);
 		if (t->provenance[0] != '\0')	/* client/install/provenance.h */
 			printf("    provenance: %s\n", t->provenance);
+		if (t->delta.tried)	/* client/fetch/delta.h */
+			printf("    %s\n", t->delta.why);
 		return;
 	}
 	if (t->installed_version >= 0)
@@ -121,6 +123,15 @@ au_report_json(const struct au_report *rep, int code)
 		    t->msg));
 		json_object_set_new(json_array_get(ts, i), "provenance",
 		    json_string(t->provenance));
+		if (t->delta.tried)	/* client/fetch/delta.h */
+			json_object_set_new(json_array_get(ts, i), "delta",
+			    json_pack("{s:b,s:I,s:I,s:I,s:I,s:s}", "used",
+			    t->delta.used, "bytes_fetched",
+			    (json_int_t)t->delta.fetched, "bytes_reused",
+			    (json_int_t)t->delta.reused, "bytes_to_move",
+			    (json_int_t)t->delta.to_move, "index_bytes",
+			    (json_int_t)t->delta.index_bytes, "decision",
+			    t->delta.why));
 	}
 	o = json_pack("{s:i,s:I,s:s,s:i,s:s,s:s,s:{s:s,s:i,s:s,s:s,s:s},"
 	    "s:{s:o,s:o,s:o,s:o},s:o,s:i}",

@@ -109,6 +109,22 @@ enum au_target_status {
 				 * (client/install/trial.h); msg says more */
 };
 
+/*
+ * A delta update of one target (client/fetch/delta.h, issue 13): whether
+ * one was tried, whether it built the file, or why a full download was
+ * made instead, and the bytes.
+ */
+struct au_delta_report {
+	int tried;			/* the target names a chunk index */
+	int used;			/* 1: built from chunks (no full download) */
+	uint64_t fetched;		/* bytes received by range requests + index */
+	uint64_t reused;		/* bytes copied from the local version */
+	uint64_t to_move;		/* bytes the plan said must be fetched */
+	uint64_t index_bytes;		/* the chunk index's signed length */
+	char why[160];			/* the decision, e.g. "delta: 5% to move" or
+					   "full download: the server ignores ranges" */
+};
+
 struct au_target_report {
 	const char *name;		/* borrowed from the config */
 	enum au_target_status status;
@@ -118,6 +134,7 @@ struct au_target_report {
 	char available_hash[65];
 	uint64_t length;		/* bytes, as signed */
 	uint64_t downloaded;		/* bytes moved in this run */
+	struct au_delta_report delta;	/* issue 13; zero when not tried */
 	int err;			/* AU_E* for FAILED/ROLLED_BACK */
 	char msg[AU_REPORT_MSG_MAX];
 	char provenance[400];		/* OMS verdict and signer, "" when not checked

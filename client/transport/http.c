@@ -529,20 +529,6 @@ au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
 
 /* ---- resumable GET (RFC 9110 sections 13.1.5 and 14) ---- */
 
-/* A validator fit to be sent back: printable ASCII, within its maximum. */
-static int
-validator_ok(const char *v)
-{
-	size_t i, n = v != NULL ? strlen(v) : 0;
-
-	if (n == 0 || n > AU_HTTP_VALIDATOR_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
-			return 0;
-	return 1;
-}
-
 /* A 206 continues exactly the bytes held, up to the end of the artifact. */
 static int
 range_fits(const struct au_http_head *h, uint64_t offset, uint64_t total)
@@ -607,7 +593,8 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 	r->resumed = 0;
 	r->range_refused = 0;
 	r->validator_out[0] = '\0';
-	if (r->offset > total || (r->offset > 0 && !validator_ok(r->validator)))
+	if (r->offset > total ||
+	    (r->offset > 0 && !au_http_validator_ok(r->validator)))
 		r->offset = 0;	/* nothing usable held: a plain GET */
 	if (r->offset > 0)
 		(void)snprintf(extra, sizeof(extra), "Range: bytes=%llu-\r\n"
@@ -618,6 +605,34 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 		rc = exchange(c, path, extra, &h, diag);
 	if (rc == 0)
 		rc = handle_resume(c, &h, &b, r, start, diag);
+	if (!b.done || h.close || unsolicited(c))
+		disconnect(c, b.done);
+	if (got != NULL)
+		*got = b.got;
+	return rc;
+}
+
+/* ---- a GET with the caller's header lines and verdict (http.h) ---- */
+
+int
+au_http_request(struct au_http *c, const char *path, const char *extra,
+    au_http_head_fn on_head, void *harg, au_http_sink sink, void *arg,
+    uint64_t *got, struct au_diag *diag)
+{
+	struct body b = { sink, arg, 0, 0, path, 0 };
+	struct au_http_head h;
+	int rc;
+
+	rc = check_path(path, diag);
+	if (rc == 0)
+		rc = exchange(c, path, extra, &h, diag);
+	if (rc == 0) {
+		rc = on_head(harg, &h, &b.max, diag);
+		if (rc == 0)
+			rc = body_done(&b, read_body(c, &h, &b, diag));
+		else if (h.status >= 300)	/* keeps it after a 404 */
+			drain(c, &h, &b);
+	}
 	if (!b.done || h.close || unsolicited(c))
 		disconnect(c, b.done);
 	if (got != NULL)

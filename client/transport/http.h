@@ -130,6 +130,28 @@ const char *au_http_auth_used(const struct au_http *c);
 struct au_tls_peer;
 void au_http_peer(const struct au_http *c, struct au_tls_peer *out);
 
+/* 1 when v is a validator fit to send back in If-Range: 1 to
+ * AU_HTTP_VALIDATOR_MAX bytes of printable ASCII; else 0 (NULL too).
+ * (http_parse.c) */
+int au_http_validator_ok(const char *v);
+
+/*
+ * The low-level hook au_http_get_range() (client/transport/http_range.h) is
+ * built on (here, where the connection lives): send GET path with the extra header lines (each
+ * ending in CRLF; "" for none), then call on_head(harg, head, &max, diag):
+ * returning 0 accepts the response and its body streams to sink, at most
+ * max bytes (AU_ETOOBIG past it); any other value is returned as is
+ * without reading the body (a 3xx-5xx head is drained within
+ * AU_HTTP_DRAIN_MAX to keep the connection; anything else drops it).
+ * Errors: as au_http_get, and on_head's.
+ */
+struct au_http_head;	/* below */
+typedef int (*au_http_head_fn)(void *harg, const struct au_http_head *h,
+    uint64_t *max, struct au_diag *diag);
+AU_NODISCARD int au_http_request(struct au_http *c, const char *path,
+    const char *extra, au_http_head_fn on_head, void *harg,
+    au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag);
+
 /* ---- response parser: pure functions over bytes (RFC 9112) ---- */
 
 enum au_http_framing {

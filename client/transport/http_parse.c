@@ -560,3 +560,16 @@ au_http_chunked_feed(struct au_http_chunked *d, const uint8_t *in, size_t len,
 	*data_len = n;
 	return 0;
 }
+
+int
+au_http_validator_ok(const char *v)
+{
+	size_t i, n = v != NULL ? strlen(v) : 0;
+
+	if (n == 0 || n > AU_HTTP_VALIDATOR_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
+			return 0;
+	return 1;
+}

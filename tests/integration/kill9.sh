@@ -82,4 +82,62 @@ if [ "$fails" -eq 0 ]; then
 else
 	it_fail "$fails of $ROUNDS kill -9 rounds broke an invariant"
 fi
+# ---- a delta update (issue 13, client/fetch/delta.h), killed at random ----
+# v3 (4 MB, chunked) installed in full; v4 changes 400 KB of it and comes as
+# a delta.  Each round kills the delta run, checks the invariants, and the
+# next run completes it (continuing from the bytes held when any).
+DROUNDS=$(( ROUNDS / 4 ))
+head -c 4000000 /dev/urandom > "$W/model-v3.bin"
+cp "$W/model-v3.bin" "$W/model-v4.bin"
+head -c 400000 /dev/urandom | dd of="$W/model-v4.bin" bs=1 seek=1500000 conv=notrunc status=none
+$AIUREPO add "$R" "$W/model-v3.bin" --name models/model.bin --chunked >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+TD=models/model.bin
+bed_conf "$W/dbase.conf" state="$W/dbase" targets="$TD"
+cp -a "$W/final" "$W/dbase"
+it_exit "delta: v3 installed in full" 0 $AIUPDATE -c "$W/dbase.conf" --apply
+$CHECK record "$W/dbase" "$W/dknown.json"
+$AIUREPO add "$R" "$W/model-v4.bin" --name models/model.bin --chunked >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+rm -rf "$W/dfinal" && cp -a "$W/dbase" "$W/dfinal"
+bed_conf "$W/dfinal.conf" state="$W/dfinal" targets="$TD"
+start=$(date +%s%N)
+it_exit "delta: a clean update to v4 (reference)" 0 $AIUPDATE -c "$W/dfinal.conf" --apply -v
+it_grep "... made as a delta" "delta: [0-9]* bytes fetched"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+$CHECK record "$W/dfinal" "$W/dknown.json"
+bed_conf "$W/ddev.conf" state="$D" targets="$TD"
+fails=0 old=0 new=0 partial=0 i=0
+while [ "$i" -lt "$DROUNDS" ]; do
+	i=$((i + 1))
+	rm -rf "$D" && cp -a "$W/dbase" "$D"
+	$AIUPDATE -c "$W/ddev.conf" --apply >/dev/null 2>&1 &
+	pid=$!
+	delay=$(( RANDOM % (ms + 100) ))
+	sleep "$(printf '0.%03d' "$delay")"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	why=""
+	$CHECK check "$D" "$W/dknown.json" $TD >"$W/inv" 2>&1 || why="after the kill: $(head -3 "$W/inv")"
+	if [ -z "$why" ]; then
+		grep -q "$($CHECK active "$W/dfinal" $TD | cut -c1-12)" "$W/inv" &&
+			new=$((new + 1)) || old=$((old + 1))
+		ls "$D"/partial/*.part >/dev/null 2>&1 && partial=$((partial + 1))
+		$AIUPDATE -c "$W/ddev.conf" --apply >"$W/rec" 2>&1 || why="completing --apply: exit $? $(head -3 "$W/rec")"
+	fi
+	if [ -z "$why" ]; then
+		$CHECK check --want "$W/dfinal" "$D" "$W/dknown.json" $TD >"$W/inv" 2>&1 ||
+			why="after the completing run: $(head -3 "$W/inv")"
+	fi
+	if [ -n "$why" ]; then
+		fails=$((fails + 1))
+		[ "$fails" -le 5 ] && echo "    # delta round $i (kill after ${delay} ms): $why"
+	fi
+done
+echo "# $DROUNDS kills of a delta: $old left the old model active, $new the new one; $partial left a partial file to continue"
+if [ "$fails" -eq 0 ]; then
+	it_ok "$DROUNDS kill -9 of a delta --apply: old or new version intact each time, the next run completes"
+else
+	it_fail "$fails of $DROUNDS kill -9 rounds of a delta broke an invariant"
+fi
 it_done

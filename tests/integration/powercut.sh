@@ -289,5 +289,26 @@ for damage in empty truncated garbled; do
 	it_check "$damage state.json: left as it was, never silently reset" cmp -s "$L/state.json" "$W/state-damaged"
 done
 
+# ---- a delta update (issue 13, client/fetch/delta.h) ----
+# v5 (chunked) installed in full, then v6: 40 KB of its 600 KB changed,
+# built from local chunks and two Range requests.  Every cut point of that
+# run: the old or the new version active, recovery completes (continuing
+# from the bytes the partial file made durable).
+head -c 600000 /dev/urandom > "$W/model-v5.bin"
+cp "$W/model-v5.bin" "$W/model-v6.bin"
+head -c 40000 /dev/urandom | dd of="$W/model-v6.bin" bs=1 seek=300000 conv=notrunc status=none
+$AIUREPO add "$R" "$W/model-v5.bin" --name models/model.bin --chunked >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+rm -rf "$W/base-delta" && cp -a "$W/final-update" "$W/base-delta"
+mkconf "$W/setup.conf" "$W/base-delta" "models/model.bin"
+it_exit "delta: v5 installed (chunked, in full)" 0 $AIUPDATE -c "$W/setup.conf" --apply
+$AIUREPO add "$R" "$W/model-v6.bin" --name models/model.bin --chunked >/dev/null &&
+$AIUREPO publish "$R" >/dev/null
+cp -a "$W/base-delta" "$W/final-delta"
+mkconf "$W/final.conf" "$W/final-delta" "models/model.bin"
+it_exit "delta: a clean update to v6 (reference)" 0 $AIUPDATE -c "$W/final.conf" --apply -v
+it_grep "... made as a delta" "delta: [0-9]* bytes fetched"
+scenario delta "models/model.bin" "" "0"
+
 echo "# power cuts covered in total: $TOTAL_CUTS"
 it_done

@@ -30,7 +30,9 @@
 #       HTTPSBED_LIMIT_RATE (e.g. 2m) nginx limit_rate per response (slow
 #       downloads for kill tests), from HTTPSBED_LIMIT_RATE_AFTER bytes on
 #       (default 0); HTTPSBED_LOG_FORMAT another access log format (nginx
-#       variables, e.g. '$status range="$http_range" $request').
+#       variables, e.g. '$status range="$http_range" $request');
+#       HTTPSBED_MAX_RANGES nginx max_ranges (0: a server that ignores
+#       Range and answers 200 with the whole file).
 #   httpsbed_stop DIR
 #       Stop that nginx by the PID recorded at start; safe to call twice.
 #
@@ -157,7 +159,7 @@ EOF
 		ssl_certificate $_dir/$2.pem;
 		ssl_certificate_key $_dir/$2.key;
 		root $_root;
-		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} ${HTTPSBED_LIMIT_RATE_AFTER:+limit_rate_after $HTTPSBED_LIMIT_RATE_AFTER;} }
+		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} ${HTTPSBED_LIMIT_RATE_AFTER:+limit_rate_after $HTTPSBED_LIMIT_RATE_AFTER;} ${HTTPSBED_MAX_RANGES:+max_ranges $HTTPSBED_MAX_RANGES;} }
 		# the same files with chunked transfer coding (SSI drops the length)
 		location /chunked/ { alias $_root/; ssi on; ssi_types *; }
 	}

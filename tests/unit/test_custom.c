@@ -120,6 +120,38 @@ TEST(readers_of_the_struct)
 	CHECK_EQ(au_fleet_verdict(&c, "m", &orin), AU_FLEET_OK);
 }
 
+/* Issue 13: "chunk_index" names a target under the one name policy. */
+TEST(chunk_index_member)
+{
+	static const char *const bad[] = {
+		"{\"chunk_index\":7}", "{\"chunk_index\":\"\"}",
+		"{\"chunk_index\":\"/abs.cidx\"}",
+		"{\"chunk_index\":\"a/../b.cidx\"}",
+		"{\"chunk_index\":\"m/current\"}",
+		"{\"chunk_index\":\"a\\nb\"}",
+	};
+	struct au_custom c;
+	struct au_diag d;
+	char big[700];
+	size_t i;
+
+	CHECK_EQ(au_custom_parse("{\"version\":2}", &c, &d), 0);
+	CHECK_STR(c.chunk_index, "");
+	CHECK_EQ(au_custom_parse("{\"chunk_index\":\"models/m.bin.cidx\","
+	    "\"version\":2}", &c, &d), 0);
+	CHECK_STR(c.chunk_index, "models/m.bin.cidx");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&c, 0x5a, sizeof(c));
+		CHECK_EQ(au_custom_parse(bad[i], &c, &d), AU_EMETA_MALFORMED);
+		CHECK(strstr(d.msg, "custom.chunk_index") != NULL);
+		CHECK_EQ(c.rollout, 0x5a5a5a5a);
+	}
+	memcpy(big, "{\"chunk_index\":\"", 16);
+	memset(big + 16, 'a', 600);
+	memcpy(big + 616, "\"}", 3);
+	CHECK_EQ(au_custom_parse(big, &c, &d), AU_EMETA_MALFORMED);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -129,5 +161,7 @@ main(int argc, char **argv)
 	RUN(malformed_refused_and_out_untouched);
 	RUN(readers_agree_on_malformed);
 	RUN(readers_of_the_struct);
+	RUN(chunk_index_member);
 	return harness_done();
 }
+

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* tests/unit/test_http.c - the HTTP/1.1 response parser (no network). */
 #include "client/transport/http.h"
+#include "client/transport/http_range.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -509,6 +510,84 @@ TEST(content_range_refused)
 
 /* ---- endpoint checks that need no network ---- */
 
+/* Issue 13: a range GET accepts only a 206 of exactly the range asked. */
+static int
+range_verdict(const char *resp, uint64_t first, uint64_t last,
+    uint64_t total, struct au_http_range *r)
+{
+	struct au_http_head h;
+	size_t used;
+
+	memset(r, 0, sizeof(*r));
+	r->first = first;
+	r->last = last;
+	r->total = total;
+	if (head(resp, &h, &used) != 0)
+		return 1;
+	return au_http_range_check(&h, r, &diag);
+}
+
+TEST(range_check)
+{
+	struct au_http_range r;
+
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nContent-Length: 100\r\n"
+	    "ETag: \"v1\"\r\nContent-Range: bytes 4900-4999/5000\r\n\r\n",
+	    4900, 4999, 5000, &r), 0);
+	CHECK_STR(r.validator_out, "\"v1\"");
+	CHECK_EQ(r.ignored, 0);
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nTransfer-Encoding: chunked"
+	    "\r\nContent-Range: bytes 0-0/5000\r\n\r\n", 0, 0, 5000, &r), 0);
+	/* 200: the server ignores ranges; the caller falls back */
+	CHECK_EQ(range_verdict("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n"
+	    "\r\n", 0, 99, 5000, &r), AU_EHTTP_STATUS);
+	CHECK_EQ(r.ignored, 1);
+	/* another range, another total, a wrong length, no length, no range */
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nContent-Length: 100\r\n"
+	    "Content-Range: bytes 4800-4899/5000\r\n\r\n", 4900, 4999, 5000,
+	    &r), AU_EHTTP);
+	CHECK_EQ(r.ignored, 0);
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nContent-Length: 100\r\n"
+	    "Content-Range: bytes 4900-4999/5001\r\n\r\n", 4900, 4999, 5000,
+	    &r), AU_EHTTP);
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nContent-Length: 99\r\n"
+	    "Content-Range: bytes 4900-4999/5000\r\n\r\n", 4900, 4999, 5000,
+	    &r), AU_EHTTP);
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\n"
+	    "Content-Range: bytes 4900-4999/5000\r\n\r\n", 4900, 4999, 5000,
+	    &r), AU_EHTTP);
+	CHECK_EQ(range_verdict("HTTP/1.1 206 P\r\nContent-Length: 100\r\n"
+	    "\r\n", 4900, 4999, 5000, &r), AU_EHTTP);
+	CHECK_EQ(range_verdict("HTTP/1.1 416 R\r\nContent-Length: 0\r\n"
+	    "Content-Range: bytes */5000\r\n\r\n", 0, 9, 5000, &r), AU_EHTTP);
+	CHECK_EQ(range_verdict("HTTP/1.1 404 N\r\nContent-Length: 0\r\n\r\n",
+	    0, 9, 5000, &r), AU_ENOTFOUND);
+	CHECK_EQ(range_verdict("HTTP/1.1 302 F\r\nContent-Length: 0\r\n\r\n",
+	    0, 9, 5000, &r), AU_EHTTP_STATUS);
+	CHECK_EQ(r.ignored, 0);
+}
+
+TEST(range_request_bounds)
+{
+	struct au_http_range r;
+
+	memset(&r, 0, sizeof(r));
+	r.first = 10;
+	r.last = 9;
+	r.total = 100;
+	/* refused before any I/O: the connection is never touched */
+	CHECK_EQ(au_http_get_range(NULL, "/x", &r, NULL, NULL, NULL, &diag),
+	    AU_EUSAGE);
+	r.first = 0;
+	r.last = 100;
+	CHECK_EQ(au_http_get_range(NULL, "/x", &r, NULL, NULL, NULL, &diag),
+	    AU_EUSAGE);
+	CHECK_EQ(au_http_validator_ok("\"abc\""), 1);
+	CHECK_EQ(au_http_validator_ok(""), 0);
+	CHECK_EQ(au_http_validator_ok(NULL), 0);
+	CHECK_EQ(au_http_validator_ok("a\r\nX: y"), 0);
+}
+
 TEST(open_refuses_bad_endpoints)
 {
 	struct au_addr a4, pub;
@@ -567,6 +646,8 @@ main(int argc, char **argv)
 	RUN(content_range_parsed);
 	RUN(content_range_refused);
 	RUN(tlsa_usable);
+	RUN(range_check);
+	RUN(range_request_bounds);
 	RUN(open_refuses_bad_endpoints);
 	return harness_done();
 }

@@ -24,7 +24,7 @@
 #include "client/config.h"
 #include "client/install/oms_files.h"
 #include "client/install/provenance.h"
-#include "client/fetch/digest.h"
+#include "keys/digest.h"
 #include "keys/ec.h"
 #include "keys/sign_ec.h"
 #include "port/port.h"

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * client/fetch/digest.h - the SHA-256 (FIPS 180-4) computed over an artifact's
- * bytes while they stream in: each byte is hashed once (issue 7).
+ * keys/digest.h - the SHA-256 (FIPS 180-4) computed over an artifact's
+ * bytes while they stream in: each byte is hashed once (issue 7).  It lives in
+ * keys/ (the lowest layer that may link a crypto library) so that the client,
+ * the publisher and manifest/chunk_index.c (chunk ids, issue 13) hash through
+ * this one copy.
  *
  * Which hashes an artifact is checked with (client/install/store.h): every
  * supported hash the signed target lists must match (SHA-256 and SHA-512);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* client/fetch/digest.c - artifact SHA-256 over Nettle or libsodium (digest.h). */
-#include "client/fetch/digest.h"
+/* keys/digest.c - artifact SHA-256 over Nettle or libsodium (digest.h). */
+#include "keys/digest.h"
 
 #ifdef AU_SHA256_SODIUM
 #include <sodium.h>
