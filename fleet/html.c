@@ -118,7 +118,7 @@ rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
 	const json_t *m;
 
 	for (k = 0; k < nk; k++) {
-		double px = -1;
+		double py = -1, y = 0;
 
 		fprintf(f, "<polyline fill=\"none\" stroke-width=\"2.5\" stroke=\"%s\" "
 		    "data-line-version=\"", palette[k % 8]);
@@ -127,16 +127,16 @@ rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
 		json_array_foreach(moments, i, m) {
 			double x = ML + (double)(json_integer_value(json_object_get(m, "t")) - t0) *
 			    (W - ML - 10) / (double)(t1 - t0);
-			long long c = (long long)json_integer_value(json_object_get(
-			    json_object_get(m, "versions"), keys[k]));
 
-			if (px >= 0)
-				fprintf(f, "%.1f,%.1f ", x, ypos(c, max));
-			else if (json_array_size(moments) == 1)
-				fprintf(f, "%.1f,%.1f ", (double)ML, ypos(c, max));
-			fprintf(f, "%.1f,%.1f ", x, ypos(c, max));
-			px = x;
+			y = ypos((long long)json_integer_value(json_object_get(
+			    json_object_get(m, "versions"), keys[k])), max);
+			if (py >= 0)	/* a step: the old count up to this moment */
+				fprintf(f, "%.1f,%.1f ", x, py);
+			fprintf(f, "%.1f,%.1f ", x, y);
+			py = y;
 		}
+		if (json_array_size(moments) == 1)	/* one moment: a level line */
+			fprintf(f, "%.1f,%.1f ", (double)(W - 10), y);
 		fputs("\"/>\n", f);
 	}
 }
