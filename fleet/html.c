@@ -141,6 +141,17 @@ rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
 	}
 }
 
+/* version keys in numeric order, "none" first */
+static int
+by_version(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	long long vx = strcmp(x, "none") == 0 ? -1 : strtoll(x, NULL, 10);
+	long long vy = strcmp(y, "none") == 0 ? -1 : strtoll(y, NULL, 10);
+
+	return (vx > vy) - (vx < vy);
+}
+
 static void
 rollout_chart(FILE *f, const json_t *t, const json_t *moments, long long max)
 {
@@ -159,6 +170,7 @@ rollout_chart(FILE *f, const json_t *t, const json_t *moments, long long max)
 				keys[nk++] = key;
 		}
 	}
+	qsort(keys, nk, sizeof(keys[0]), by_version);
 	if (json_array_size(moments) > 0) {
 		t0 = num(json_array_get(moments, 0), "t");
 		t1 = num(json_array_get(moments, json_array_size(moments) - 1), "t");
@@ -232,6 +244,10 @@ bar(FILE *f, int row, const char *label, long long v, long long max,
 
 	fprintf(f, "<g %s><text x=\"4\" y=\"%d\">", attrs, y + 13);
 	esc(f, label);
+	if (color == NULL) {	/* no value reported */
+		fprintf(f, "</text><text x=\"170\" y=\"%d\">not reported</text></g>\n", y + 13);
+		return;
+	}
 	fprintf(f, "</text><rect x=\"170\" y=\"%d\" width=\"%.1f\" height=\"16\" "
 	    "fill=\"%s\"/><text x=\"%.1f\" y=\"%d\">%lld</text></g>\n", y, w + 1,
 	    color, 176 + w, y + 13, v);
@@ -291,11 +307,11 @@ expiry(FILE *f, const json_t *st)
 		snprintf(attrs, sizeof(attrs), "data-device=\"%.128s\" data-rrsig-expires=\"%lld\"",
 		    id, has_rr ? num(d, "rrsig_expires_unix") : 0);
 		snprintf(label, sizeof(label), "%.100s RRSIG", id);
-		bar(f, row++, label, has_rr ? rr : 0, max, "#1f77b4", attrs);
+		bar(f, row++, label, rr, max, has_rr ? "#1f77b4" : NULL, attrs);
 		snprintf(attrs, sizeof(attrs), "data-device=\"%.128s\" data-metadata-expires=\"%lld\"",
 		    id, has_md ? num(d, "metadata_expires_unix") : 0);
 		snprintf(label, sizeof(label), "%.100s %.20s", id, str(d, "metadata_role"));
-		bar(f, row++, label, has_md ? md : 0, max, "#2ca02c", attrs);
+		bar(f, row++, label, md, max, has_md ? "#2ca02c" : NULL, attrs);
 	}
 	fputs("</svg></div>\n", f);
 }

@@ -270,10 +270,6 @@ fleet_ingest(struct fleet_db *db, const struct fleet_keys *k,
 		return AU_OK;
 	dev = json_string_value(json_object_get(data, "device_id"));
 	snprintf(v->device_id, sizeof(v->device_id), "%s", dev);
-	if (strcmp(json_string_value(json_object_get(data, "report_id")), req->id) != 0) {
-		refuse(v, 400, "%s", "data.report_id is not the webhook-id");
-		goto out;
-	}
 	rc = fleet_db_device(db, dev, &found, &has_pk, pk, diag);
 	if (rc != AU_OK) {
 		refuse(v, 500, "%s", "database failed");
@@ -285,6 +281,11 @@ fleet_ingest(struct fleet_db *db, const struct fleet_keys *k,
 	}
 	if (verify(req, k, has_pk ? pk : NULL, now, &sig, v) != 0)
 		goto out;
+	/* judged after the signature: a changed webhook-id is a forgery (401) */
+	if (strcmp(json_string_value(json_object_get(data, "report_id")), req->id) != 0) {
+		refuse(v, 400, "%s", "data.report_id is not the webhook-id");
+		goto out;
+	}
 	fill_row(&row, req, data, now, sig);
 	rc = fleet_db_store(db, &row, &what, diag);
 	if (rc != AU_OK)

@@ -30,9 +30,12 @@ static const char usage_text[] =
 "usage: aiupdate-fleet COMMAND --db FILE.sqlite ...\n"
 "\n"
 "  serve --db F --listen ADDR:PORT [--hmac-secret-file FILE] [--path PATH]\n"
+"        [--idle SECONDS] [--deadline SECONDS]\n"
 "      receive signed reports (POST PATH, default " FLEET_DEFAULT_PATH ") on\n"
 "      ADDR:PORT (a loopback address; TLS is nginx in front), verify and\n"
-"      store them; runs until stopped.  IPv6: [::1]:PORT.\n"
+"      store them; runs until stopped.  IPv6: [::1]:PORT.  A connection\n"
+"      idle --idle seconds (default 10) or open --deadline seconds (30) is\n"
+"      closed.\n"
 "  enroll --db F DEVICE_ID [whpk_KEY]\n"
 "      enrol a device with its public key (aiupdate --device-key), or\n"
 "      without one: it then signs with the fleet's HMAC secret (v1).\n"
@@ -42,7 +45,7 @@ static const char usage_text[] =
 "  html --db F OUT.html        the fleet view: one static page\n";
 
 struct args {
-	const char *db, *listen, *secret_file, *path, *pos[2];
+	const char *db, *listen, *secret_file, *path, *idle, *deadline, *pos[2];
 	int json, npos;
 };
 
@@ -72,7 +75,9 @@ parse(int argc, char **argv, struct args *a)
 		const char **slot = strcmp(o, "--db") == 0 ? &a->db :
 		    strcmp(o, "--listen") == 0 ? &a->listen :
 		    strcmp(o, "--hmac-secret-file") == 0 ? &a->secret_file :
-		    strcmp(o, "--path") == 0 ? &a->path : NULL;
+		    strcmp(o, "--path") == 0 ? &a->path :
+		    strcmp(o, "--idle") == 0 ? &a->idle :
+		    strcmp(o, "--deadline") == 0 ? &a->deadline : NULL;
 
 		if (slot != NULL) {
 			if (i + 1 >= argc)
@@ -154,6 +159,20 @@ load_secret(const char *path, struct fleet_keys *k)
 	return 0;
 }
 
+/* 1..3600 seconds, or dflt when s is NULL; 0 when not a number of seconds */
+static unsigned
+seconds(const char *s, unsigned dflt)
+{
+	unsigned long n;
+	char *end;
+
+	if (s == NULL)
+		return dflt;
+	n = strtoul(s, &end, 10);
+	return *s >= '0' && *s <= '9' && *end == '\0' && n >= 1 && n <= 3600 ?
+	    (unsigned)n : 0;
+}
+
 static int
 cmd_serve(const struct args *a)
 {
@@ -169,6 +188,10 @@ cmd_serve(const struct args *a)
 		return usage("--path must start with / (at most 256 bytes)");
 	if (a->npos != 0)
 		return usage("serve takes no argument");
+	o.idle_s = seconds(a->idle, FLEET_IDLE_S);
+	o.deadline_s = seconds(a->deadline, FLEET_DEADLINE_S);
+	if (o.idle_s == 0 || o.deadline_s == 0)
+		return usage("--idle and --deadline take 1..3600 seconds");
 	if (a->secret_file != NULL && (rc = load_secret(a->secret_file, &o.keys)) != 0)
 		return rc;
 	if ((rc = open_db(a, &db)) != 0)

@@ -251,11 +251,11 @@ reap(struct server *s)
 	const union MHD_ConnectionInfo *ci;
 
 	for (k = s->conns; k != NULL; k = k->next) {
-		if (k->cut || now - k->start_ms < (int64_t)FLEET_DEADLINE_S * 1000)
+		if (k->cut || now - k->start_ms < (int64_t)s->o->deadline_s * 1000)
 			continue;
 		ci = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (ci != NULL) {
-			au_log(AU_LOG_INFO, "connection open %d s: cut", FLEET_DEADLINE_S);
+			au_log(AU_LOG_INFO, "connection open %u s: cut", s->o->deadline_s);
 			au_fd_shutdown(ci->connect_fd);
 		}
 		k->cut = 1;
@@ -278,7 +278,7 @@ fleet_serve(struct fleet_db *db, const struct fleet_serve_opts *o,
 	    handle, &s,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)FLEET_CONN_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FLEET_IDLE_S,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o->idle_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FLEET_HEADER_MEM,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, notify, &s,

@@ -6,8 +6,9 @@
  *
  * Limits, so that no client can hold the collector: at most
  * FLEET_CONN_MAX connections at once; a connection idle for FLEET_IDLE_S
- * is closed (libmicrohttpd's timeout); a connection still open
- * FLEET_DEADLINE_S after it was accepted is cut whatever it sends (a
+ * (opts.idle_s) is closed (libmicrohttpd's timeout); a connection still
+ * open FLEET_DEADLINE_S (opts.deadline_s) after it was accepted is cut
+ * whatever it sends, within a second (a
  * slowloris client trickling bytes); headers within FLEET_HEADER_MEM bytes
  * of memory; a body over FLEET_BODY_MAX is refused 413 before it is read
  * (Content-Length), or (chunked) from the byte that passes it on nothing is
@@ -35,6 +36,8 @@ struct fleet_serve_opts {
 	struct au_addr addr;	/* where to listen */
 	uint16_t port;
 	const char *path;	/* the POST path, FLEET_DEFAULT_PATH by default */
+	unsigned idle_s;	/* FLEET_IDLE_S by default */
+	unsigned deadline_s;	/* FLEET_DEADLINE_S by default */
 	struct fleet_keys keys;
 };
 

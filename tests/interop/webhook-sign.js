@@ -14,6 +14,14 @@
 //   node webhook-sign.js verify --id ID --ts UNIX --body FILE --sig HEADER
 //                               (--secret whsec_... | --pk whpk_...)
 //       exit 0 when the library (v1) or node:crypto (v1a) accepts it, 1 not
+//   node webhook-sign.js burst --url https://NAME:PORT/PATH --ca CA.pem
+//                              --seed SEED_HEX --device ID --from N --count K
+//                              [--concurrency C]
+//       C devices ID-0 .. ID-(C-1) (all enrolled with the seed's key) each
+//       POST K small reports in order (counters N..N+K-1, v1a-signed) to
+//       127.0.0.1 with TLS to NAME, the devices at the same time; prints
+//       "STATUS COUNT" lines (000: a transport failure), then
+//       "accepted DEVICE N" (its reports answered 200)
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -70,6 +78,58 @@ function verify(o) {
     crypto.verify(null, signed(o), pk, Buffer.from(e.slice(4), 'base64')));
 }
 
+function report(device, counter) {
+  const id = crypto.randomBytes(16).toString('hex');
+  const body = JSON.stringify({ type: 'aiupdate.run', timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    data: { schema: 1, device_id: device, report_id: id, counter, aiupdate_version: 'burst', mode: 'check',
+      offline: false, result: 'up-to-date', exit: 0, phase: null, error: null,
+      targets: [{ name: 'models/model.bin', installed: { version: 1, sha256: 'aa' }, available: null,
+        trial: false, bad_versions: [], bytes_fetched: 0, bytes_reused: 0 }],
+      roles: [], dnssec: { non_secure: [], rrsig_expires_earliest: null }, clock: { floor_used: false, floor: null },
+      outbox: { dropped: 0 } } });
+  return { id, body: Buffer.from(body) };
+}
+
+async function burst(o) {
+  const https = require('node:https');
+  const url = new URL(o.url);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: Number(o.concurrency || 4) });
+  const ca = fs.readFileSync(o.ca);
+  const key = privateKey(o.seed);
+  const counts = {};
+  const accepted = [];
+  const post = (device, counter) => new Promise((resolve) => {
+    const r = report(device, counter);
+    const ts = Math.floor(Date.now() / 1000);
+    const sig = 'v1a,' + crypto.sign(null, Buffer.concat([Buffer.from(`${r.id}.${ts}.`), r.body]), key).toString('base64');
+    const req = https.request({ host: '127.0.0.1', port: url.port, path: url.pathname, method: 'POST', servername: url.hostname,
+      agent, ca, headers: { host: url.host, 'content-type': 'application/json', 'content-length': r.body.length,
+        'webhook-id': r.id, 'webhook-timestamp': String(ts), 'webhook-signature': sig } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve([res.statusCode, counter]));
+    });
+    req.on('error', () => resolve([0, counter]));
+    req.end(r.body);
+  });
+  const from = Number(o.from);
+  const count = Number(o.count);
+  const width = Number(o.concurrency || 4);
+  const worker = async (w) => {
+    const device = `${o.device}-${w}`;
+    accepted[w] = 0;
+    for (let c = from; c < from + count; c++) {
+      const [status] = await post(device, c);
+      const k = String(status).padStart(3, '0');
+      counts[k] = (counts[k] || 0) + 1;
+      if (status === 200) accepted[w]++;
+    }
+  };
+  await Promise.all(Array.from({ length: width }, (_, w) => worker(w)));
+  agent.destroy();
+  for (const k of Object.keys(counts).sort()) console.log(`${k} ${counts[k]}`);
+  accepted.forEach((n, w) => console.log(`accepted ${o.device}-${w} ${n}`));
+}
+
 const [cmd, ...rest] = process.argv.slice(2);
 if (cmd === 'keygen') {
   const seed = crypto.randomBytes(32);
@@ -78,6 +138,8 @@ if (cmd === 'keygen') {
   console.log('whsec_' + crypto.randomBytes(32).toString('base64'));
 } else if (cmd === 'sign') {
   console.log(sign(opts(rest)));
+} else if (cmd === 'burst') {
+  burst(opts(rest));
 } else if (cmd === 'verify') {
   process.exit(verify(opts(rest)) ? 0 : 1);
 } else {

@@ -30,7 +30,10 @@
 #       HTTPSBED_LIMIT_RATE (e.g. 2m) nginx limit_rate per response (slow
 #       downloads for kill tests), from HTTPSBED_LIMIT_RATE_AFTER bytes on
 #       (default 0); HTTPSBED_LOG_FORMAT another access log format (nginx
-#       variables, e.g. '$status range="$http_range" $request').
+#       variables, e.g. '$status range="$http_range" $request');
+#       HTTPSBED_PROXY="PATH URL" proxies PATH to URL (proxy_pass; the
+#       collector aiupdate-fleet behind nginx, tests/integration/collector.sh),
+#       with HTTPSBED_BODY_MAX (default 1m) as client_max_body_size.
 #   httpsbed_stop DIR
 #       Stop that nginx by the PID recorded at start; safe to call twice.
 #
@@ -125,6 +128,8 @@ httpsbed_conf() {
 	shift 2
 	_user=""
 	[ "$(id -u)" -eq 0 ] && _user="user root root;"
+	_proxy=""
+	[ -n "${HTTPSBED_PROXY:-}" ] && _proxy="location ${HTTPSBED_PROXY%% *} { proxy_pass ${HTTPSBED_PROXY#* }; client_max_body_size ${HTTPSBED_BODY_MAX:-1m}; }"
 	cat > "$_dir/nginx.conf" <<EOF
 # written by tests/testbed/https.sh
 daemon off;
@@ -160,6 +165,7 @@ EOF
 		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} ${HTTPSBED_LIMIT_RATE_AFTER:+limit_rate_after $HTTPSBED_LIMIT_RATE_AFTER;} }
 		# the same files with chunked transfer coding (SSI drops the length)
 		location /chunked/ { alias $_root/; ssi on; ssi_types *; }
+		$_proxy
 	}
 EOF
 		shift 2
