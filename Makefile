@@ -246,6 +246,11 @@ $(O)/bench/%: bench/%.c $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
 
+# The collector's ingest rate (item 7) links the collector's code.
+$(O)/bench/ingest: bench/ingest.c $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a $(LIBS_FLEET) $(LIBS_CLIENT)
+
 bench: $(BINS) $(BENCH_BIN)
 	$(MAKE) STATIC=1 build-static/aiupdate
 	AU_BUILD=$(O) AU_BUILD_STATIC=build-static bash bench/run.sh
