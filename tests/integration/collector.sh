@@ -26,14 +26,27 @@ if ! command -v node >/dev/null || [ ! -d tests/interop/node_modules/standardweb
 fi
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 
+bed_port DNS_PORT 16460 16469
 bed_port HTTPS_PORT 16470 16479
 bed_port FLEET_PORT 16480 16489
-NAME=reports.collector.aiutest
-URL=https://$NAME:$HTTPS_PORT/aiupdate/v1/report
+bed_port RPORT 16490 16499
+NAME=collector.good.aiutest
+URL=https://$NAME:$RPORT/aiupdate/v1/report
 DB=$W/fleet.sqlite
+# the repository (for the device at the end) and the collector behind one
+# nginx: repo.good.aiutest on HTTPS_PORT, the collector's name on RPORT
+head -c 100000 /dev/urandom > "$W/model-v1.bin"
+head -c 100000 /dev/urandom > "$W/model-v2.bin"
+bed_repo models/model.bin="$W/model-v1.bin"
+bed_cert repo.good.aiutest
 bed_cert "$NAME"
-mkdir -p "$W/www"
-HTTPSBED_PROXY="/aiupdate/ http://127.0.0.1:$FLEET_PORT" bed_nginx "$W/https" "$HTTPS_PORT" "$W/www" "$NAME"
+bed_zone good "$HTTPS_PORT"
+dnsbed_record "$W/dns" good "_aiupdate-report._tcp SRV 0 0 $RPORT collector"
+dnsbed_record "$W/dns" good "collector A 127.0.0.1"
+dnsbed_record "$W/dns" good "_$RPORT._tcp.collector TLSA $(httpsbed_tlsa "$W/https" "$NAME")"
+bed_dns "$DNS_PORT"
+HTTPSBED_PROXY="/aiupdate/ http://127.0.0.1:$FLEET_PORT" bed_nginx "$W/https" \
+	"$HTTPS_PORT" "$R/public" repo.good.aiutest "$RPORT" "$NAME"
 
 SECRET=$(node $SIGNER secret)
 printf '%s\n' "$SECRET" > "$W/hmac.secret"
@@ -88,7 +101,7 @@ PY
 # post ID TS SIG FILE [curl options]: POST through nginx; prints the status
 post() {
 	curl -s -o "$W/answer" -w '%{http_code}' --cacert "$W/https/ca.pem" \
-		--resolve "$NAME:$HTTPS_PORT:127.0.0.1" -H 'content-type: application/json' \
+		--resolve "$NAME:$RPORT:127.0.0.1" -H 'content-type: application/json' \
 		-H "webhook-id: $1" -H "webhook-timestamp: $2" -H "webhook-signature: $3" \
 		"${@:5}" --data-binary "@$4" "$URL"
 }
@@ -311,4 +324,48 @@ sys.exit(bool(bad))
 PY
 	[ -n "${AU_FLEET_PNG:-}" ] && cp "$W/fleet.png" "$AU_FLEET_PNG"
 fi
+
+# ---- end to end: a real aiupdate run reports to this collector ----
+# The device finds the collector through DNSSEC (_aiupdate-report._tcp SRV,
+# A, TLSA), POSTs over its own TLS through nginx; the report is accepted,
+# and status shows it.
+devconf() {	# FILE STATE DEVICE_ID SIGNING
+	bed_conf "$1" state="$2" "[fleet]" "device_id = $3" "[report]" \
+		"endpoint = good.aiutest" "signing = $4" "hmac_secret_file = $W/hmac.secret"
+}
+devconf "$W/cam.conf" "$W/cam" e2e-cam both
+it_exit "the device prints its id and key for enrolment (aiupdate --device-key)" 0 $AIUPDATE -c "$W/cam.conf" --device-key
+CAM_PK=$(awk '$1 == "device_key" {print $2}' "$IT_OUT")
+CAM_ID=$(awk '$1 == "device_id" {print $2}' "$IT_OUT")
+it_check "  ... its id is the configured one" test "$CAM_ID" = e2e-cam
+it_exit "enroll it" 0 $FLEET enroll --db "$DB" "$CAM_ID" "$CAM_PK"
+it_exit "aiupdate --apply installs v1 (and reports it)" 0 $AIUPDATE -c "$W/cam.conf" --apply --json
+it_check "  ... its report was delivered (the collector answered 200)" python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))['report']
+sys.exit(not (r['state'] == 'delivered'))" "$IT_OUT"
+bed_publish models/model.bin="$W/model-v2.bin" || bed_fail "publish v2"
+it_exit "aiupdate --apply installs v2" 0 $AIUPDATE -c "$W/cam.conf" --apply
+it_exit "aiupdate --check: up to date" 0 $AIUPDATE -c "$W/cam.conf" --check
+$FLEET status --db "$DB" --json > "$W/status.json"
+it_check "status shows the device: three runs, v2 installed, up to date, signed v1a" python3 - "$W/status.json" "$DB" <<'PY'
+import json, sqlite3, sys
+s = json.load(open(sys.argv[1]))
+d = {x["device_id"]: x for x in s["device_list"]}.get("e2e-cam")
+rows = sqlite3.connect(sys.argv[2]).execute(
+    "SELECT counter, mode, sig FROM reports WHERE device_id = 'e2e-cam' ORDER BY counter").fetchall()
+ok = (d is not None and d["targets"] == {"models/model.bin": 2} and d["result"] == "up-to-date"
+      and d["mode"] == "check" and not d["failing"] and [r[1] for r in rows] == ["apply", "apply", "check"]
+      and all(r[2] == "v1a" for r in rows) and [r[0] for r in rows] == sorted(r[0] for r in rows)
+      and len(d["aiupdate_version"] or "") > 0 and d["metadata_role"] is not None)
+if not ok: print("# device:", d, rows)
+sys.exit(not ok)
+PY
+it_exit "status (table)" 0 $FLEET status --db "$DB"
+it_grep "  ... lists e2e-cam with models/model.bin=2" "^e2e-cam +.* up-to-date +0 ok +models/model.bin=2"
+devconf "$W/stranger.conf" "$W/stranger" e2e-stranger ed25519
+N0=$(sqlite3 "$DB" "SELECT count(*) FROM reports")
+it_exit "a device not enrolled: its update is unaffected (--apply exit 0)" 0 $AIUPDATE -c "$W/stranger.conf" --apply
+it_check "  ... its report was refused (401) and not stored" sh -c \
+	"grep -q 'device e2e-stranger: 401' '$W/fleet.log' && test \$(sqlite3 '$DB' 'SELECT count(*) FROM reports') = $N0"
 it_done
