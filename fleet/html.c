@@ -16,6 +16,7 @@
 #define H 200		/* chart height */
 #define ML 44		/* left margin (axis labels) */
 #define MB 24		/* bottom margin */
+#define FLEET_TIME_AXIS_S 600	/* a rollout chart spanning less is drawn by report */
 
 static const char *const palette[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
     "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f" };
@@ -109,6 +110,20 @@ ypos(long long c, long long max)
 	return (double)(H - MB) - (double)c * (H - MB - 10) / (double)(max ? max : 1);
 }
 
+/* The x of moment i: by time when the moments span at least
+ * FLEET_TIME_AXIS_S seconds, else evenly by report (a burst of reports
+ * within seconds, as in the demo, still shows each step). */
+static double
+xpos(const json_t *moments, size_t i, long long t0, long long t1)
+{
+	size_t n = json_array_size(moments);
+
+	if (t1 - t0 >= FLEET_TIME_AXIS_S)
+		return ML + (double)(num(json_array_get(moments, i), "t") - t0) *
+		    (W - ML - 10) / (double)(t1 - t0);
+	return ML + (n > 1 ? (double)i * (W - ML - 10) / (double)(n - 1) : 0);
+}
+
 /* One polyline per version: a step line of its device count. */
 static void
 rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
@@ -125,8 +140,7 @@ rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
 		esc(f, keys[k]);
 		fputs("\" points=\"", f);
 		json_array_foreach(moments, i, m) {
-			double x = ML + (double)(json_integer_value(json_object_get(m, "t")) - t0) *
-			    (W - ML - 10) / (double)(t1 - t0);
+			double x = xpos(moments, i, t0, t1);
 
 			y = ypos((long long)json_integer_value(json_object_get(
 			    json_object_get(m, "versions"), keys[k])), max);
@@ -138,6 +152,26 @@ rollout_lines(FILE *f, const json_t *moments, const char **keys, size_t nk,
 		if (json_array_size(moments) == 1)	/* one moment: a level line */
 			fprintf(f, "%.1f,%.1f ", (double)(W - 10), y);
 		fputs("\"/>\n", f);
+	}
+}
+
+/* A red mark, with its kind, at each report of a failed run. */
+static void
+rollout_failures(FILE *f, const json_t *moments, long long t0, long long t1)
+{
+	const json_t *m;
+	size_t i;
+
+	json_array_foreach(moments, i, m) {
+		const char *kind = str(m, "kind");
+		double x = xpos(moments, i, t0, t1);
+
+		if (strcmp(kind, "ok") == 0)
+			continue;
+		fprintf(f, "<g data-failed-kind=\"%s\"><circle cx=\"%.1f\" cy=\"%d\" r=\"5\" "
+		    "fill=\"#d62728\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+		    "fill=\"#d62728\">%s</text></g>\n", kind, x, H - MB - 14, x,
+		    H - MB - 24, kind);
 	}
 }
 
@@ -189,14 +223,19 @@ rollout_chart(FILE *f, const json_t *t, const json_t *moments, long long max)
 	    ML, H - MB, W - 10, H - MB, ML, ML, H - MB);
 	fprintf(f, "<text x=\"4\" y=\"14\">%lld</text><text x=\"4\" y=\"%d\">0</text>"
 	    "<text x=\"%d\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" "
+	    "text-anchor=\"middle\">%s</text><text x=\"%d\" y=\"%d\" "
 	    "text-anchor=\"end\">%s</text>\n", max, H - MB, ML, H - 8, a,
-	    W - 10, H - 8, b);
+	    (W + ML) / 2, H - 8, t1 - t0 >= FLEET_TIME_AXIS_S ? "time" :
+	    "one step per report", W - 10, H - 8, b);
 	rollout_lines(f, moments, keys, nk, t0, t1, max);
+	rollout_failures(f, moments, t0, t1);
 	for (k = 0; k < nk; k++) {
 		fprintf(f, "<rect x=\"%zu\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-		    "<text x=\"%zu\" y=\"%d\">version ", ML + 90 * k, H + 4,
-		    palette[k % 8], ML + 14 + 90 * k, H + 13);
-		esc(f, keys[k]);
+		    "<text x=\"%zu\" y=\"%d\">%s", ML + 90 * k, H + 4,
+		    palette[k % 8], ML + 14 + 90 * k, H + 13,
+		    strcmp(keys[k], "none") == 0 ? "not installed" : "version ");
+		if (strcmp(keys[k], "none") != 0)
+			esc(f, keys[k]);
 		fputs("</text>\n", f);
 	}
 	fputs("</svg><table><tr><th>version</th><th>devices now</th></tr>\n", f);

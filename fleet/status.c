@@ -155,14 +155,19 @@ device_row(sqlite3_stmt *s, void *arg)
 	return json_array_append_new(json_object_get(c->st, "device_list"), d);
 }
 
+/* Expiry comes from the device's latest report that carried it (a run that
+ * failed in discovery knows no metadata expiry, but the one before did). */
+#define ROLES_SEQ "(SELECT max(o.seq) FROM report_roles o JOIN reports x" \
+	" ON x.seq = o.seq WHERE x.device_id = l.device_id AND o.expires IS NOT NULL)"
 static const char devices_sql[] =
 "SELECT l.device_id, l.received, l.counter, l.mode, l.result, l.exit_status,"
 " l.error, l.phase,"
 " (SELECT count(*) FROM report_dns n WHERE n.seq = l.seq),"
-" l.rrsig_expires,"
-" (SELECT min(expires) FROM report_roles o WHERE o.seq = l.seq),"
-" (SELECT role FROM report_roles o WHERE o.seq = l.seq AND expires IS NOT NULL"
-"  ORDER BY expires LIMIT 1),"
+" (SELECT rrsig_expires FROM reports x WHERE x.device_id = l.device_id AND"
+"  x.rrsig_expires IS NOT NULL ORDER BY x.counter DESC LIMIT 1),"
+" (SELECT min(expires) FROM report_roles o WHERE o.seq = " ROLES_SEQ "),"
+" (SELECT role FROM report_roles o WHERE o.seq = " ROLES_SEQ
+"  AND expires IS NOT NULL ORDER BY expires LIMIT 1),"
 " l.aiupdate_version, l.seq"
 " FROM (" LATEST ") l ORDER BY l.device_id";
 
@@ -348,8 +353,10 @@ times_row(sqlite3_stmt *s, void *arg)
 {
 	struct roll *r = arg;
 
-	return json_array_append_new(r->out, json_pack("{s:I, s:{}}", "t",
-	    (json_int_t)sqlite3_column_int64(s, 0), "versions"));
+	return json_array_append_new(r->out, json_pack("{s:I, s:I, s:s, s:{}}", "seq",
+	    (json_int_t)sqlite3_column_int64(s, 0), "t",
+	    (json_int_t)sqlite3_column_int64(s, 1), "kind",
+	    fleet_exit_kind(sqlite3_column_int64(s, 2)), "versions"));
 }
 
 int
@@ -364,8 +371,8 @@ fleet_status_rollout(struct fleet_db *db, const char *name, int points,
 
 	if (r.out == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "status: out of memory");
-	/* the moments: every distinct receive time, thinned to `points` */
-	rc = each_row(db, "SELECT DISTINCT received FROM reports ORDER BY received",
+	/* the moments: every report, thinned to `points` */
+	rc = each_row(db, "SELECT seq, received, exit_status FROM reports ORDER BY seq",
 	    NULL, times_row, &r, diag);
 	while (rc == AU_OK && (int)json_array_size(r.out) > points)
 		for (i = 1; i + 1 < json_array_size(r.out); i++)
@@ -374,7 +381,7 @@ fleet_status_rollout(struct fleet_db *db, const char *name, int points,
 	    "SELECT t.installed, count(*) FROM reports l JOIN devices d ON"
 	    " d.device_id = l.device_id JOIN report_targets t ON t.seq = l.seq"
 	    " WHERE t.name = ?2 AND l.counter = (SELECT max(counter) FROM reports x"
-	    " WHERE x.device_id = l.device_id AND x.received <= ?1)"
+	    " WHERE x.device_id = l.device_id AND x.seq <= ?1)"
 	    " GROUP BY t.installed ORDER BY t.installed", -1, &st, NULL) != SQLITE_OK)
 		rc = fleet_db_fail(db, "query", diag);
 	json_array_foreach(r.out, i, m) {
@@ -382,7 +389,7 @@ fleet_status_rollout(struct fleet_db *db, const char *name, int points,
 
 		if (rc != AU_OK)
 			break;
-		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(m, "t")));
+		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(m, "seq")));
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)
 			if (moment_set(json_object_get(m, "versions"), st) != 0)

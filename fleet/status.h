@@ -3,8 +3,9 @@
  * fleet/status.h - the fleet's figures, read from the collector's database
  * (fleet/db.h): one JSON value that `aiupdate-fleet status --json` prints,
  * the table prints and the HTML page (fleet/html.h) draws, so the three
- * always agree.  Each device counts by its latest report (highest counter);
- * removed devices are left out.
+ * always agree.  Each device counts by its latest report (highest counter),
+ * its RRSIG and metadata expiry by its latest report that carried them (a
+ * run that failed in discovery knows none); removed devices are left out.
  *
  * Shape (times RFC 3339 UTC, *_unix the same in Unix seconds, days in
  * whole days rounded down, negative when passed):
@@ -55,11 +56,13 @@ AU_NODISCARD int fleet_status(struct fleet_db *db, int64_t now, json_t **out,
 void fleet_status_print(const json_t *st);
 
 /*
- * The rollout history of target name: at each of at most `points` moments
- * between the first and the last accepted report (every distinct receive
- * time when fewer), how many devices had each installed version.
- * *out: [{"t": unix, "versions": {"N" or "none": devices}}], a new
- * reference.  Errors: AU_EIO, AU_ENOMEM.
+ * The rollout history of target name: after each of at most `points`
+ * accepted reports (every report when fewer; else evenly thinned, the first
+ * and last kept), how many devices had each installed version.
+ * *out: [{"seq": N, "t": unix, "kind": that report's exit kind,
+ * "versions": {"N" or "none": devices}}], in the order received, a new
+ * reference.  points >= 2.
+ * Errors: AU_EIO, AU_ENOMEM.
  */
 AU_NODISCARD int fleet_status_rollout(struct fleet_db *db, const char *name,
     int points, json_t **out, struct au_diag *diag);
