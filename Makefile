@@ -114,7 +114,15 @@ TOOLS_BIN += $(O)/tests/aiupdate-fault
 # make STATIC=1: the same client, dynamic (faketime, LD_DEBUG tests).
 TOOLS_BIN += $(if $(filter 1,$(STATIC)),$(O)/tests/aiupdate-dynamic)
 
-BINS := $(O)/aiupdate $(O)/aiupdate-repo $(O)/aiupdate-fleet
+BINS := $(O)/aiupdate $(O)/aiupdate-repo
+# The collector aiupdate-fleet (libmicrohttpd, SQLite) is the publisher's
+# server program: not built for device targets (CROSS), whose sysroots
+# carry only the client's libraries.
+ifeq ($(CROSS),)
+BINS += $(O)/aiupdate-fleet
+else
+UNIT_BIN := $(filter-out $(O)/tests/test_collector,$(UNIT_BIN))
+endif
 
 .PHONY: all check unit integration asan tsan fuzz fuzz-build fuzz-libs bench demo deps install uninstall clean
 all: $(BINS) $(UNIT_BIN) $(TOOLS_BIN)

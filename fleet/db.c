@@ -99,15 +99,15 @@ fleet_db_handle(struct fleet_db *db)
 	return db->h;
 }
 
-static int
-id_ok(const char *id)
+int
+fleet_visible(const char *s, size_t max)
 {
-	size_t n = strlen(id), i;
+	size_t n = strlen(s), i;
 
-	if (n == 0 || n > FLEET_DEVICE_ID_MAX)
+	if (n == 0 || n > max)
 		return 0;
 	for (i = 0; i < n; i++)
-		if ((unsigned char)id[i] < 0x21 || (unsigned char)id[i] > 0x7e)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
 			return 0;
 	return 1;
 }
@@ -129,7 +129,7 @@ fleet_db_enroll(struct fleet_db *db, const char *device_id, const uint8_t *pk,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (!id_ok(device_id))
+	if (!fleet_visible(device_id, FLEET_DEVICE_ID_MAX))
 		return au_diag_set(diag, AU_EUSAGE, "device id '%s' is not 1..%d "
 		    "visible ASCII characters", device_id, FLEET_DEVICE_ID_MAX);
 	rc = prep(db, "INSERT INTO devices(device_id, pubkey, enrolled) "

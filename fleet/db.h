@@ -110,6 +110,10 @@ AU_NODISCARD int fleet_db_store(struct fleet_db *db,
  */
 AU_NODISCARD int fleet_db_list(struct fleet_db *db, struct au_diag *diag);
 
+/* 1 when s is 1..max visible ASCII bytes (0x21-0x7e): device and report
+ * ids. */
+int fleet_visible(const char *s, size_t max);
+
 /* The SQLite handle, for the read-only queries of fleet/status.c. */
 struct sqlite3 *fleet_db_handle(struct fleet_db *db);
 

@@ -18,19 +18,6 @@ refuse(struct fleet_verdict *v, int status, const char *fmt, const char *arg)
 	return status;
 }
 
-static int
-visible(const char *s, size_t max)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
-			return 0;
-	return 1;
-}
-
 /* member absent, null or a string */
 static int
 opt_string(const json_t *o, const char *k)
@@ -129,9 +116,9 @@ fleet_body_check(const uint8_t *body, size_t len, json_t **root,
 		refuse(v, 400, "%s", "not an aiupdate.run report");
 	else if (json_integer_value(json_object_get(dt, "schema")) != 1)
 		refuse(v, 400, "%s", "data.schema is not 1");
-	else if (dev == NULL || !visible(dev, FLEET_DEVICE_ID_MAX))
+	else if (dev == NULL || !fleet_visible(dev, FLEET_DEVICE_ID_MAX))
 		refuse(v, 400, "%s", "data.device_id missing or not visible ASCII");
-	else if (rid == NULL || !visible(rid, AU_WEBHOOK_ID_MAX))
+	else if (rid == NULL || !fleet_visible(rid, AU_WEBHOOK_ID_MAX))
 		refuse(v, 400, "%s", "data.report_id missing or not visible ASCII");
 	else if (!json_is_integer(json_object_get(dt, "counter")) ||
 	    json_integer_value(json_object_get(dt, "counter")) < 0)

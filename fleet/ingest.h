@@ -6,14 +6,22 @@
  * (fleet/db.h).  No HTTP here: fleet/serve.c hands over the headers and
  * the body, the unit tests call it directly (tests/unit/test_collector.c).
  *
- * The answers are the wire contract's (docs/report.md):
- *   200 stored
- *   400 stale timestamp (outside now +- AU_WEBHOOK_TOLERANCE_S), a missing
- *       webhook-id/-timestamp, a body that is not the report shape
- *   401 no signature verifies, unknown device
- *   409 a report id stored before, a counter not above the device's last
- *   413 body over FLEET_BODY_MAX (serve.c, while reading)
+ * Which key: a device enrolled with its Ed25519 key must sign v1a with it;
+ * a device enrolled without one signs v1 with the fleet's HMAC secret (the
+ * secret, which every device holds, never speaks for a device that has its
+ * own key).  Judged in this order, with the wire contract's answers
+ * (docs/report.md):
+ *   400 webhook-id or webhook-timestamp missing      401 signature missing
+ *   400 content type not application/json
+ *   400 timestamp not within now +- AU_WEBHOOK_TOLERANCE_S (stale)
+ *   413 body over FLEET_BODY_MAX (serve.c refuses it earlier, while reading)
+ *   400 body not the report shape (fleet_body_check)
+ *   401 device not enrolled; 401 no signature of the device's kind verifies
+ *   400 data.report_id is not the webhook-id (after the signature: a changed
+ *       id is 401)
+ *   409 a report id stored before; 409 a counter not above the device's last
  *   500 the collector failed (database): the device keeps it and retries
+ *   200 stored
  * A refused report changes nothing in the database.
  */
 #ifndef AU_FLEET_INGEST_H

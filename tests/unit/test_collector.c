@@ -228,6 +228,11 @@ TEST(tampered_body_id_timestamp_refused_401)
 	t = m;
 	t.sig[strlen(t.sig) - 3] ^= 1;
 	CHECK_EQ(post(&t, &v), 401);
+	/* a changed webhook-id is a forgery (401), though the body's
+	 * report_id no longer matches it either: the signature is judged first */
+	t = m;
+	snprintf(t.id, sizeof(t.id), "r1x");
+	CHECK_EQ(post(&t, &v), 401);
 	free(b);
 	CHECK_EQ(rows(), 0);
 	CHECK_EQ(post(&m, &v), 200);	/* the original still verifies */
