@@ -165,7 +165,9 @@ report_run(const struct au_config *cfg, const struct opts *o,
 		.version = AU_VERSION };
 	struct au_devreport_outcome out;
 
-	if (cfg->report_endpoint[0] == '\0' && cfg->report_host[0] == '\0')
+	/* Off; or a run locked out by another learned nothing to report. */
+	if ((cfg->report_endpoint[0] == '\0' && cfg->report_host[0] == '\0') ||
+	    err == AU_ELOCKED)
 		return;
 	if (rep != NULL) {
 		r.phase = rep->phase;

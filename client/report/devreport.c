@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client/discover/dns.h"
+#include "client/report/metrics.h"
 #include "client/report/outbox.h"
 #include "client/report/report.h"
 #include "port/ban.h"
@@ -175,15 +176,11 @@ static json_t *
 json_dnssec(const struct au_report *rep)
 {
 	json_t *ns = json_array();
-	int64_t earliest = 0;
 	size_t i;
 
 	for (i = 0; rep != NULL && i < rep->net.nq; i++) {
 		const struct au_dns_query_info *q = &rep->net.q[i];
 
-		if (q->rrsig_expires > 0 && (earliest == 0 ||
-		    q->rrsig_expires < earliest))
-			earliest = q->rrsig_expires;
 		if (q->state == AU_DNS_SECURE || q->state == AU_DNS_SECURE_NODATA ||
 		    q->state == AU_DNS_SECURE_NXDOMAIN)
 			continue;
@@ -192,7 +189,7 @@ json_dnssec(const struct au_report *rep)
 		    "why_bogus", text_or_null(q->why)));
 	}
 	return json_pack("{s:o,s:o}", "non_secure", ns, "rrsig_expires_earliest",
-	    time_or_null(earliest));
+	    time_or_null(rep != NULL ? au_metrics_dnssec_expiry(rep) : 0));
 }
 
 static json_t *

@@ -56,8 +56,13 @@ void au_devreport_send(const struct au_config *cfg,
     const struct au_devreport_run *run, struct au_devreport_outcome *out);
 
 /*
- * The outcome as the --json member "report" (docs/report.md): new reference,
- * owned by the caller; JSON null when reporting is off.
+ * The outcome as the --json member "report" (docs/report.md):
+ * {"state": "delivered" | "pending" (kept for a later run) | "queued"
+ * (--from) | "failed" (not even queued), "report_id", "counter",
+ * "endpoint", "sent", "duplicate", "refused", "dropped", "queued",
+ * "queued_bytes", "error_code", "error", "message"}.  New reference, owned
+ * by the caller; JSON null when reporting is off (main.c then adds no
+ * member at all).
  */
 json_t *au_devreport_outcome_json(const struct au_devreport_outcome *o);
 

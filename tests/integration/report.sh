@@ -214,6 +214,15 @@ it_check "  ... the bogus-run report says it installed v2, the TLSA-run one has 
 	test "$(field 2 "d['result'],d['targets'][0]['installed']['version']")/$(field 4 "d['mode']")" = "installed 2/check"
 it_check "  ... the outbox is empty again" test "$(outbox)" = 0
 
+# ---- a failed run is reported too, with the forged DNS answer it saw ----
+bed_conf "$W/forged.conf" zone=rbogus "[report]" "endpoint = good.aiutest" \
+	"signing = both" "hmac_secret_file = $W/fleet.secret"
+it_exit "the repository's A record forged: --check exit 10" 10 $AIUPDATE -c "$W/forged.conf" --check
+it_check "  ... its report delivered: result failed, exit 10, phase discovery" \
+	test "$(field -1 "d['result'],d['exit'],d['phase'],d['error'] is not None")" = "failed 10 discovery True"
+it_check "  ... naming the bogus answer and libunbound's why_bogus" \
+	test "$(field -1 "[(q['qname'],q['qtype'],q['state'],bool(q['why_bogus'])) for q in d['dnssec']['non_secure']]")" = "[('repo.rbogus.aiutest', 'A', 'bogus', True)]"
+
 # ---- a hostile endpoint cannot hold the run past its deadline ----
 for mode in slow endless redirect error; do
 	recv "$W/recvh-$mode" "$HPORT" collector.hostile.aiutest "$mode"
