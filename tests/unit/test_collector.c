@@ -95,7 +95,8 @@ post(const struct msg *m, struct fleet_verdict *v)
 	struct au_diag d = {0};
 
 	/* a database failure is v->status 500, which the cases check */
-	(void)fleet_ingest(db, &keys, &r, NOW, v, &d);
+	if (fleet_ingest(db, &keys, &r, NOW, v, &d) != AU_OK && v->status != 500)
+		return -1;
 	return v->status;
 }
 
