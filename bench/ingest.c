@@ -86,7 +86,7 @@ fresh(const char *dir, const char *name)
 		exit(1);
 	}
 	for (i = 0; i < DEVICES; i++) {
-		char dev[16];
+		char dev[32];
 
 		snprintf(dev, sizeof(dev), "bench-%d", i);
 		if (fleet_db_enroll(db, dev, pk, 0, NULL) != AU_OK)
