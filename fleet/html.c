@@ -17,6 +17,8 @@
 #define ML 44		/* left margin (axis labels) */
 #define MB 24		/* bottom margin */
 #define FLEET_TIME_AXIS_S 600	/* a rollout chart spanning less is drawn by report */
+#define FLEET_EXPIRY_ROWS 20	/* devices in the expiry chart: the soonest */
+#define FLEET_TABLE_ROWS 500	/* rows of the devices table, failing first */
 
 static const char *const palette[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
     "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f" };
@@ -273,15 +275,23 @@ rollouts(FILE *f, struct fleet_db *db, const json_t *st, struct au_diag *diag)
 	return rc;
 }
 
-/* Horizontal bars: label, value, the largest value, the bar's data- attributes. */
+/* A horizontal bar: label, value, the largest value, its color (NULL: "not
+ * reported"), its data- attributes (attrs: built from numbers and fixed
+ * names only) and the device it belongs to (NULL: none; escaped). */
 static void
 bar(FILE *f, int row, const char *label, long long v, long long max,
-    const char *color, const char *attrs)
+    const char *color, const char *attrs, const char *dev)
 {
 	int y = 10 + row * 24;
 	double w = max > 0 ? (double)(v < 0 ? 0 : v) * (W - 220) / (double)max : 0;
 
-	fprintf(f, "<g %s><text x=\"4\" y=\"%d\">", attrs, y + 13);
+	fprintf(f, "<g %s", attrs);
+	if (dev != NULL) {
+		fputs(" data-device=\"", f);
+		esc(f, dev);
+		fputc('"', f);
+	}
+	fprintf(f, "><text x=\"4\" y=\"%d\">", y + 13);
 	esc(f, label);
 	if (color == NULL) {	/* no value reported */
 		fprintf(f, "</text><text x=\"170\" y=\"%d\">not reported</text></g>\n", y + 13);
@@ -312,73 +322,123 @@ failures(FILE *f, const json_t *st)
 	json_object_foreach((json_t *)k, kind, v) {
 		snprintf(attrs, sizeof(attrs), "data-kind=\"%s\" data-count=\"%lld\"",
 		    kind, (long long)json_integer_value(v));
-		bar(f, row++, kind, (long long)json_integer_value(v), max, "#d62728", attrs);
+		bar(f, row++, kind, (long long)json_integer_value(v), max, "#d62728", attrs, NULL);
 	}
 	fputs("</svg></div>\n", f);
 }
 
-static void
+/* A device's soonest expiry (RRSIG or metadata), Unix seconds; none: max. */
+static long long
+soonest(const json_t *d)
+{
+	long long best = 0x7fffffffffffffffLL;
+	const char *const k[] = { "rrsig_expires_unix", "metadata_expires_unix" };
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (json_is_integer(json_object_get(d, k[i])) && num(d, k[i]) < best)
+			best = num(d, k[i]);
+	return best;
+}
+
+static int
+by_soonest(const void *a, const void *b)
+{
+	long long x = soonest(*(const json_t *const *)a), y = soonest(*(const json_t *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+/* The FLEET_EXPIRY_ROWS devices whose RRSIG or metadata expires soonest,
+ * two bars each: days until each. */
+static int
 expiry(FILE *f, const json_t *st)
 {
-	const json_t *list = json_object_get(st, "device_list"), *d;
-	long long max = 1, rr, md;
-	size_t i;
+	const json_t *list = json_object_get(st, "device_list"), *d, **pick;
+	long long max = 1, rr, md, now = num(st, "generated_unix");
+	size_t i, n = json_array_size(list);
 	int row = 0;
-	char attrs[300], label[160];
+	char attrs[160], label[160];
 
-	json_array_foreach(list, i, d) {
-		rr = json_is_integer(json_object_get(d, "rrsig_expires_unix")) ?
-		    (num(d, "rrsig_expires_unix") - num(st, "generated_unix")) / 86400 : 0;
-		md = json_is_integer(json_object_get(d, "metadata_expires_unix")) ?
-		    (num(d, "metadata_expires_unix") - num(st, "generated_unix")) / 86400 : 0;
+	pick = calloc(n ? n : 1, sizeof(*pick));
+	if (pick == NULL)
+		return -1;
+	json_array_foreach(list, i, d)
+		pick[i] = d;
+	qsort(pick, n, sizeof(*pick), by_soonest);
+	if (n > FLEET_EXPIRY_ROWS)
+		n = FLEET_EXPIRY_ROWS;
+	for (i = 0; i < n; i++) {
+		rr = (num(pick[i], "rrsig_expires_unix") - now) / 86400;
+		md = (num(pick[i], "metadata_expires_unix") - now) / 86400;
 		max = rr > max ? rr : md > max ? md : max;
 	}
-	fprintf(f, "<div><h2>Days until the earliest RRSIG and metadata expiry</h2><svg "
+	fprintf(f, "<div><h2>Days until the earliest RRSIG and metadata expiry</h2>"
+	    "<p>the %zu device(s) whose expiry is soonest, of %zu</p><svg "
 	    "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
-	    "data-chart=\"expiry\">\n", W, 20 + 48 * (json_array_size(list) ? json_array_size(list) : 1));
-	json_array_foreach(list, i, d) {
-		const char *id = str(d, "device_id");
-		int has_rr = json_is_integer(json_object_get(d, "rrsig_expires_unix"));
-		int has_md = json_is_integer(json_object_get(d, "metadata_expires_unix"));
+	    "data-chart=\"expiry\">\n", n, json_array_size(list), W, 20 + 48 * (n ? n : 1));
+	for (i = 0; i < n; i++) {
+		const char *id = str(pick[i], "device_id");
+		int has_rr = json_is_integer(json_object_get(pick[i], "rrsig_expires_unix"));
+		int has_md = json_is_integer(json_object_get(pick[i], "metadata_expires_unix"));
 
-		rr = (num(d, "rrsig_expires_unix") - num(st, "generated_unix")) / 86400;
-		md = (num(d, "metadata_expires_unix") - num(st, "generated_unix")) / 86400;
-		snprintf(attrs, sizeof(attrs), "data-device=\"%.128s\" data-rrsig-expires=\"%lld\"",
-		    id, has_rr ? num(d, "rrsig_expires_unix") : 0);
+		rr = (num(pick[i], "rrsig_expires_unix") - now) / 86400;
+		md = (num(pick[i], "metadata_expires_unix") - now) / 86400;
+		snprintf(attrs, sizeof(attrs), "data-rrsig-expires=\"%lld\"",
+		    has_rr ? num(pick[i], "rrsig_expires_unix") : 0);
 		snprintf(label, sizeof(label), "%.100s RRSIG", id);
-		bar(f, row++, label, rr, max, has_rr ? "#1f77b4" : NULL, attrs);
-		snprintf(attrs, sizeof(attrs), "data-device=\"%.128s\" data-metadata-expires=\"%lld\"",
-		    id, has_md ? num(d, "metadata_expires_unix") : 0);
-		snprintf(label, sizeof(label), "%.100s %.20s", id, str(d, "metadata_role"));
-		bar(f, row++, label, md, max, has_md ? "#2ca02c" : NULL, attrs);
+		bar(f, row++, label, rr, max, has_rr ? "#1f77b4" : NULL, attrs, id);
+		snprintf(attrs, sizeof(attrs), "data-metadata-expires=\"%lld\"",
+		    has_md ? num(pick[i], "metadata_expires_unix") : 0);
+		snprintf(label, sizeof(label), "%.100s %.20s", id, str(pick[i], "metadata_role"));
+		bar(f, row++, label, md, max, has_md ? "#2ca02c" : NULL, attrs, id);
 	}
 	fputs("</svg></div>\n", f);
+	free(pick);
+	return 0;
 }
 
+/* One row of the devices table. */
+static void
+device_row(FILE *f, const json_t *d)
+{
+	int failing = json_is_true(json_object_get(d, "failing"));
+
+	fputs("<tr data-device=\"", f);
+	esc(f, str(d, "device_id"));
+	fprintf(f, "\" data-exit=\"%lld\" data-failing=\"%d\"><td>", num(d, "exit"), failing);
+	esc(f, str(d, "device_id"));
+	fprintf(f, "</td><td>%s</td><td>", str(d, "last_seen"));
+	esc(f, str(d, "mode"));
+	fputs("</td><td>", f);
+	esc(f, str(d, "result"));
+	fprintf(f, "</td><td>%lld</td><td%s>%s</td><td>", num(d, "exit"),
+	    failing ? " class=\"bad\"" : "", str(d, "kind"));
+	esc(f, failing ? str(d, "why") : "");
+	fputs("</td></tr>\n", f);
+}
+
+/* The devices (failing ones first, at most FLEET_TABLE_ROWS) and the
+ * non-secure DNS answers. */
 static void
 tables(FILE *f, const json_t *st)
 {
-	const json_t *d, *a;
-	size_t i;
+	const json_t *list = json_object_get(st, "device_list"), *d, *a;
+	size_t i, shown = 0;
+	int pass;
 
 	fputs("<h2>Devices</h2><table><tr><th>device</th><th>last seen</th>"
 	    "<th>mode</th><th>result</th><th>exit</th><th>kind</th><th>why</th></tr>\n", f);
-	json_array_foreach(json_object_get(st, "device_list"), i, d) {
-		fputs("<tr data-device=\"", f);
-		esc(f, str(d, "device_id"));
-		fprintf(f, "\" data-exit=\"%lld\" data-failing=\"%d\"><td>", num(d, "exit"),
-		    json_is_true(json_object_get(d, "failing")));
-		esc(f, str(d, "device_id"));
-		fprintf(f, "</td><td>%s</td><td>", str(d, "last_seen"));
-		esc(f, str(d, "mode"));
-		fputs("</td><td>", f);
-		esc(f, str(d, "result"));
-		fprintf(f, "</td><td>%lld</td><td%s>%s</td><td>", num(d, "exit"),
-		    json_is_true(json_object_get(d, "failing")) ? " class=\"bad\"" : "",
-		    str(d, "kind"));
-		esc(f, json_is_true(json_object_get(d, "failing")) ? str(d, "why") : "");
-		fputs("</td></tr>\n", f);
-	}
+	for (pass = 1; pass >= 0; pass--)
+		json_array_foreach(list, i, d)
+			if (json_is_true(json_object_get(d, "failing")) == pass &&
+			    shown < FLEET_TABLE_ROWS) {
+				device_row(f, d);
+				shown++;
+			}
+	if (shown < json_array_size(list))
+		fprintf(f, "<tr><td colspan=\"7\">and %zu more (aiupdate-fleet status "
+		    "--json lists every device)</td></tr>\n", json_array_size(list) - shown);
 	fputs("</table>\n<h2>Non-secure DNS answers (latest reports)</h2><table>"
 	    "<tr><th>device</th><th>name</th><th>type</th><th>state</th>"
 	    "<th>why bogus</th></tr>\n", f);
@@ -417,7 +477,8 @@ fleet_html(struct fleet_db *db, int64_t now, const char *path,
 	head(f, st);
 	rc = rollouts(f, db, st, diag);
 	failures(f, st);
-	expiry(f, st);
+	if (expiry(f, st) != 0 && rc == AU_OK)
+		rc = au_diag_set(diag, AU_ENOMEM, "html: out of memory");
 	tables(f, st);
 	fputs("</body></html>\n", f);
 	if (fclose(f) != 0 && rc == AU_OK)

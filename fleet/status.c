@@ -114,6 +114,7 @@ struct ctx {
 	struct fleet_db *db;
 	int64_t now;
 	json_t *st;
+	size_t cursor;		/* target_row's place in device_list */
 	struct au_diag *diag;
 };
 
@@ -171,25 +172,30 @@ static const char devices_sql[] =
 " l.aiupdate_version, l.seq"
 " FROM (" LATEST ") l ORDER BY l.device_id";
 
-/* the installed version of each target of each device's latest report */
+/* the installed version of each target of each device's latest report;
+ * the rows come in device_list's order (both by device_id), so one walk */
 static int
 target_row(sqlite3_stmt *s, void *arg)
 {
 	struct ctx *c = arg;
 	json_t *list = json_object_get(c->st, "device_list"), *d;
 	const char *dev = (const char *)sqlite3_column_text(s, 0);
-	size_t i;
+	int cmp = 1;
 
-	json_array_foreach(list, i, d)
-		if (strcmp(json_string_value(json_object_get(d, "device_id")), dev) == 0)
-			return json_object_set_new(json_object_get(d, "targets"),
-			    (const char *)sqlite3_column_text(s, 1), col_int(s, 2));
-	return 0;
+	for (; (d = json_array_get(list, c->cursor)) != NULL; c->cursor++) {
+		cmp = strcmp(json_string_value(json_object_get(d, "device_id")), dev);
+		if (cmp >= 0)
+			break;
+	}
+	if (d == NULL || cmp != 0)
+		return 0;
+	return json_object_set_new(json_object_get(d, "targets"),
+	    (const char *)sqlite3_column_text(s, 1), col_int(s, 2));
 }
 
 static const char targets_sql[] =
 "SELECT l.device_id, t.name, t.installed FROM (" LATEST ") l"
-" JOIN report_targets t ON t.seq = l.seq ORDER BY t.name";
+" JOIN report_targets t ON t.seq = l.seq ORDER BY l.device_id, t.name";
 
 static int
 version_row(sqlite3_stmt *s, void *arg)

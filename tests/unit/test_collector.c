@@ -485,13 +485,18 @@ TEST(html_page_is_self_contained)
 	REQUIRE(fresh() == 0);
 	CHECK_EQ(send_report("dev-a", "h1", 1, sk_a, 0, 1, 0), 200);
 	CHECK_EQ(send_report("dev-b", "h2", 1, sk_b, 13, 1, 1), 200);
+	REQUIRE(fleet_db_enroll(db, "x<y>&z", pk_a, NOW, NULL) == AU_OK);
+	CHECK_EQ(send_report("x<y>&z", "h3", 1, sk_a, 0, 1, 0), 200);
 	snprintf(out, sizeof(out), "%s/fleet.html", dir);
 	REQUIRE(fleet_html(db, NOW, out, &d) == AU_OK);
 	REQUIRE(au_file_read_all(out, 1 << 20, &page, &len, &d) == AU_OK);
-	CHECK(strstr((char *)page, "data-devices=\"3\"") != NULL);
+	CHECK(strstr((char *)page, "data-devices=\"4\"") != NULL);
 	CHECK(strstr((char *)page, "data-failing=\"1\"") != NULL);
 	CHECK(strstr((char *)page, "data-kind=\"artifact\" data-count=\"1\"") != NULL);
 	CHECK(strstr((char *)page, "data-chart=\"rollout\"") != NULL);
+	/* a device id with markup characters is escaped everywhere */
+	CHECK(strstr((char *)page, "x&lt;y&gt;&amp;z") != NULL);
+	CHECK(strstr((char *)page, "x<y>") == NULL);
 	CHECK(strstr((char *)page, "<script") == NULL);
 	CHECK(strstr((char *)page, "src=") == NULL);
 	CHECK(strstr((char *)page, "href=") == NULL);
