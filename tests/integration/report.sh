@@ -253,6 +253,24 @@ r=json.loads(open(sys.argv[1]).readline())
 sys.exit(not(r['verified']==['v1:standardwebhooks'] and r['signature'].startswith('v1,') and ' ' not in r['signature']))" "$W/recvu/accepted.jsonl"
 stop_recv "$W/recvu"
 
+# ---- an endpoint that refuses the device (401): dropped, counted in the next report ----
+mkdir -p "$W/recv401"
+node "$RECV" --port "$UPORT" --cert "$W/https/collector.good.aiutest.pem" \
+    --key "$W/https/collector.good.aiutest.key" --out "$W/recv401/accepted.jsonl" \
+    --log "$W/recv401/answers.log" --state "$W/recv401/state.json" --secret "$SECRET" \
+    --pk whpk_ebVWLo/mVPlAeLES6KmLp5AfhTrmlb7X4OORC60ElmQ= > "$W/recv401/stdout" 2>&1 &
+echo $! > "$W/recv401/pid"
+bed_listening "$UPORT" || bed_fail "receiver on $UPORT started"
+bed_conf "$W/other.conf" "[report]" "url = https://collector.good.aiutest:$UPORT/r" \
+	"signing = both" "hmac_secret_file = $W/fleet.secret"
+it_exit "a collector that enrolled another key: --check exit 0" 0 $AIUPDATE -c "$W/other.conf" --check
+it_grep "  ... WARN: refused and dropped" "^WARN report refused: unexpected HTTP status: 1 report refused by the endpoint and dropped"
+it_check "  ... it answered 401" grep -q "^401 " "$W/recv401/answers.log"
+it_check "  ... nothing left queued" test "$(outbox)" = 0
+stop_recv "$W/recv401"
+it_exit "the next report, to the fleet's collector" 0 $AIUPDATE -c "$W/good.conf" --check
+it_check "  ... says one report was dropped" test "$(field -1 "d['outbox']['dropped']")" = 1
+
 # ---- a hostile endpoint cannot hold the run past its deadline ----
 for mode in slow endless redirect error; do
 	recv "$W/recvh-$mode" "$HPORT" collector.hostile.aiutest "$mode"
