@@ -3,6 +3,7 @@
 #include "keys/webhook.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,10 +261,11 @@ judge_ts(const char *ts_text, int64_t now, struct au_diag *d)
 	if (ts_text == NULL || ts_text[0] == '\0')
 		return au_diag_set(d, AU_EWEBHOOK_STALE, "webhook-timestamp missing");
 	for (i = 0; ts_text[i] != '\0'; i++) {
-		if (i >= TS_DIGITS_MAX || ts_text[i] < '0' || ts_text[i] > '9')
+		if (i >= TS_DIGITS_MAX || ts_text[i] < '0' || ts_text[i] > '9' ||
+		    ts > (INT64_MAX - (ts_text[i] - '0')) / 10)
 			return au_diag_set(d, AU_EWEBHOOK_STALE,
-			    "webhook-timestamp is not a decimal integer");
-		ts = ts * 10 + (ts_text[i] - '0');	/* < 10^19: no overflow */
+			    "webhook-timestamp is not a decimal integer of 64 bits");
+		ts = ts * 10 + (ts_text[i] - '0');
 	}
 	if (ts < now - AU_WEBHOOK_TOLERANCE_S || ts > now + AU_WEBHOOK_TOLERANCE_S)
 		return au_diag_set(d, AU_EWEBHOOK_STALE,

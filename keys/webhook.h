@@ -108,8 +108,8 @@ AU_NODISCARD int au_webhook_sign(const char *id, int64_t ts,
  * accepted, are skipped; a malformed entry (no comma, bad base64, wrong
  * length) does not verify but does not hide a later good one.
  * The timestamp is judged first, as the reference libraries do.
- * Errors: AU_EWEBHOOK_STALE (ts_text not 1..19 decimal digits, or outside
- * now +- tolerance), AU_EWEBHOOK_SIG (no entry verifies; an id that is
+ * Errors: AU_EWEBHOOK_STALE (ts_text not 1..19 decimal digits, over
+ * INT64_MAX, or outside now +- tolerance), AU_EWEBHOOK_SIG (no entry verifies; an id that is
  * empty, over AU_WEBHOOK_ID_MAX or not visible ASCII; a header empty or
  * over AU_WEBHOOK_SIG_MAX; neither key given), AU_ETOOBIG (body over
  * AU_WEBHOOK_BODY_MAX), AU_ENOMEM, AU_EINTERNAL.

@@ -57,8 +57,9 @@ void au_devreport_send(const struct au_config *cfg,
 
 /*
  * The outcome as the --json member "report" (docs/report.md):
- * {"state": "delivered" | "pending" (kept for a later run) | "queued"
- * (--from) | "failed" (not even queued), "report_id", "counter",
+ * {"state": "delivered" | "pending" (some kept for a later run) |
+ * "refused" (the endpoint refused some: dropped) | "queued" (--from) |
+ * "failed" (not even queued), "report_id", "counter",
  * "endpoint", "sent", "duplicate", "refused", "dropped", "queued",
  * "queued_bytes", "error_code", "error", "message"}.  New reference, owned
  * by the caller; JSON null when reporting is off (main.c then adds no

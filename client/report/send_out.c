@@ -19,7 +19,10 @@
 
 #define METRIC_PREFIX "aiupdate_report_"
 
-/* "delivered", "queued" (offline), "pending" (kept for later), "failed". */
+/*
+ * "failed" (not even queued), "queued" (offline), "pending" (some kept for
+ * a later run), "refused" (the endpoint refused some: dropped), "delivered".
+ */
 static const char *
 state_name(const struct au_devreport_outcome *o)
 {
@@ -27,9 +30,9 @@ state_name(const struct au_devreport_outcome *o)
 		return "failed";
 	if (!o->attempted)
 		return "queued";
-	if (o->err == 0 && o->flush.queued == 0)
-		return "delivered";
-	return "pending";
+	if (o->flush.queued > 0 || (o->err != 0 && o->flush.refused == 0))
+		return "pending";
+	return o->flush.refused > 0 ? "refused" : "delivered";
 }
 
 json_t *
@@ -111,6 +114,9 @@ au_devreport_log(const struct au_config *cfg,
 		printf("WARN report %s: %s: %s (%zu report%s queued for a later "
 		    "run; the update is not affected)\n", st, au_strerror(o->err),
 		    o->msg, o->flush.queued, o->flush.queued == 1 ? "" : "s");
+	else if (print && o->flush.corrupt > 0)
+		printf("WARN report: %zu corrupt outbox entr%s dropped\n",
+		    o->flush.corrupt, o->flush.corrupt == 1 ? "y" : "ies");
 	else if (print && o->evicted > 0)
 		printf("WARN report: outbox full, %zu oldest report%s dropped\n",
 		    o->evicted, o->evicted == 1 ? "" : "s");

@@ -21,6 +21,7 @@ bed_port HTTPS_PORT 17120 17139
 bed_port RPORT 17140 17159
 bed_port TPORT 17160 17179
 bed_port HPORT 17180 17199
+bed_port UPORT 17200 17219
 VERIFY=$B/tests/webhook_verify
 RECV=tests/interop/webhook_receiver.mjs
 
@@ -160,8 +161,9 @@ post() {	# BODY_FILE ID TS SIG -> the HTTP status
 it_check "C: the real report verifies (control)" $VERIFY "$ID" "$TS" "$SIG" "$W/copy.body" "$SECRET" "$PK"
 it_check "tampered body: the receiver answers 401" test "$(post "$W/copy.tampered" "$ID" "$TS" "$SIG")" = 401
 it_check "  ... and au_webhook_verify refuses it" sh -c "! $VERIFY '$ID' '$TS' '$SIG' '$W/copy.tampered' '$SECRET' '$PK'"
-it_check "tampered id: 401" test "$(post "$W/copy.body" "${ID%?}0" "$TS" "$SIG")" = 401
-it_check "  ... refused by au_webhook_verify" sh -c "! $VERIFY '${ID%?}0' '$TS' '$SIG' '$W/copy.body' '$SECRET' '$PK'"
+case $ID in *0) ID2=${ID%?}1 ;; *) ID2=${ID%?}0 ;; esac	# one hex digit changed
+it_check "tampered id: 401" test "$(post "$W/copy.body" "$ID2" "$TS" "$SIG")" = 401
+it_check "  ... refused by au_webhook_verify" sh -c "! $VERIFY '$ID2' '$TS' '$SIG' '$W/copy.body' '$SECRET' '$PK'"
 it_check "replayed as is: 409 (the id was seen)" test "$(post "$W/copy.body" "$ID" "$TS" "$SIG")" = 409
 $VERIFY "$ID" "$TS" "$SIG" "$W/copy.body" "$SECRET" "$PK" $((TS + 301)) > "$W/replay.out" 2>&1
 it_check "replayed after the tolerance: au_webhook_verify refuses it as stale" \
@@ -179,6 +181,9 @@ const v1a = "v1a," + c.sign(null, Buffer.concat([Buffer.from(id + "." + ts + "."
 console.log(v1a + " " + v1);' "$ID" "$TS" "$W/copy.body")
 it_check "wrongly keyed (other secret, other Ed25519 key): 401" test "$(post "$W/copy.body" "$ID" "$TS" "$WRONG")" = 401
 it_check "  ... refused by au_webhook_verify" sh -c "! $VERIFY '$ID' '$TS' '$WRONG' '$W/copy.body' '$SECRET' '$PK'"
+head -c 70000 /dev/zero | tr '\0' ' ' > "$W/copy.big"
+it_check "over 64 KiB: 413" test "$(post "$W/copy.big" "$ID" "$TS" "$SIG")" = 413
+it_check "  ... refused by au_webhook_verify" sh -c "! $VERIFY '$ID' '$TS' '$SIG' '$W/copy.big' '$SECRET' '$PK'"
 it_check "  ... the receiver accepted none of the copies" test "$(lines "$W/recv/accepted.jsonl")" = 2
 
 # ---- endpoints DNSSEC does not vouch for: nothing sent, the update unaffected ----
@@ -203,6 +208,8 @@ for i in 1 2 3; do
 done
 it_grep "  ... WARN, connection failed" "^WARN report pending: connection failed"
 it_check "  ... six reports queued" test "$(outbox)" = 6
+OLD=$(ls "$W"/device/outbox/*.report | head -1)
+cp "$OLD" "$W/old-entry"
 recv "$W/recv" "$RPORT" collector.good.aiutest normal
 it_exit "endpoint back: --check delivers the outbox" 0 $AIUPDATE -c "$W/good.conf" --check --json
 it_check "  ... seven reports accepted now (six queued + this run's)" test "$(lines "$W/recv/accepted.jsonl")" = 9
@@ -213,6 +220,10 @@ sys.exit(not(c==sorted(c) and len(set(c))==len(c) and c[-1]==c[0]+8))" "$W/recv/
 it_check "  ... the bogus-run report says it installed v2, the TLSA-run one has mode check" \
 	test "$(field 2 "d['result'],d['targets'][0]['installed']['version']")/$(field 4 "d['mode']")" = "installed 2/check"
 it_check "  ... the outbox is empty again" test "$(outbox)" = 0
+cp "$W/old-entry" "$OLD"
+it_exit "a report delivered before, queued again: --check --json" 0 $AIUPDATE -c "$W/good.conf" --check --json
+it_check "  ... the receiver's 409 counts as delivered before; the new report is sent" \
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['report']; sys.exit(not(r['state']=='delivered' and r['duplicate']==1 and r['sent']==1 and r['queued']==0))" "$IT_OUT"
 
 # ---- a failed run is reported too, with the forged DNS answer it saw ----
 bed_conf "$W/forged.conf" zone=rbogus "[report]" "endpoint = good.aiutest" \
@@ -222,6 +233,43 @@ it_check "  ... its report delivered: result failed, exit 10, phase discovery" \
 	test "$(field -1 "d['result'],d['exit'],d['phase'],d['error'] is not None")" = "failed 10 discovery True"
 it_check "  ... naming the bogus answer and libunbound's why_bogus" \
 	test "$(field -1 "[(q['qname'],q['qtype'],q['state'],bool(q['why_bogus'])) for q in d['dnssec']['non_secure']]")" = "[('repo.rbogus.aiutest', 'A', 'bogus', True)]"
+
+# ---- url = https://HOST:PORT/PATH and signing = hmac: v1 only ----
+mkdir -p "$W/recvu"
+node "$RECV" --port "$UPORT" --cert "$W/https/collector.good.aiutest.pem" \
+    --key "$W/https/collector.good.aiutest.key" --out "$W/recvu/accepted.jsonl" \
+    --log "$W/recvu/answers.log" --state "$W/recvu/state.json" --secret "$SECRET" \
+    > "$W/recvu/stdout" 2>&1 &
+echo $! > "$W/recvu/pid"
+bed_listening "$UPORT" || bed_fail "receiver on $UPORT started"
+bed_conf "$W/url.conf" state="$W/device-url" "[report]" \
+	"url = https://collector.good.aiutest:$UPORT/fleet/in" "signing = hmac" \
+	"hmac_secret_file = $W/fleet.secret"
+it_exit "url form, hmac only: --check exit 100 (v2 available to this new device)" 100 $AIUPDATE -c "$W/url.conf" --check --json
+it_check "  ... delivered to the url's path" python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['report']; sys.exit(not(r['state']=='delivered' and r['endpoint']=='https://collector.good.aiutest:$UPORT/fleet/in'))" "$IT_OUT"
+it_check "  ... one v1 signature, verified by the npm standardwebhooks library" python3 -c "
+import json,sys
+r=json.loads(open(sys.argv[1]).readline())
+sys.exit(not(r['verified']==['v1:standardwebhooks'] and r['signature'].startswith('v1,') and ' ' not in r['signature']))" "$W/recvu/accepted.jsonl"
+stop_recv "$W/recvu"
+
+# ---- an endpoint that refuses the device (401): dropped, counted in the next report ----
+mkdir -p "$W/recv401"
+node "$RECV" --port "$UPORT" --cert "$W/https/collector.good.aiutest.pem" \
+    --key "$W/https/collector.good.aiutest.key" --out "$W/recv401/accepted.jsonl" \
+    --log "$W/recv401/answers.log" --state "$W/recv401/state.json" --secret "$SECRET" \
+    --pk whpk_ebVWLo/mVPlAeLES6KmLp5AfhTrmlb7X4OORC60ElmQ= > "$W/recv401/stdout" 2>&1 &
+echo $! > "$W/recv401/pid"
+bed_listening "$UPORT" || bed_fail "receiver on $UPORT started"
+bed_conf "$W/other.conf" "[report]" "url = https://collector.good.aiutest:$UPORT/r" \
+	"signing = both" "hmac_secret_file = $W/fleet.secret"
+it_exit "a collector that enrolled another key: --check exit 0" 0 $AIUPDATE -c "$W/other.conf" --check
+it_grep "  ... WARN: refused and dropped" "^WARN report refused: unexpected HTTP status: 1 report refused by the endpoint and dropped"
+it_check "  ... it answered 401" grep -q "^401 " "$W/recv401/answers.log"
+it_check "  ... nothing left queued" test "$(outbox)" = 0
+stop_recv "$W/recv401"
+it_exit "the next report, to the fleet's collector" 0 $AIUPDATE -c "$W/good.conf" --check
+it_check "  ... says one report was dropped" test "$(field -1 "d['outbox']['dropped']")" = 1
 
 # ---- a hostile endpoint cannot hold the run past its deadline ----
 for mode in slow endless redirect error; do

@@ -57,10 +57,10 @@ function verifyV1a(pkText, id, ts, body, header) {
     crypto.verify(null, msg, key, Buffer.from(e.slice(4), "base64")));
 }
 
-function judge(req, body) {
+function judge(req, body, size) {
   const id = req.headers["webhook-id"], ts = req.headers["webhook-timestamp"];
   const sig = req.headers["webhook-signature"];
-  if (body.length > BODY_MAX) return [413, id, "over 64 KiB"];
+  if (size > BODY_MAX) return [413, id, "over 64 KiB"];
   if (!id || !ts || !sig) return [400, id, "missing webhook headers"];
   if (!/^[0-9]+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > TOLERANCE)
     return [400, id, "stale timestamp"];
@@ -119,7 +119,7 @@ const server = https.createServer({
   req.on("data", (d) => { size += d.length; if (size <= BODY_MAX + 1) parts.push(d); });
   req.on("end", () => {
     if (opt.mode !== "normal") return hostile(req, res);
-    const [status, id, why] = judge(req, Buffer.concat(parts));
+    const [status, id, why] = judge(req, Buffer.concat(parts), size);
     log(status, id, why);
     res.writeHead(status, { "content-type": "text/plain" });
     res.end(why + "\n");

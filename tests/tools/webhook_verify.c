@@ -31,7 +31,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	now = argc == 8 ? strtoll(argv[7], NULL, 10) : au_now();
-	if (au_file_read_all(argv[4], AU_WEBHOOK_BODY_MAX + 1, &body, &len, &d) != 0 ||
+	if (au_file_read_all(argv[4], 1u << 20, &body, &len, &d) != 0 ||
 	    (strcmp(argv[5], "-") != 0 && au_webhook_secret_parse(argv[5], secret,
 	    sizeof(secret), &slen, &d) != 0) ||
 	    (strcmp(argv[6], "-") != 0 && au_webhook_pk_parse(argv[6], pk, &d) != 0)) {

@@ -142,6 +142,11 @@ TEST(stale_and_malformed_timestamps)
 	    NULL, -1), AU_EWEBHOOK_STALE);
 	CHECK_EQ(verify(REF_ID, "99999999999999999999", REF_V1, REF_BODY,
 	    secret, secret_len, NULL, REF_TS), AU_EWEBHOOK_STALE);
+	/* 19 digits over INT64_MAX: refused without overflow (UBSan found it) */
+	CHECK_EQ(verify(REF_ID, "9999999999999999999", REF_V1, REF_BODY,
+	    secret, secret_len, NULL, REF_TS), AU_EWEBHOOK_STALE);
+	CHECK_EQ(verify(REF_ID, "9223372036854775807", REF_V1, REF_BODY,
+	    secret, secret_len, NULL, REF_TS), AU_EWEBHOOK_STALE);
 	/* Stale is judged before the signature, as the reference libraries do. */
 	CHECK_EQ(verify(REF_ID, REF_TS_TEXT, "v1,garbage", REF_BODY, secret,
 	    secret_len, NULL, REF_TS + 1000), AU_EWEBHOOK_STALE);
