@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <microhttpd.h>
 
@@ -16,6 +17,7 @@ struct req {
 	size_t len, cap;
 	size_t drained;		/* bytes discarded after the cap was passed */
 	int too_big;		/* over FLEET_BODY_MAX: no byte more is kept */
+	int answered;		/* 413 queued before the body (nothing to discard) */
 };
 
 /* One open connection, for the accept-to-last-byte deadline. */
@@ -75,22 +77,20 @@ header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-/* Content-Length over the cap (a length that is not a number is left to
- * libmicrohttpd, which refuses it). */
-static int
-declared_too_big(struct MHD_Connection *c)
+/* The declared Content-Length, saturating at SIZE_MAX; 0 when absent (a
+ * length that is not a number is left to libmicrohttpd, which refuses it). */
+static size_t
+declared_length(struct MHD_Connection *c)
 {
 	const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	size_t n = 0;
 
-	if (cl == NULL)
-		return 0;
-	for (; *cl >= '0' && *cl <= '9'; cl++) {
-		if (n > FLEET_BODY_MAX)
-			return 1;
+	for (; cl != NULL && *cl >= '0' && *cl <= '9'; cl++) {
+		if (n > (SIZE_MAX - 9) / 10)
+			return SIZE_MAX;
 		n = n * 10 + (size_t)(*cl - '0');
 	}
-	return n > FLEET_BODY_MAX;
+	return n;
 }
 
 /* Append a piece of the body; 0, or -1 when it would pass the cap. */
@@ -150,6 +150,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct server *s = cls;
 	struct req *q = *req_cls;
+	const char *expect;
+	size_t len;
 	int rc;
 
 	(void)version;
@@ -158,14 +160,27 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			return respond(c, 404, "no such path", 1);
 		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
 			return respond(c, 405, "only POST", 1);
-		if (declared_too_big(c)) {
-			au_log(AU_LOG_INFO, "refused before reading: 413 body over 64 KiB");
-			return respond(c, 413, "body over 64 KiB", 1);
-		}
 		q = calloc(1, sizeof(*q));
 		if (q == NULL)
 			return MHD_NO;
 		*req_cls = q;
+		len = declared_length(c);
+		if (len <= FLEET_BODY_MAX)
+			return MHD_YES;
+		/* Over the cap by its Content-Length: nothing of it is kept.  A
+		 * client waiting for "100 Continue", or a body too long to
+		 * discard, is answered now; else the body is discarded and 413
+		 * answered at its end (answering now and closing on unread
+		 * bytes would reset the connection under the answer: a proxy in
+		 * front would see 502) */
+		au_log(AU_LOG_INFO, "refused before reading: 413 body over 64 KiB");
+		q->too_big = 1;
+		expect = header(c, MHD_HTTP_HEADER_EXPECT);
+		if (len - FLEET_BODY_MAX > FLEET_DRAIN_MAX ||
+		    (expect != NULL && strcasecmp(expect, "100-continue") == 0)) {
+			q->answered = 1;
+			return respond(c, 413, "body over 64 KiB", 1);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -192,7 +207,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (q->too_big)
-		return respond(c, 413, "body over 64 KiB", 1);
+		return q->answered ? MHD_YES : respond(c, 413, "body over 64 KiB", 1);
 	return finish(s, c, q);
 }
 

@@ -10,10 +10,13 @@
  * open FLEET_DEADLINE_S (opts.deadline_s) after it was accepted is cut
  * whatever it sends, within a second (a
  * slowloris client trickling bytes); headers within FLEET_HEADER_MEM bytes
- * of memory; a body over FLEET_BODY_MAX is refused 413 before it is read
- * (Content-Length), or (chunked) from the byte that passes it on nothing is
- * kept: the rest is discarded and 413 answered at its end, and a body that
- * goes on FLEET_DRAIN_MAX bytes past the cap has its connection closed.
+ * of memory; of a body over FLEET_BODY_MAX nothing past the cap is kept:
+ * declared so by its Content-Length, nothing of it at all; the rest is
+ * discarded and 413 answered at its end (answering early and closing on
+ * unread bytes would reset the connection under the answer, which a proxy
+ * in front turns into 502), except that a client waiting for "100
+ * Continue", or a body going on more than FLEET_DRAIN_MAX bytes past the
+ * cap, is answered at once and its connection closed.
  */
 #ifndef AU_FLEET_SERVE_H
 #define AU_FLEET_SERVE_H

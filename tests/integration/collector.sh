@@ -182,6 +182,12 @@ _got=$(curl -s -o "$W/answer" -w '%{http_code}' -H 'content-type: application/js
 	-H 'Transfer-Encoding: chunked' --data-binary "@$W/big.json" "http://127.0.0.1:$FLEET_PORT/aiupdate/v1/report")
 it_check "a chunked body over 64 KiB straight to the collector: 413 while reading" test "$_got" = 413
 it_check "  ... refused while reading, not after" grep -q "refused while reading: 413" "$W/fleet.log"
+for expect in "Expect:" "Expect: 100-continue"; do
+	_got=$(curl -s -o "$W/answer" -w '%{http_code}' -H 'content-type: application/json' \
+		-H 'webhook-id: big' -H "webhook-timestamp: $NOW" -H "webhook-signature: $SIG_BIG" \
+		-H "$expect" --data-binary "@$W/big.json" "http://127.0.0.1:$FLEET_PORT/aiupdate/v1/report")
+	it_check "a declared length over 64 KiB straight to the collector (${expect:-no Expect}): 413" test "$_got" = 413
+done
 expect "the next report in order is accepted" 200 r2 "$NOW" "$SIG2" "$W/r2.json"
 
 # A slowloris client (a header byte a second) is cut at the deadline (3 s
