@@ -344,10 +344,14 @@ au_outbox_add(const char *state_dir, const struct au_outbox_limits *lim,
 	if (rc == 0)
 		rc = write_entry(&b, b.counter, id, body, len);
 	if (rc == 0) {
-		b.dropped = 0;	/* counted in the report just queued */
-		if (save_state(&b) != 0)
-			au_log(AU_LOG_WARN, "event=report-outbox error=\"%s\"",
-			    diag ? diag->msg : "state");
+		/* counted in the report just queued (no second write when
+		 * there was nothing to count) */
+		if (b.dropped != 0) {
+			b.dropped = 0;
+			if (save_state(&b) != 0)
+				au_log(AU_LOG_WARN, "event=report-outbox "
+				    "error=\"%s\"", diag ? diag->msg : "state");
+		}
 		st->counter = b.counter;
 		memcpy(st->report_id, id, sizeof(id));
 		st->evicted = ev;

@@ -147,7 +147,9 @@ python3 - "$W/recv/accepted.jsonl" "$W/copy" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[1]).readlines()[-1])
 open(sys.argv[2] + ".body", "w").write(r["body"])
-open(sys.argv[2] + ".tampered", "w").write(r["body"].replace('"counter":2', '"counter":9'))
+t = r["body"].replace('"counter":2,', '"counter":9,')
+assert t != r["body"]
+open(sys.argv[2] + ".tampered", "w").write(t)
 open(sys.argv[2] + ".hdr", "w").write("%s\n%s\n%s\n" % (r["id"], r["timestamp"], r["signature"]))
 PY
 { read -r ID; read -r TS; read -r SIG; } < "$W/copy.hdr"
@@ -290,9 +292,16 @@ it_check "  ... queued, not sent" python3 -c "import json,sys; r=json.load(open(
 N1=$(lines "$W/recv/accepted.jsonl")
 it_exit "--rollback: exit 0 and the report is sent (with the queue)" 0 $AIUPDATE -c "$W/good.conf" --rollback
 it_check "  ... six more reports accepted" test "$(lines "$W/recv/accepted.jsonl")" = $((N1 + 6))
+it_check "  ... each signed when sent: webhook-timestamp never before the run's time" python3 -c "
+import calendar,json,sys,time
+for l in open(sys.argv[1]):
+    r=json.loads(l); t=json.loads(r['body'])['timestamp']
+    if int(r['timestamp']) < calendar.timegm(time.strptime(t,'%Y-%m-%dT%H:%M:%SZ')): sys.exit(1)" "$W/recv/accepted.jsonl"
 it_check "  ... the --from one says offline, the last one rolled-back with v1 installed" \
 	test "$(field -2 "d['offline']")/$(field -1 "d['mode'],d['result'],d['targets'][0]['installed']['version']")" = "True/rollback rolled-back 1"
 it_exit "--retry: exit 0" 0 $AIUPDATE -c "$W/good.conf" --retry
 it_check "  ... reported as retry" test "$(field -1 "d['mode']")" = retry
+it_exit "-v: the report's event line (syslog's, on stderr with -v); v2 available after the rollback" 100 $AIUPDATE -c "$W/good.conf" --check -v
+it_grep "  ... event=report state=delivered with its id and counter" "event=report state=delivered report_id=[0-9a-f]{32} counter=[0-9]+ sent=1 queued=0 dropped=0"
 
 it_done
