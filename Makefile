@@ -83,9 +83,12 @@ else
 CFLAGS += -DAU_SHA256_SODIUM
 endif
 LIBS_REPO   := -lmbedtls -lmbedx509 -lmbedcrypto -lsodium -ljansson
+# The collector (aiupdate-fleet): libmicrohttpd behind nginx, SQLite.
+LIBS_FLEET  := -lmicrohttpd -lsqlite3 -lsodium -ljansson
 
 # Library code shared by the client, the publisher and the tests.
-PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/posix_net.c port/compose.c port/dl.c port/tree.c
+PORT_SRC     := port/err.c port/posix.c port/posix_proc.c port/posix_net.c port/compose.c port/dl.c port/tree.c \
+                port/posix_listen.c
 KEYS_SRC     := $(filter-out keys/sign%.c,$(wildcard keys/*.c))
 MANIFEST_SRC := $(wildcard manifest/*.c)
 CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
@@ -93,9 +96,12 @@ CLIENT_SRC   := $(filter-out client/main.c,$(wildcard client/*.c client/*/*.c))
 LIB_SRC      := $(PORT_SRC) port/text.c $(KEYS_SRC) $(MANIFEST_SRC) $(CLIENT_SRC)
 # Signing code: publisher only, never linked into the device binary.
 SIGN_SRC     := $(wildcard keys/sign*.c) $(filter-out repo/main.c,$(wildcard repo/*.c))
+# The collector's code (fleet/): verify, store, status, the fleet view.
+FLEET_SRC    := $(filter-out fleet/main.c,$(wildcard fleet/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
 SIGN_OBJ := $(SIGN_SRC:%.c=$(O)/%.o)
+FLEET_OBJ := $(FLEET_SRC:%.c=$(O)/%.o)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
@@ -109,6 +115,14 @@ TOOLS_BIN += $(O)/tests/aiupdate-fault
 TOOLS_BIN += $(if $(filter 1,$(STATIC)),$(O)/tests/aiupdate-dynamic)
 
 BINS := $(O)/aiupdate $(O)/aiupdate-repo
+# The collector aiupdate-fleet (libmicrohttpd, SQLite) is the publisher's
+# server program: not built for device targets (CROSS), whose sysroots
+# carry only the client's libraries.
+ifeq ($(CROSS),)
+BINS += $(O)/aiupdate-fleet
+else
+UNIT_BIN := $(filter-out $(O)/tests/test_collector,$(UNIT_BIN))
+endif
 
 .PHONY: all check unit integration asan tsan fuzz fuzz-build fuzz-libs bench demo deps install uninstall clean
 all: $(BINS) $(UNIT_BIN) $(TOOLS_BIN)
@@ -142,6 +156,18 @@ endif
 
 $(O)/aiupdate-repo: $(O)/repo/main.o $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CLIENT)
+
+$(O)/libaiupdate-fleet.a: $(FLEET_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/aiupdate-fleet: $(O)/fleet/main.o $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_FLEET) $(LIBS_CLIENT)
+
+# The collector's unit tests link its archive and libraries.
+$(O)/tests/test_collector: tests/unit/test_collector.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DAU_TEST_SRCDIR='"$(CURDIR)"' $(LDFLAGS) -o $@ $< $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a $(LIBS_FLEET) $(LIBS_TEST)
 
 # AU_TEST_SRCDIR: where the unit tests find tests/vectors from any directory.
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libaiupdate-sign.a $(O)/libaiupdate.a
@@ -204,10 +230,14 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -
 # by each fuzz target: two concurrent recursive makes raced on the archive.
 fuzz-libs:
 	$(MAKE) O=build-fuzz CC=clang OPT="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
-	  build-fuzz/libaiupdate.a build-fuzz/libaiupdate-sign.a
+	  build-fuzz/libaiupdate.a build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate-fleet.a
 
 build-fuzz/%: tests/fuzz/%.c | fuzz-libs
 	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-sign.a build-fuzz/libaiupdate.a $(LIBS_TEST)
+
+# The collector's intake (fleet/ingest.c) against an in-memory SQLite.
+build-fuzz/fuzz_report: tests/fuzz/fuzz_report.c | fuzz-libs
+	clang $(CSTD) -I. $(FUZZ_FLAGS) -o $@ $< build-fuzz/libaiupdate-fleet.a build-fuzz/libaiupdate.a $(LIBS_FLEET) $(LIBS_TEST)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -224,6 +254,11 @@ $(O)/bench/%: bench/%.c $(O)/libaiupdate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate.a $(LIBS_CLIENT)
 
+# The collector's ingest rate (item 7) links the collector's code.
+$(O)/bench/ingest: bench/ingest.c $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaiupdate-fleet.a $(O)/libaiupdate.a $(LIBS_FLEET) $(LIBS_CLIENT)
+
 bench: $(BINS) $(BENCH_BIN)
 	$(MAKE) STATIC=1 build-static/aiupdate
 	AU_BUILD=$(O) AU_BUILD_STATIC=build-static bash bench/run.sh
@@ -236,7 +271,7 @@ deps:
 demo: deps all
 	AU_BUILD=$(O) bash tests/demo.sh
 
-# make install PREFIX=/usr DESTDIR=/path/to/image-root: both commands, their
+# make install PREFIX=/usr DESTDIR=/path/to/image-root: the three commands, their
 # man pages, the systemd units (ExecStart names BINDIR) and an example config
 # (SYSCONFDIR/aiupdate/aiupdate.conf.example; an image provides aiupdate.conf
 # and root.json).  make uninstall removes exactly those files.
@@ -245,9 +280,11 @@ BINDIR         ?= $(PREFIX)/bin
 MANDIR         ?= $(PREFIX)/share/man
 SYSCONFDIR     ?= /etc
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
-INSTALLED := $(BINDIR)/aiupdate $(BINDIR)/aiupdate-repo $(MANDIR)/man8/aiupdate.8 \
-             $(MANDIR)/man1/aiupdate-repo.1 $(MANDIR)/man5/aiupdate.conf.5 \
+INSTALLED := $(BINDIR)/aiupdate $(BINDIR)/aiupdate-repo $(BINDIR)/aiupdate-fleet \
+             $(MANDIR)/man8/aiupdate.8 $(MANDIR)/man1/aiupdate-repo.1 \
+             $(MANDIR)/man1/aiupdate-fleet.1 $(MANDIR)/man5/aiupdate.conf.5 \
              $(SYSTEMDUNITDIR)/aiupdate.service $(SYSTEMDUNITDIR)/aiupdate.timer \
+             $(SYSTEMDUNITDIR)/aiupdate-fleet.service \
              $(SYSCONFDIR)/aiupdate/aiupdate.conf.example
 
 install: $(BINS)
@@ -255,10 +292,12 @@ install: $(BINS)
 	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/aiupdate
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/aiupdate.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 man/aiupdate-repo.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/aiupdate-repo.1 man/aiupdate-fleet.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/aiupdate.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	sed 's|@BINDIR@|$(BINDIR)|g' dist/aiupdate.service > $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate.service
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/aiupdate-fleet.service > $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate-fleet.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/aiupdate-fleet.service
 	install -m 0644 dist/aiupdate.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
 	install -m 0644 dist/aiupdate.conf $(DESTDIR)$(SYSCONFDIR)/aiupdate/aiupdate.conf.example
 

@@ -12,7 +12,9 @@
 # default /var/tmp: disk-backed, like a device's state directory),
 # AU_KEEP=1 keeps the scratch directory, BENCH_PORT_BASE (15950: NSD on
 # the first free port of BASE..BASE+19, nginx of BASE+20..BASE+49),
-# BENCH_QUICK=1 measures items 1 and 2 only (for work on the pipeline).
+# BENCH_QUICK=1 measures items 1 and 2 only (for work on the pipeline);
+# BENCH_ONLY=ingest measures item 7 only (the collector's ingest rate,
+# bench/ingest; BENCH_INGEST_N reports per run, default 3000).
 # Needs: /usr/bin/time (Debian time), strace, curl, sha256sum; optional rauc
 # and swupdate (bench/setup.sh installs them) for the footprint comparison.
 set -u
@@ -28,9 +30,39 @@ TIME=/usr/bin/time
 
 bed_init bench "${BENCH_DIR:-/var/tmp}"
 die() { echo "bench: $*" >&2; exit 1; }
+
+# ---- item 7: the collector's ingest rate (aiupdate-fleet, bench/ingest) ----
+# verified = parse + Ed25519 verify + replay checks + store (WAL,
+# synchronous=FULL, one transaction per report), as serve does; the
+# baseline is the same parse and store without the signature check, in the
+# same run; verifications alone are printed beside.
+ingest_bench() {
+	for _i in $(seq "$RUNS"); do
+		"$B/bench/ingest" "$W" "${BENCH_INGEST_N:-3000}" || return 1
+	done > "$W/ingest.out"
+	_f() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$W/ingest.out" | median; }
+	ig_v=$(_f verified_per_s) ig_s=$(_f stored_per_s) ig_e=$(_f verify_per_s)
+	ingest_row="| 7 | collector: verified reports/s into SQLite (WAL, FULL sync, 1 transaction each) vs the same stores unverified | $ig_v | $ig_s | $(ratio "$ig_v" "$ig_s") | >= 0.8 |"
+	ingest_note="7: ${BENCH_INGEST_N:-3000} reports of 10 devices per run, median of $RUNS; Ed25519 verifications alone: $ig_e/s (bench/ingest DIR N)"
+}
+if [ "${BENCH_ONLY:-}" = ingest ]; then
+	median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0) ? "%.2f" : "-", a/b}'; }
+	B=${AU_BUILD:-build}
+	[ -x "$B/bench/ingest" ] || die "build first: make $B/bench/ingest"
+	ingest_bench || die "bench/ingest failed"
+	echo "== aiupdate bench item 7, $(date -u +%Y-%m-%dT%H:%MZ) =="
+	echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); scratch on $(df -P "$W" | awk 'NR==2 {print $1}') ($(stat -f -c %T "$W"))"
+	echo "| # | figure | aiupdate | reference | ratio | goal |"
+	echo "|---|---|---|---|---|---|"
+	echo "$ingest_row"
+	echo "$ingest_note"
+	exit 0
+fi
 # Private copies: a rebuild of $B during the run must not change what is measured.
-mkdir -p "$W/bin" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/tlsget" "$B/bench/metascale" "$W/bin/" ||
-	die "build first: make all $B/bench/tlsget $B/bench/metascale"
+mkdir -p "$W/bin/bench" && cp "$B/aiupdate" "$B/aiupdate-repo" "$B/bench/tlsget" "$B/bench/metascale" "$W/bin/" &&
+	cp "$B/bench/ingest" "$W/bin/bench/" ||
+	die "build first: make all $B/bench/tlsget $B/bench/metascale $B/bench/ingest"
 # make STATIC=1's client (AU_BUILD_STATIC, default build-static) is measured
 # beside the dynamic one when it is there (make bench builds it).
 BS=${AU_BUILD_STATIC:-build-static}
@@ -245,6 +277,8 @@ sh_art=$(tail -n +$((n0 + 1)) "$W/https/access.log" | grep ' /targets/' | body_b
 sh_reqs=$(tail -n +$((n0 + 1)) "$W/https/access.log" | awk '{print $5}' | tr '\n' ' ')
 shard_bytes=$((SHARD_MIB * 1048576))
 
+ingest_bench || die "bench/ingest failed"
+
 # ---- the report ----
 cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 [ -n "$cpu_model" ] || cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
@@ -283,10 +317,12 @@ $sha_line
 | 4 | targets role, verify ms / lookup us / RSS KiB | see below | | | linear |
 | 5 | stripped size of aiupdate, bytes | $a_size | 256000 | $(ratio "$a_size" 256000) | < 250 KiB |
 | 6 | ${SHARDS}-shard model, one shard changed: artifact bytes fetched | $sh_art | one shard $shard_bytes | $(ratio "$sh_art" "$shard_bytes") | ~1 |
+$ingest_row
 ${static_rows}
 
 3: requests of one --check: $check_reqs
 6: all bytes fetched incl. metadata $sh_bytes; requests: $sh_reqs
+$ingest_note
 
 4 metadata scale (bench/metascale: verify = read + verify root, timestamp, snapshot, targets [+ every delegated role]; lookup of the last target):
   1k targets, top-level:               ${MS[1000 0]}

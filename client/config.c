@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "client/install/bundle.h"
 #include "client/discover/dns.h"
 #include "client/metadata/fleet.h"
+#include "keys/webhook.h"
 #include "manifest/tuf.h"
 #include "port/port.h"
 #include "port/ban.h"
@@ -264,6 +267,148 @@ set_provenance(struct parse_ctx *c, const char *name, const char *val)
 	return 1;
 }
 
+/* LDH labels, not an address literal: the name is resolved by DNSSEC. */
+static int
+dns_name_ok(const char *h, size_t n)
+{
+	size_t i, lab = 0;
+	int alpha = 0;
+
+	if (n == 0 || n >= AU_CONFIG_HOST_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = h[i];
+
+		if (ch == '.') {
+			if (lab == 0)
+				return 0;
+			lab = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-') || ++lab > 63)
+			return 0;
+		alpha |= (ch < '0' || ch > '9');
+	}
+	return lab > 0 && alpha;
+}
+
+/* [report] url = https://HOST[:PORT][/PATH] */
+static int
+set_report_url(struct parse_ctx *c, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+	const char *h = val + 8, *end;
+	size_t hn;
+	long port = 443;
+
+	if (strncmp(val, "https://", 8) != 0)
+		return fail(c, "[report] url must start with https://, got '%s'%s",
+		    val, "");
+	hn = strcspn(h, ":/");
+	if (!dns_name_ok(h, hn))
+		return fail(c, "[report] url: the host of '%s' is not a DNS name "
+		    "(an address literal cannot be validated by DNSSEC)%s", val, "");
+	end = h + hn;
+	if (*end == ':') {
+		char *e;
+
+		errno = 0;
+		port = strtol(end + 1, &e, 10);
+		if (errno != 0 || e == end + 1 || port < 1 || port > 65535 ||
+		    (*e != '\0' && *e != '/'))
+			return fail(c, "[report] url: bad port in '%s'%s", val, "");
+		end = e;
+	}
+	if (*end != '\0' && (strlen(end) >= sizeof(cfg->report_path) ||
+	    strcspn(end, " \t\"<>\\^`{|}") != strlen(end)))
+		return fail(c, "[report] url: path too long or with a byte that "
+		    "must be percent-encoded: '%s'%s", val, "");
+	memcpy(cfg->report_host, h, hn);
+	cfg->report_host[hn] = '\0';
+	cfg->report_port = (uint16_t)port;
+	(void)snprintf(cfg->report_path, sizeof(cfg->report_path), "%s", end);
+	return 1;
+}
+
+/* [report] (client/report/send.h); warn_days is the human report's. */
+static int
+set_report(struct parse_ctx *c, const char *name, const char *val)
+{
+	struct au_config *cfg = c->cfg;
+
+	if (strcmp(name, "warn_days") == 0)
+		return set_int(c, &cfg->warn_days, name, val, 0, 3650);
+	if (strcmp(name, "endpoint") == 0) {
+		if (!dns_name_ok(val, strlen(val)))
+			return fail(c, "[report] endpoint must be a DNS name "
+			    "(SRV _aiupdate-report._tcp.NAME), got '%s'%s", val, "");
+		return set_str(c, cfg->report_endpoint,
+		    sizeof(cfg->report_endpoint), name, val);
+	}
+	if (strcmp(name, "url") == 0)
+		return set_report_url(c, val);
+	if (strcmp(name, "signing") == 0) {
+		cfg->report_signing = strcmp(val, "ed25519") == 0 ?
+		    AU_REPORT_SIGN_ED25519 : strcmp(val, "hmac") == 0 ?
+		    AU_REPORT_SIGN_HMAC : strcmp(val, "both") == 0 ?
+		    AU_REPORT_SIGN_BOTH : 0;
+		if (cfg->report_signing == 0)
+			return fail(c, "'%s' must be ed25519, hmac or both, got "
+			    "'%s'", name, val);
+		return 1;
+	}
+	if (strcmp(name, "hmac_secret_file") == 0)
+		return set_str(c, cfg->report_secret_file,
+		    sizeof(cfg->report_secret_file), name, val);
+	if (strcmp(name, "outbox_max") == 0)
+		return set_int(c, &cfg->report_outbox_max, name, val, 1, 1024);
+	if (strcmp(name, "outbox_max_bytes") == 0) {
+		if (!set_u64(c, &cfg->report_outbox_bytes, name, val, 64u << 20))
+			return 0;
+		if (cfg->report_outbox_bytes < 65536)
+			return fail(c, "'%s' must be at least 65536, got '%s'",
+			    name, val);
+		return 1;
+	}
+	return fail(c, "unknown key '%s' in [%s]", name, "report");
+}
+
+/* The [report] keys that go together, and the HMAC secret file parses. */
+static int
+check_report(const char *path, const struct au_config *cfg,
+    struct au_diag *diag)
+{
+	uint8_t sec[AU_WEBHOOK_SECRET_MAX], *buf = NULL;
+	size_t slen = 0, len = 0;
+	struct au_diag d;
+	int rc;
+
+	if (cfg->report_endpoint[0] != '\0' && cfg->report_host[0] != '\0')
+		return au_diag_set(diag, AU_ECONFIG, "%s: [report] endpoint and "
+		    "url exclude each other", path);
+	if ((cfg->report_signing & AU_REPORT_SIGN_HMAC) == 0)
+		return 0;
+	if (cfg->report_secret_file[0] == '\0')
+		return au_diag_set(diag, AU_ECONFIG, "%s: [report] signing = %s "
+		    "needs hmac_secret_file", path,
+		    cfg->report_signing == AU_REPORT_SIGN_BOTH ? "both" : "hmac");
+	rc = au_file_read_all(cfg->report_secret_file,
+	    AU_WEBHOOK_SECRET_TEXT_MAX + 2, &buf, &len, &d);
+	if (rc == 0)
+		rc = au_webhook_secret_parse((const char *)buf, sec, sizeof(sec),
+		    &slen, &d);
+	if (buf != NULL)
+		sodium_memzero(buf, len);
+	free(buf);
+	sodium_memzero(sec, sizeof(sec));
+	if (rc != 0)
+		return au_diag_set(diag, AU_ECONFIG, "%s: [report] "
+		    "hmac_secret_file %s: %s", path, cfg->report_secret_file,
+		    d.msg);
+	return 0;
+}
+
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 
 static int
@@ -291,8 +436,8 @@ on_entry(void *arg, const char *section, const char *name, const char *val)
 		    val);
 	if (KEY("tls", "auth") || KEY("discovery", "rfc5011"))
 		return set_enum(c, name, val);
-	if (KEY("report", "warn_days"))
-		return set_int(c, &cfg->warn_days, name, val, 0, 3650);
+	if (strcmp(section, "report") == 0)
+		return set_report(c, name, val);
 	if (KEY("transport", "min_rate"))
 		return set_int(c, &cfg->min_rate, name, val, 1, 1 << 30);
 	if (KEY("transport", "deadline_base"))
@@ -362,6 +507,10 @@ set_defaults(struct au_config *cfg)
 	cfg->tls_auth = 2;	/* AU_TLS_DANE_OR_CA (client/transport/http.h) */
 	cfg->rfc5011 = AU_RFC5011_AUTO;
 	cfg->warn_days = 7;
+	cfg->report_port = 443;
+	cfg->report_signing = AU_REPORT_SIGN_ED25519;
+	cfg->report_outbox_max = AU_CONFIG_OUTBOX_MAX;
+	cfg->report_outbox_bytes = AU_CONFIG_OUTBOX_BYTES;
 	cfg->trial_runs = 3;
 	cfg->trial_seconds = 86400;
 	cfg->keep = 2;
@@ -423,6 +572,8 @@ au_config_load(const char *path, struct au_config *cfg, struct au_diag *diag)
 		goto out;
 	}
 	rc = check_required(path, &c, diag);
+	if (rc == 0)
+		rc = check_report(path, cfg, diag);
 out:
 	free(buf);
 	if (rc != 0)

@@ -21,6 +21,14 @@
 #define AU_CONFIG_DELTA_MAX_SHARE 70	/* [delta] max_share, percent */
 #define AU_CONFIG_MAX_KEEP 16		/* [install] keep (client/install/state.h: 2 + AU_STATE_MAX_OLDER) */
 
+#define AU_CONFIG_HOST_MAX 254		/* a DNS name with its NUL */
+#define AU_CONFIG_URL_PATH_MAX 256	/* [report] url path with its NUL */
+#define AU_CONFIG_REPORT_PATH "/aiupdate/v1/report"	/* default report path */
+#define AU_CONFIG_OUTBOX_MAX 64		/* [report] outbox_max default */
+#define AU_CONFIG_OUTBOX_BYTES (1u << 20)	/* [report] outbox_max_bytes default */
+enum { AU_REPORT_SIGN_ED25519 = 1, AU_REPORT_SIGN_HMAC = 2,
+	AU_REPORT_SIGN_BOTH = 3 };	/* a bit set */
+
 /* [discovery] rfc5011: RFC 5011 tracking of the trust anchor in state_dir. */
 #define AU_CONFIG_MAX_SIGNERS 16	/* [provenance] key.NAME and ca.NAME entries */
 
@@ -90,6 +98,22 @@ struct au_config {
 	int prov_allow_unsigned;	/* allow_unsigned = yes|no (default no) */
 	struct au_config_signer signers[AU_CONFIG_MAX_SIGNERS];
 	size_t nsigners;
+	/* [report] status reports to the fleet (client/report/send.h,
+	 * docs/report.md); off unless endpoint or url is given */
+	char report_endpoint[AU_CONFIG_HOST_MAX];	/* endpoint = DOMAIN: SRV
+					   _aiupdate-report._tcp.DOMAIN */
+	char report_host[AU_CONFIG_HOST_MAX];	/* url = https://HOST[:PORT]/PATH */
+	uint16_t report_port;		/* 443 unless the url says */
+	char report_path[AU_CONFIG_URL_PATH_MAX];	/* "" = the TXT path= or
+					   AU_CONFIG_REPORT_PATH */
+	int report_signing;		/* AU_REPORT_SIGN_*: signing = ed25519
+					   (default) | hmac | both */
+	char report_secret_file[AU_CONFIG_PATH_MAX];	/* hmac_secret_file:
+					   "whsec_..." (keys/webhook.h), needed for hmac */
+	int report_outbox_max;		/* outbox_max: reports queued, default
+					   AU_CONFIG_OUTBOX_MAX, 1..1024 */
+	uint64_t report_outbox_bytes;	/* outbox_max_bytes: default 1 MiB,
+					   65536..67108864 */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "client/install/store.h"
 #include "client/install/trial.h"
 #include "client/report/report.h"
+#include "client/report/send.h"
 #include "client/install/rollback.h"
 #include "client/update.h"
 #include "manifest/tuf.h"
@@ -41,6 +42,7 @@ static const char usage_text[] =
 "       aiupdate [-c FILE] --rollback [NAME]\n"
 "       aiupdate [-c FILE] --commit [NAME]\n"
 "       aiupdate [-c FILE] --retry [NAME]\n"
+"       aiupdate [-c FILE] [--json] --device-key\n"
 "       aiupdate --version | --help\n"
 "\n"
 "  --check       discover the repository, refresh the signed metadata and\n"
@@ -56,6 +58,8 @@ static const char usage_text[] =
 "  --retry       forget the versions of NAME (default: every tracked target)\n"
 "                marked bad by a failed health check, an expired trial or\n"
 "                --rollback, so the next --apply may install them again\n"
+"  --device-key  print this device's id and status-report public key\n"
+"                (whpk_...) for enrolment in the fleet; made when missing\n"
 "  -c, --config  config file (default " AU_CONFIG_DEFAULT ")\n"
 "  --from DIR    with --check or --apply: read the repository from a copy\n"
 "                (DIR/metadata, DIR/targets; aiupdate-repo export) instead\n"
@@ -147,6 +151,43 @@ exit_for_run(int rc, const struct au_report *rep, enum au_mode mode)
 	return AU_EXIT_OK;
 }
 
+/*
+ * The run's status report to the fleet ([report], client/report/send.h):
+ * queued, and sent unless --from; never changes the exit status.  With
+ * j (--json) its outcome becomes j's "report" member.
+ */
+static void
+report_run(const struct au_config *cfg, const struct opts *o,
+    enum au_devreport_mode mode, const struct au_report *rep, int err,
+    const char *msg, int code, json_t *j)
+{
+	struct au_devreport_run r = { .mode = mode, .offline = o->from != NULL,
+		.exit_code = code, .err = err, .message = msg, .rep = rep,
+		.version = AU_VERSION };
+	struct au_devreport_outcome out;
+
+	/* Off; or a run locked out by another learned nothing to report. */
+	if ((cfg->report_endpoint[0] == '\0' && cfg->report_host[0] == '\0') ||
+	    err == AU_ELOCKED)
+		return;
+	if (rep != NULL) {
+		r.phase = rep->phase;
+		r.now = rep->now;
+		r.clock = rep->clock;
+		r.floor = rep->floor;
+	} else {
+		r.clock = au_now();
+		if (au_clock_floor_load(cfg->state_dir, (int64_t)AU_BUILD_TIME,
+		    &r.floor, NULL) != 0)
+			r.floor = 0;
+		r.now = au_clock_effective(r.clock, r.floor);
+	}
+	au_devreport_send(cfg, &r, &out);
+	au_devreport_log(cfg, &out, j == NULL);
+	if (j != NULL)
+		json_object_set_new(j, "report", au_devreport_outcome_json(&out));
+}
+
 static int
 cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 {
@@ -179,11 +220,16 @@ cmd_run(const struct au_config *cfg, const struct opts *o, enum au_mode mode)
 	code = exit_for_run(rc, rep, mode);
 	if (o->json) {
 		j = au_report_json(rep, code);
+		report_run(cfg, o, mode == AU_MODE_APPLY ? AU_DR_APPLY : AU_DR_CHECK,
+		    rep, rc, rep->diag.msg, code, j);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
 		json_decref(j);
 	} else {
 		au_report_print(rep, mode, o->verbose);
+		fflush(stdout);
+		report_run(cfg, o, mode == AU_MODE_APPLY ? AU_DR_APPLY : AU_DR_CHECK,
+		    rep, rc, rep->diag.msg, code, NULL);
 	}
 	free(rep);
 	return code;
@@ -388,15 +434,19 @@ cmd_status(const struct au_config *cfg, const struct opts *o)
 	return AU_EXIT_OK;
 }
 
-/* The --json form of a command that has no report of its own. */
+/* The --json form of a command that has no report of its own; with cfg
+ * (not NULL) the status report of mode is sent and its outcome added. */
 static int
-json_result(int err, const struct au_diag *d)
+json_result(int err, const struct au_diag *d, const struct au_config *cfg,
+    const struct opts *o, enum au_devreport_mode mode)
 {
 	int code = au_exit_status(err);
 	json_t *j;
 
 	j = json_pack("{s:i,s:s,s:s}", "exit", code, "result",
 	    err ? au_strerror(err) : "ok", "message", err ? d->msg : "");
+	if (cfg != NULL)
+		report_run(cfg, o, mode, NULL, err, d->msg, code, j);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("\n");
 	json_decref(j);
@@ -411,14 +461,16 @@ cmd_rollback(const struct au_config *cfg, const struct opts *o)
 
 	rc = au_rollback_run(cfg, o->rollback_name, &d);
 	if (o->json)
-		return json_result(rc, &d);
-	if (rc != 0) {
+		return json_result(rc, &d, cfg, o, AU_DR_ROLLBACK);
+	if (rc != 0)
 		print_error("rollback", rc, &d);
-		return au_exit_status(rc);
-	}
-	printf("rolled back %s\n", o->rollback_name ? o->rollback_name :
-	    "every tracked target that has a previous version");
-	return AU_EXIT_OK;
+	else
+		printf("rolled back %s\n", o->rollback_name ? o->rollback_name :
+		    "every tracked target that has a previous version");
+	fflush(stdout);
+	report_run(cfg, o, AU_DR_ROLLBACK, NULL, rc, d.msg, au_exit_status(rc),
+	    NULL);
+	return au_exit_status(rc);
 }
 
 /*
@@ -450,23 +502,41 @@ cmd_edit(const struct au_config *cfg, const struct opts *o, int retry)
 		    au_exit_status(rc), "result", rc ? au_strerror(rc) : "ok",
 		    "message", d.msg, retry ? "cleared" : "committed", n);
 
+		report_run(cfg, o, retry ? AU_DR_RETRY : AU_DR_COMMIT, NULL, rc,
+		    d.msg, au_exit_status(rc), j);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
 		json_decref(j);
 		return au_exit_status(rc);
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		print_error(what, rc, &d);
-		return au_exit_status(rc);
-	}
-	printf("%s\n", d.msg);
-	return AU_EXIT_OK;
+	else
+		printf("%s\n", d.msg);
+	fflush(stdout);
+	report_run(cfg, o, retry ? AU_DR_RETRY : AU_DR_COMMIT, NULL, rc, d.msg,
+	    au_exit_status(rc), NULL);
+	return au_exit_status(rc);
 }
 
 /* ---- main: parse, load config, dispatch ---- */
 
 enum cmd { CMD_NONE, CMD_CHECK, CMD_APPLY, CMD_STATUS, CMD_ROLLBACK,
-	CMD_COMMIT, CMD_RETRY };
+	CMD_COMMIT, CMD_RETRY, CMD_DEVKEY };
+
+/* --device-key: the id and public key to enrol (client/report/send.h). */
+static int
+cmd_devkey(const struct au_config *cfg, const struct opts *o)
+{
+	struct au_diag d = { "", 0 };
+	int rc = au_devreport_print_key(cfg, o->json, &d);
+
+	if (rc != 0 && o->json)
+		return json_result(rc, &d, NULL, o, AU_DR_CHECK);
+	if (rc != 0)
+		print_error("device key", rc, &d);
+	return au_exit_status(rc);
+}
 
 static int
 usage_error(const char *msg)
@@ -492,6 +562,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		{ "help", no_argument, NULL, 'h' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "syslog", no_argument, NULL, 'L' },
+		{ "device-key", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum cmd c = CMD_NONE;
@@ -507,6 +578,7 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		case 'R': next = CMD_ROLLBACK; break;
 		case 'K': next = CMD_COMMIT; break;
 		case 'T': next = CMD_RETRY; break;
+		case 'D': next = CMD_DEVKEY; break;
 		case 'c': o->config = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'v': o->verbose++; break;
@@ -518,7 +590,8 @@ parse_args(int argc, char **argv, struct opts *o, enum cmd *cmd)
 		}
 		if (next != CMD_NONE && c != CMD_NONE)
 			return usage_error("give exactly one of --check, "
-			    "--apply, --status, --rollback, --commit, --retry");
+			    "--apply, --status, --rollback, --commit, --retry, "
+			    "--device-key");
 		if (next != CMD_NONE)
 			c = next;
 	}
@@ -554,7 +627,7 @@ main(int argc, char **argv)
 		au_log_set_syslog(1);
 	rc = au_config_load(o.config, &cfg, &d);
 	if (rc != 0 && o.json)
-		return json_result(rc, &d);
+		return json_result(rc, &d, NULL, &o, AU_DR_CHECK);
 	if (rc != 0) {
 		fprintf(stderr, "aiupdate: %s\n", d.msg);
 		return AU_EXIT_USAGE;
@@ -565,6 +638,7 @@ main(int argc, char **argv)
 	case CMD_STATUS: rc = cmd_status(&cfg, &o); break;
 	case CMD_COMMIT: rc = cmd_edit(&cfg, &o, 0); break;
 	case CMD_RETRY: rc = cmd_edit(&cfg, &o, 1); break;
+	case CMD_DEVKEY: rc = cmd_devkey(&cfg, &o); break;
 	default: rc = cmd_rollback(&cfg, &o); break;
 	}
 	au_config_clear(&cfg);

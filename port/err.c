@@ -54,6 +54,8 @@ au_strerror(int err)
 	case AU_ECLOCK: return "the clock cannot be trusted";
 	case AU_ENOSPC: return "not enough disk space";
 	case AU_ELOCKED: return "another aiupdate run holds the lock";
+	case AU_EWEBHOOK_STALE: return "webhook timestamp missing, malformed or outside the tolerance";
+	case AU_EWEBHOOK_SIG: return "no webhook signature verifies";
 	default: return "unknown error";
 	}
 }

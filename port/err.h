@@ -79,6 +79,13 @@ enum au_err {
 
 	/* lock (exit 75) */
 	AU_ELOCKED = -1000,
+
+	/*
+	 * webhook (keys/webhook.h; never an exit status: a report never
+	 * changes a run's outcome; the collector answers them 400 and 401)
+	 */
+	AU_EWEBHOOK_STALE = -1100,	/* timestamp not an integer or outside now +- tolerance */
+	AU_EWEBHOOK_SIG = -1101,	/* no signature verifies, or a malformed header */
 };
 
 #define AU_DIAG_MAX 512

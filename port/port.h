@@ -203,6 +203,19 @@ AU_NODISCARD int au_addr_parse(const char *text, struct au_addr *out);
 /* Format an address into buf (at least 46 bytes). */
 void au_addr_format(const struct au_addr *a, char *buf, size_t size);
 
+/* ---- server sockets (the collector, fleet/serve.c) ---- */
+
+/*
+ * A TCP socket listening on addr:port (SO_REUSEADDR, close-on-exec, the
+ * given backlog); *fd is the caller's to close.  Errors: AU_EIO (errno in
+ * diag->sys: EADDRINUSE, EACCES ...).
+ */
+AU_NODISCARD int au_listen_tcp(const struct au_addr *addr, uint16_t port,
+    int backlog, int *fd, struct au_diag *diag);
+/* Shut both directions of a connected socket down (the owner still closes
+ * it): the server library sees an end of stream and drops the connection. */
+void au_fd_shutdown(int fd);
+
 /* ---- threads (client/fetch/pipeline.c) ---- */
 
 #define AU_THREAD_STACK (256u << 10)	/* bytes of stack of a new thread */

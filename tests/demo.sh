@@ -58,10 +58,28 @@ bed_cert repo.demo.aiutest >/dev/null
 expect 0 $AIUREPO dns-records "$R" --domain demo.aiutest --host repo.demo.aiutest \
 	--port "$HTTPS_PORT" --path / --cert "$W/https/repo.demo.aiutest.pem"
 
-step "Servers: NSD with the DNSSEC-signed zone on 127.0.0.1:$DNS_PORT, nginx on 127.0.0.1:$HTTPS_PORT"
+FLEET=${FLEET:-$B/aiupdate-fleet}
+OUT=$(cd "$B" && pwd)
+bed_port RPORT 15700 15719
+bed_port FLEET_PORT 15720 15739
+step "Servers: NSD with the DNSSEC-signed zone on 127.0.0.1:$DNS_PORT, nginx on 127.0.0.1:$HTTPS_PORT (the repository) and :$RPORT (the report collector, aiupdate-fleet on :$FLEET_PORT behind it)"
 bed_zone forged "$HTTPS_PORT" bogus-edit
-bed_up demo "$R/public"
+bed_cert collector.demo.aiutest >/dev/null
+bed_zone demo "$HTTPS_PORT"
+# where devices send their signed run reports: found through DNSSEC too
+dnsbed_record "$W/dns" demo "_aiupdate-report._tcp SRV 0 0 $RPORT collector"
+dnsbed_record "$W/dns" demo "collector A 127.0.0.1"
+dnsbed_record "$W/dns" demo "_$RPORT._tcp.collector TLSA $(httpsbed_tlsa "$W/https" collector.demo.aiutest)"
+bed_dns "$DNS_PORT"
+HTTPSBED_PROXY="/aiupdate/ http://127.0.0.1:$FLEET_PORT" bed_nginx "$W/https" \
+	"$HTTPS_PORT" "$R/public" repo.demo.aiutest "$RPORT" collector.demo.aiutest
 echo "trust anchor: $(cat "$W/dns/trust-anchor.ds")"
+DB=$W/fleet/fleet.sqlite
+mkdir -p "$W/fleet"
+$FLEET serve --db "$DB" --listen "127.0.0.1:$FLEET_PORT" > "$W/fleet/serve.log" 2>&1 &
+FLEET_PID=$!
+bed_on_exit 'kill "$FLEET_PID"'
+bed_listening "$FLEET_PORT" || bed_fail "aiupdate-fleet serve started"
 
 SD=$W/device/var/lib/aiupdate
 mkdir -p "$W/device/etc"
@@ -69,12 +87,18 @@ cp "$R/public/metadata/1.root.json" "$W/device/etc/root.json"
 conf() {	# ZONE
 	bed_conf "$W/device/etc/aiupdate.conf" zone="$1" root="$W/device/etc/root.json" \
 		targets="models/eng.traineddata policy/guard.tar.gz" state="$SD" \
-		"health_check = $PWD/tests/demo/health-ocr.sh" "health_timeout = 30"
+		"health_check = $PWD/tests/demo/health-ocr.sh" "health_timeout = 30" \
+		"[fleet]" "device_id = demo-cam-01" "[report]" "endpoint = demo.aiutest" \
+		"signing = ed25519"
 }
 conf demo
 C=$W/device/etc/aiupdate.conf
 step "Device config"
 cat "$C"
+
+step "Publisher: enrol the device's report key (aiupdate --device-key prints it)"
+expect 0 $AIUPDATE -c "$C" --device-key
+expect 0 $FLEET enroll --db "$DB" demo-cam-01 "$($AIUPDATE -c "$C" --device-key | awk '$1 == "device_key" {print $2}')"
 
 step "Device: --check finds v1 (exit 100: updates available)"
 expect 100 $AIUPDATE -c "$C" --check -v
@@ -126,6 +150,26 @@ assert "installed versions, metadata and state unchanged" test "$(it_fingerprint
 
 step "Device: the field engineer's view"
 expect 0 $AIUPDATE -c "$C" --status
+
+step "Publisher: the fleet view of the device's story (aiupdate-fleet, from its signed reports)"
+expect 0 $FLEET status --db "$DB"
+$FLEET status --db "$DB" --json > "$W/fleet/status.json"
+assert "every run's report arrived, verified (8: check, apply, check, apply, apply, check, apply, check)" \
+	test "$(sqlite3 "$DB" "SELECT group_concat(mode, ',') FROM (SELECT mode FROM reports WHERE device_id = 'demo-cam-01' AND sig = 'v1a' ORDER BY counter)")" = check,apply,check,apply,apply,check,apply,check
+assert "the failures are all there: health (rollback), artifact (tamper), dns (forged answer)" python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+k = s['failures_by_kind']
+sys.exit(not (k.get('health') == 1 and k.get('artifact') == 1 and k.get('dns') == 1))" "$W/fleet/status.json"
+expect 0 $FLEET html --db "$DB" "$OUT/demo-fleet.html"
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROMIUM" ]; then
+	$CHROMIUM --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$W/chromium" \
+		--window-size=1280,1400 --screenshot="$OUT/demo-fleet.png" "file://$OUT/demo-fleet.html" >/dev/null 2>&1
+	assert "the fleet view rendered in headless Chromium: $OUT/demo-fleet.png (page: $OUT/demo-fleet.html)" test -s "$OUT/demo-fleet.png"
+else
+	echo "(no chromium: the page is $OUT/demo-fleet.html)"
+fi
 
 echo
 if [ "$FAILED" -eq 0 ]; then

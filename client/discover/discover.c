@@ -93,9 +93,10 @@ copy_queries(const struct au_dns *d, struct au_net_report *net)
 }
 
 static int
-try_host(const struct au_config *cfg, int64_t at, struct au_dns *dns,
-    const struct au_dns_services *sv, size_t i, struct au_service *svc,
-    struct au_http **http, struct au_host_attempt *a, struct au_diag *diag)
+try_host(const struct au_config *cfg, int64_t at, int64_t deadline_ms,
+    struct au_dns *dns, const struct au_dns_services *sv, size_t i,
+    struct au_service *svc, struct au_http **http, struct au_host_attempt *a,
+    struct au_diag *diag)
 {
 	struct au_endpoint ep;
 	int rc;
@@ -115,6 +116,7 @@ try_host(const struct au_config *cfg, int64_t at, struct au_dns *dns,
 	ep.tlsa = svc->tlsa;
 	ep.ntlsa = svc->ntlsa;
 	ep.verify_time = at;
+	ep.deadline_ms = deadline_ms;
 	return au_http_open(&ep, http, diag);
 }
 
@@ -138,13 +140,42 @@ all_failed(const struct au_net_report *net, struct au_diag *diag)
 	return au_diag_set(diag, net->hosts[0].err, "%s", msg);
 }
 
+/* Try the hosts of sv in order until one connects (failover). */
+static int
+connect_list(const struct au_config *cfg, int64_t at, int64_t deadline_ms,
+    struct au_dns *dns, const struct au_dns_services *sv,
+    struct au_service *svc, struct au_http **http, struct au_net_report *net,
+    struct au_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n && net->nhosts < AU_REPORT_MAX_HOSTS; i++) {
+		struct au_host_attempt *a = &net->hosts[net->nhosts++];
+		struct au_diag hd = { "", 0 };
+
+		(void)snprintf(a->host, sizeof(a->host), "%s", sv->t[i].host);
+		a->port = sv->t[i].port;
+		(void)snprintf(a->source, sizeof(a->source), "%s", sv->t[i].source);
+		a->err = try_host(cfg, at, deadline_ms, dns, sv, i, svc, http, a,
+		    &hd);
+		(void)snprintf(a->msg, sizeof(a->msg), "%.*s",
+		    (int)sizeof(a->msg) - 1, hd.msg);
+		if (a->err == 0)
+			return 0;
+		if (a->err == AU_ENOMEM)
+			break;
+	}
+	if (net->nhosts == 0)
+		return au_diag_set(diag, AU_EINTERNAL, "no service host");
+	return all_failed(net, diag);
+}
+
 int
 au_discover_connect(const struct au_config *cfg, int64_t at,
     struct au_dns **dns, struct au_service *svc, struct au_http **http,
     struct au_net_report *net, struct au_diag *diag)
 {
 	struct au_dns_services *sv;
-	size_t i;
 	int rc;
 
 	*http = NULL;
@@ -153,21 +184,59 @@ au_discover_connect(const struct au_config *cfg, int64_t at,
 	if ((sv = calloc(1, sizeof(*sv))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
 	rc = au_dns_services(*dns, cfg->domain, sv, diag);
-	for (i = 0; rc == 0 && i < sv->n; i++) {
-		struct au_host_attempt *a = &net->hosts[net->nhosts++];
-		struct au_diag hd = { "", 0 };
+	if (rc == 0)
+		rc = connect_list(cfg, at, 0, *dns, sv, svc, http, net, diag);
+	free(sv);
+	copy_queries(*dns, net);
+	if (rc == 0)
+		au_http_peer(*http, &net->tls);
+	return rc;
+}
 
-		(void)snprintf(a->host, sizeof(a->host), "%s", sv->t[i].host);
-		a->port = sv->t[i].port;
-		(void)snprintf(a->source, sizeof(a->source), "%s", sv->t[i].source);
-		a->err = try_host(cfg, at, *dns, sv, i, svc, http, a, &hd);
-		(void)snprintf(a->msg, sizeof(a->msg), "%.*s",
-		    (int)sizeof(a->msg) - 1, hd.msg);
-		if (a->err == 0)
-			break;
-		if (a->err == AU_ENOMEM || i + 1 == sv->n)
-			rc = all_failed(net, diag);
+/* The report endpoint's host list: SRV (endpoint) or the url's host. */
+static int
+report_services(const struct au_config *cfg, struct au_dns *dns,
+    struct au_dns_services *sv, struct au_diag *diag)
+{
+	int rc;
+
+	if (cfg->report_endpoint[0] != '\0') {
+		rc = au_dns_services_at(dns, AU_DNS_SERVICE_REPORT, 1,
+		    cfg->report_endpoint, sv, diag);
+		if (rc == 0 && strcmp(sv->path, "/") == 0)	/* no TXT path= */
+			(void)snprintf(sv->path, sizeof(sv->path), "%s",
+			    AU_CONFIG_REPORT_PATH);
+		return rc;
 	}
+	if (cfg->report_host[0] == '\0')
+		return au_diag_set(diag, AU_ECONFIG, "no [report] endpoint or url");
+	sv->n = 1;
+	(void)snprintf(sv->t[0].host, sizeof(sv->t[0].host), "%s",
+	    cfg->report_host);
+	sv->t[0].port = cfg->report_port;
+	(void)snprintf(sv->t[0].source, sizeof(sv->t[0].source), "URL");
+	(void)snprintf(sv->path, sizeof(sv->path), "%s", cfg->report_path[0] ?
+	    cfg->report_path : AU_CONFIG_REPORT_PATH);
+	return 0;
+}
+
+int
+au_discover_report(const struct au_config *cfg, int64_t at,
+    int64_t deadline_ms, struct au_dns **dns, struct au_service *svc,
+    struct au_http **http, struct au_net_report *net, struct au_diag *diag)
+{
+	struct au_dns_services *sv;
+	int rc;
+
+	*http = NULL;
+	if ((rc = open_dns(cfg, at, dns, net, diag)) != 0)
+		return rc;
+	if ((sv = calloc(1, sizeof(*sv))) == NULL)
+		return au_diag_set(diag, AU_ENOMEM, "out of memory");
+	rc = report_services(cfg, *dns, sv, diag);
+	if (rc == 0)
+		rc = connect_list(cfg, at, deadline_ms, *dns, sv, svc, http, net,
+		    diag);
 	free(sv);
 	copy_queries(*dns, net);
 	if (rc == 0)

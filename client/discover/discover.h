@@ -38,6 +38,21 @@ AU_NODISCARD int au_discover_connect(const struct au_config *cfg, int64_t at,
     struct au_dns **dns, struct au_service *svc, struct au_http **http,
     struct au_net_report *net, struct au_diag *diag);
 
+/*
+ * The status reports' endpoint (client/report/send.h), found as strictly
+ * as the repository: with [report] endpoint = DOMAIN the SRV records at
+ * _aiupdate-report._tcp.DOMAIN (no SVCB/HTTPS fallback) and its TXT
+ * "path=" (else AU_CONFIG_REPORT_PATH); with url = https://HOST[:PORT]/PATH
+ * that one host.  Then as au_discover_connect(): A/AAAA and TLSA secure,
+ * cfg->tls_auth, failover; every connect and handshake ends by
+ * deadline_ms (au_monotonic_ms() clock; 0 = none), which stays set on
+ * *http.  svc->path is the path to POST to.  Errors: as
+ * au_discover_connect(), AU_ECONFIG (no endpoint configured).
+ */
+AU_NODISCARD int au_discover_report(const struct au_config *cfg, int64_t at,
+    int64_t deadline_ms, struct au_dns **dns, struct au_service *svc,
+    struct au_http **http, struct au_net_report *net, struct au_diag *diag);
+
 /* "dane", "ca", "dane-or-ca", "dane-and-ca" for an enum au_tls_auth. */
 const char *au_discover_auth_name(int auth);
 

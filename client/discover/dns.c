@@ -620,22 +620,22 @@ step_svcb(struct au_dns *d, const char *qname, const char *dom, int type,
 }
 
 static int
-step_hosts(struct au_dns *d, const char *dom, struct au_dns_services *sv,
-    struct au_diag *diag)
+step_hosts(struct au_dns *d, const char *svc, int srv_only, const char *dom,
+    struct au_dns_services *sv, struct au_diag *diag)
 {
 	char name[AU_DNS_HOST_MAX + 16];
 	struct ub_result *res = NULL;
 	struct au_diag first;
 	int r, r1;
 
-	(void)snprintf(name, sizeof(name), AU_DNS_SERVICE ".%s", dom);
+	(void)snprintf(name, sizeof(name), "%s.%s", svc, dom);
 	r1 = query(d, name, T_SRV, 0, &res, diag);
 	if (r1 == 0) {
 		r = take_srv(res, name, sv, diag);
 		ub_resolve_free(res);
 		return r;
 	}
-	if (r1 != AU_EDNS_NODATA && r1 != AU_EDNS_NXDOMAIN)
+	if (srv_only || (r1 != AU_EDNS_NODATA && r1 != AU_EDNS_NXDOMAIN))
 		return r1;
 	first = diag ? *diag : (struct au_diag){ "", 0 };
 	/* Provably no SRV: the RFC 9460 alternatives, when present. */
@@ -652,14 +652,14 @@ step_hosts(struct au_dns *d, const char *dom, struct au_dns_services *sv,
 }
 
 static int
-step_txt(struct au_dns *d, const char *dom, struct au_dns_services *sv,
-    struct au_diag *diag)
+step_txt(struct au_dns *d, const char *svc, const char *dom,
+    struct au_dns_services *sv, struct au_diag *diag)
 {
 	char name[AU_DNS_HOST_MAX + 16], p[AU_DNS_PATH_MAX];
 	struct ub_result *res = NULL;
 	int r, found = 0;
 
-	(void)snprintf(name, sizeof(name), AU_DNS_SERVICE ".%s", dom);
+	(void)snprintf(name, sizeof(name), "%s.%s", svc, dom);
 	memcpy(sv->path, "/", 2);
 	if ((r = query(d, name, T_TXT, 1, &res, diag)) != 0 || res == NULL)
 		return r;
@@ -687,19 +687,29 @@ int
 au_dns_services(struct au_dns *d, const char *domain,
     struct au_dns_services *out, struct au_diag *diag)
 {
-	char dom[AU_DNS_HOST_MAX - sizeof(AU_DNS_SERVICE)];
+	return au_dns_services_at(d, AU_DNS_SERVICE, 0, domain, out, diag);
+}
+
+int
+au_dns_services_at(struct au_dns *d, const char *service, int srv_only,
+    const char *domain, struct au_dns_services *out, struct au_diag *diag)
+{
+	char dom[AU_DNS_HOST_MAX];
 	struct au_dns_services *sv;
 	int r;
 
-	if (d == NULL || domain == NULL || out == NULL)
+	if (d == NULL || domain == NULL || out == NULL || service == NULL ||
+	    strlen(service) >= sizeof(AU_DNS_SERVICE_REPORT))
 		return au_diag_set(diag, AU_EINTERNAL,
-		    "au_dns_services: NULL argument");
-	if ((r = domain_norm(domain, dom, sizeof(dom), diag)) != 0)
+		    "au_dns_services: bad argument");
+	/* Room for "SERVICE." in front of the name. */
+	if ((r = domain_norm(domain, dom, sizeof(dom) - strlen(service) - 1,
+	    diag)) != 0)
 		return r;
 	if ((sv = calloc(1, sizeof(*sv))) == NULL)
 		return au_diag_set(diag, AU_ENOMEM, "out of memory");
-	if ((r = step_hosts(d, dom, sv, diag)) == 0 &&
-	    (r = step_txt(d, dom, sv, diag)) == 0)
+	if ((r = step_hosts(d, service, srv_only, dom, sv, diag)) == 0 &&
+	    (r = step_txt(d, service, dom, sv, diag)) == 0)
 		*out = *sv;
 	free(sv);
 	return r;

@@ -41,6 +41,8 @@
 #define AU_DNS_TLSA_DATA_MAX 2048	/* TLSA association data (a full certificate for x 0 0) */
 #define AU_DNS_ALIAS_MAX 4	/* SVCB/HTTPS AliasMode steps followed */
 #define AU_DNS_SERVICE "_aiupdate._tcp"	/* the SRV/TXT/SVCB owner label pair */
+#define AU_DNS_SERVICE_REPORT "_aiupdate-report._tcp"	/* status reports (client/report/send.h);
+				   the longest service label pair */
 
 /* One TLSA record (RFC 6698 section 2.1). */
 struct au_tlsa {
@@ -164,6 +166,17 @@ const struct au_dns_query_info *au_dns_query(const struct au_dns *d, size_t i);
  */
 AU_NODISCARD int au_dns_services(struct au_dns *d, const char *domain,
     struct au_dns_services *out, struct au_diag *diag);
+
+/*
+ * au_dns_services() for another service label pair (at most as long as
+ * AU_DNS_SERVICE_REPORT): SRV and TXT at SERVICE.<domain>; with srv_only
+ * no SVCB/HTTPS alternative is tried (a missing SRV is the error).  The
+ * status reports' endpoint (client/report/send.h) is found this way.
+ * Errors: as au_dns_services(), AU_EINTERNAL (bad service).
+ */
+AU_NODISCARD int au_dns_services_at(struct au_dns *d, const char *service,
+    int srv_only, const char *domain, struct au_dns_services *out,
+    struct au_diag *diag);
 
 /*
  * Resolve host i of sv: A and AAAA (at least one must exist) and the TLSA

@@ -13,6 +13,7 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 
+#include "client/transport/http_int.h"
 #include "client/transport/tls.h"
 #include "port/port.h"
 
@@ -803,4 +804,45 @@ void
 au_http_peer(const struct au_http *c, struct au_tls_peer *out)
 {
 	au_tls_peer_info(c != NULL ? c->tls : NULL, out);
+}
+
+/* ---- other request kinds (client/transport/http_int.h) ---- */
+
+int
+au_http_int_exchange(struct au_http *c, const uint8_t *req, size_t len,
+    struct au_http_head *h, struct au_diag *diag)
+{
+	int rc;
+
+	if (unsolicited(c))
+		disconnect(c, 0);
+	if (c->sock == NULL && (rc = connect_any(c, diag)) != 0)
+		return rc;
+	rc = io_write(c, req, len, diag);
+	if (rc == 0)
+		rc = read_head(c, h, 0, diag);
+	if (rc != 0)
+		disconnect(c, 0);
+	return rc;
+}
+
+int
+au_http_int_body(struct au_http *c, const struct au_http_head *h,
+    uint64_t max, au_http_sink sink, void *arg, const char *what,
+    struct au_diag *diag)
+{
+	struct body b = { sink, arg, max, 0, what, 0 };
+	int rc = body_done(&b, read_body(c, h, &b, diag));
+
+	if (!b.done || h->close || unsolicited(c))
+		disconnect(c, b.done);
+	return rc;
+}
+
+const char *
+au_http_int_host(const struct au_http *c, uint16_t *port, int *tls)
+{
+	*port = c->port;
+	*tls = c->tls != NULL;
+	return c->host;
 }

@@ -12,10 +12,11 @@ Four rules, one test case each, then a self-test on planted faults:
    repo): port/ includes only port/; keys/ keys/ and port/; manifest/
    manifest/, keys/ and port/; client/ anything below it, never repo/;
    repo/ (the publisher) anything below it and client/, whose checks it
-   shares so that what it writes is what the client accepts; tests/ and
-   bench/ anything.  Each offending include is printed.
+   shares so that what it writes is what the client accepts; fleet/ (the
+   collector aiupdate-fleet) manifest/, keys/ and port/, never client/ or
+   repo/; tests/ and bench/ anything.  Each offending include is printed.
 3. keys/ never includes jansson (keys take bytes: hex, PEM).
-4. Every library .c (port/, keys/, manifest/, client/, repo/), unit test,
+4. Every library .c (port/, keys/, manifest/, client/, repo/, fleet/), unit test,
    fuzz target and the conformance entry point includes "port/ban.h" as its
    last #include.
 
@@ -38,10 +39,13 @@ LAYERS = {	# top folder -> the top folders it may include from
     'manifest': {'manifest', 'keys', 'port'},
     'client': {'client', 'manifest', 'keys', 'port'},
     'repo': {'repo', 'client', 'manifest', 'keys', 'port'},
+    # the collector (aiupdate-fleet): no device code depends on it, and it
+    # shares none of the client's
+    'fleet': {'fleet', 'manifest', 'keys', 'port'},
 }
 ANY = {'tests', 'bench'}	# may include anything of the project
 BANNED_SYSTEM = {'keys': {'jansson.h'}}
-BAN_LAST = ['port', 'keys', 'manifest', 'client', 'repo', 'tests/unit',
+BAN_LAST = ['port', 'keys', 'manifest', 'client', 'repo', 'fleet', 'tests/unit',
             'tests/fuzz', 'tests/conformance']
 SKIP_DIRS = {'.git', 'node_modules', 'vectors', 'corpus'}
 

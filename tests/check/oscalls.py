@@ -3,7 +3,7 @@
 """tests/check/oscalls.py - OS calls only in port/ (STYLE 14, issue 11).
 
 port/port.h is the whole OS interface.  This check reads the C code of the
-library and the commands (keys/, manifest/, client/, repo/) and of the TUF
+library and the commands (keys/, manifest/, client/, repo/, fleet/) and of the TUF
 conformance entry point (tests/conformance/), with comments, string and
 character literals blanked out, and fails on:
 
@@ -32,7 +32,7 @@ sys.dont_write_bytecode = True	# leave nothing behind in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402  (tests/check/harness.py)
 
-SCOPE = ['keys', 'manifest', 'client', 'repo', 'tests/conformance']
+SCOPE = ['keys', 'manifest', 'client', 'repo', 'fleet', 'tests/conformance']
 
 OS_CALLS = sorted(set('''
     open openat creat close read write pread pwrite readv writev lseek

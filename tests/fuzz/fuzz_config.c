@@ -91,6 +91,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		if (cfg.health_timeout < 1 || cfg.health_timeout > 86400)
 			abort();
+		/* [report]: one endpoint form at most, a path that starts '/' */
+		check_str(cfg.report_endpoint, sizeof(cfg.report_endpoint));
+		check_str(cfg.report_host, sizeof(cfg.report_host));
+		check_str(cfg.report_path, sizeof(cfg.report_path));
+		if ((cfg.report_endpoint[0] && cfg.report_host[0]) ||
+		    (cfg.report_path[0] && cfg.report_path[0] != '/') ||
+		    cfg.report_port == 0 || cfg.report_signing < 1 ||
+		    cfg.report_signing > 3 || cfg.report_outbox_max < 1)
+			abort();
 	} else if (rc != AU_ECONFIG || strstr(d.msg, "aiu-fuzz-config") == NULL) {
 		abort();
 	}

@@ -63,10 +63,11 @@ it_grep() {
 
 # A fingerprint of everything a refused run must leave alone: the state
 # file, the trusted metadata, the store, and where each current/previous
-# link points.  last-run.json and the lock file are excluded on purpose.
+# link points.  last-run.json, the lock file and the report outbox (every
+# run queues its report there: not update state) are excluded on purpose.
 it_fingerprint() {
 	( cd "$1" 2>/dev/null || exit 0
-	  find . \( -name last-run.json -o -name lock \) -prune -o \
+	  find . \( -name last-run.json -o -name lock -o -path ./outbox \) -prune -o \
 	       \( -type f -print \) | LC_ALL=C sort | xargs -r sha256sum
 	  find . -type l | LC_ALL=C sort | while read -r l; do
 		printf '%s -> %s\n' "$l" "$(readlink "$l")"

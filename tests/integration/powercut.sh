@@ -310,5 +310,65 @@ it_exit "delta: a clean update to v6 (reference)" 0 $AIUPDATE -c "$W/final.conf"
 it_grep "... made as a delta" "delta: [0-9]* bytes fetched"
 scenario delta "models/model.bin" "" "0"
 
+# ---- a power cut while a status report is queued (issue 14) ----
+# An offline run (--from) only queues its report in STATE_DIR/outbox/; a cut
+# at any durable operation of it leaves the outbox with every earlier report
+# intact and the new one whole or absent, never a torn entry, and the next
+# run queues after it with a higher counter.
+O=$W/report-base
+rm -rf "$O" && cp -a "$W/final-update" "$O"
+$AIUREPO export "$R" "$W/usb-report" >/dev/null
+rconf() {	# FILE STATE_DIR
+	bed_conf "$1" state="$2" targets="models/model.bin" "[report]" "endpoint = good.aiutest"
+}
+rconf "$W/report.conf" "$O"
+for i in 1 2; do
+	$AIUPDATE -c "$W/report.conf" --check --from "$W/usb-report" >/dev/null 2>&1
+done
+# outbox_check DIR: every entry parses; prints the counters, sorted
+outbox_check() {
+	python3 - "$1/outbox" <<'PY'
+import os, re, sys
+d, cs = sys.argv[1], []
+for n in sorted(os.listdir(d)):
+    if not n.endswith(".report"):
+        continue
+    b = open(os.path.join(d, n), "rb").read()
+    m = re.match(rb"aiupdate-outbox 1 [0-9a-f]{32} ([0-9]+)\n", b)
+    if not m or int(m.group(1)) != len(b) - m.end():
+        print("torn entry", n); sys.exit(1)
+    cs.append(int(n[:20]))
+print(" ".join(map(str, cs)))
+PY
+}
+before=$(outbox_check "$O")
+it_check "report: two reports queued on the base device ($before)" test "$before" = "1 2"
+rm -rf "$W/dev-r" && cp -a "$O" "$W/dev-r"
+rconf "$W/report-r.conf" "$W/dev-r"
+AIUPDATE_FAULT_ROOT=$W/dev-r AIUPDATE_FAULT_COUNT=1 $FAULT -c "$W/report-r.conf" \
+	--check --from "$W/usb-report" >"$W/clean.out" 2>&1
+rtotal=$(sed -n 's/^aiupdate-fault: \([0-9]*\) durable operations$/\1/p' "$W/clean.out")
+it_check "report: a clean queueing run counted its durable operations (${rtotal:-none})" test -n "$rtotal"
+rbad=0
+for n in $(seq 0 "${rtotal:-0}"); do
+	rm -rf "$W/dev-r" && cp -a "$O" "$W/dev-r"
+	AIUPDATE_FAULT_ROOT=$W/dev-r AIUPDATE_FAULT_CUT=$n $FAULT -c "$W/report-r.conf" \
+		--check --from "$W/usb-report" >/dev/null 2>&1
+	got=$(outbox_check "$W/dev-r") || { echo "# cut $n: $got"; rbad=$((rbad + 1)); continue; }
+	case $got in
+	"1 2"|"1 2 3") ;;
+	*) echo "# cut $n: outbox holds $got"; rbad=$((rbad + 1)); continue ;;
+	esac
+	$AIUPDATE -c "$W/report-r.conf" --check --from "$W/usb-report" --json >"$W/rec.out" 2>&1
+	after=$(outbox_check "$W/dev-r")
+	last=${after##* }
+	if ! python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['report']; sys.exit(not(r['state']=='queued'))" "$W/rec.out" ||
+	    [ "$after" != "$got $last" ] || [ "$last" -le "${got##* }" ]; then
+		echo "# cut $n: the next run queued wrongly: $got -> $after"
+		rbad=$((rbad + 1))
+	fi
+done
+it_check "report: every one of $((${rtotal:-0} + 1)) cuts leaves the outbox whole, with or without the new report; the next run queues after it" test "$rbad" -eq 0
+
 echo "# power cuts covered in total: $TOTAL_CUTS"
 it_done

@@ -33,6 +33,9 @@
 #       variables, e.g. '$status range="$http_range" $request');
 #       HTTPSBED_MAX_RANGES nginx max_ranges (0: a server that ignores
 #       Range and answers 200 with the whole file).
+#       HTTPSBED_PROXY="PATH URL" proxies PATH to URL (proxy_pass; the
+#       collector aiupdate-fleet behind nginx, tests/integration/collector.sh),
+#       with HTTPSBED_BODY_MAX (default 1m) as client_max_body_size.
 #   httpsbed_stop DIR
 #       Stop that nginx by the PID recorded at start; safe to call twice.
 #
@@ -127,6 +130,8 @@ httpsbed_conf() {
 	shift 2
 	_user=""
 	[ "$(id -u)" -eq 0 ] && _user="user root root;"
+	_proxy=""
+	[ -n "${HTTPSBED_PROXY:-}" ] && _proxy="location ${HTTPSBED_PROXY%% *} { proxy_pass ${HTTPSBED_PROXY#* }; client_max_body_size ${HTTPSBED_BODY_MAX:-1m}; }"
 	cat > "$_dir/nginx.conf" <<EOF
 # written by tests/testbed/https.sh
 daemon off;
@@ -162,6 +167,7 @@ EOF
 		location / { ${HTTPSBED_LIMIT_RATE:+limit_rate $HTTPSBED_LIMIT_RATE;} ${HTTPSBED_LIMIT_RATE_AFTER:+limit_rate_after $HTTPSBED_LIMIT_RATE_AFTER;} ${HTTPSBED_MAX_RANGES:+max_ranges $HTTPSBED_MAX_RANGES;} }
 		# the same files with chunked transfer coding (SSI drops the length)
 		location /chunked/ { alias $_root/; ssi on; ssi_types *; }
+		$_proxy
 	}
 EOF
 		shift 2

@@ -105,6 +105,9 @@ TEST(every_code_has_text)
 {
 	CHECK(strcmp(au_strerror(AU_EDNS_BOGUS), "unknown error") != 0);
 	CHECK(strcmp(au_strerror(AU_ELOCKED), "unknown error") != 0);
+	CHECK(strcmp(au_strerror(AU_EWEBHOOK_STALE), "unknown error") != 0);
+	CHECK(strcmp(au_strerror(AU_EWEBHOOK_SIG), "unknown error") != 0);
+	CHECK_EQ(au_err_class(AU_EWEBHOOK_SIG), -1100);
 	CHECK_STR(au_strerror(-12345), "unknown error");
 }
 
