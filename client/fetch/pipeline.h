@@ -57,6 +57,24 @@ AU_NODISCARD int au_pipe_push(struct au_pipe *p, const uint8_t *buf,
     size_t len);
 
 /*
+ * Zero-copy filling (issue 15): *buf and *len (> 0) are the free part of
+ * the slot being filled, waiting while the ring is full; the caller
+ * writes up to *len bytes there (e.g. TLS decrypts into it) and then
+ * calls au_pipe_commit() with how many it wrote, before any other call
+ * on p.  au_pipe_push() is these two calls around a memcpy.  Returns 0,
+ * or the consumer's first error (as au_pipe_push).
+ */
+AU_NODISCARD int au_pipe_space(struct au_pipe *p, uint8_t **buf,
+    size_t *len);
+
+/*
+ * n (at most the *len of the last au_pipe_space; 0 is fine) bytes were
+ * written at its *buf: they join the queue, and a full slot goes to the
+ * worker.  Returns 0, or the consumer's first error.
+ */
+AU_NODISCARD int au_pipe_commit(struct au_pipe *p, size_t n);
+
+/*
  * Hand the consumer everything pushed, wait until it is done, stop the
  * worker and free p.  Returns 0, or the consumer's first error with the
  * consumer's diag copied into diag.

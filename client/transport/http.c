@@ -45,6 +45,7 @@ struct body {
 	uint64_t got;
 	const char *path;
 	int done;	/* the whole response was read: the connection can be reused */
+	const struct au_http_place *place;	/* NULL, or zero-copy delivery */
 };
 
 /* ---- transport: mbedTLS bio callbacks over port/ sockets ---- */
@@ -334,6 +335,22 @@ exchange(struct au_http *c, const char *path, const char *extra,
 }
 
 static int
+truncated(const struct body *b, uint64_t length, uint64_t left,
+    struct au_diag *diag)
+{
+	return au_diag_set(diag, AU_EHTTP, "body of %s truncated: connection "
+	    "closed after %llu of %llu bytes", b->path,
+	    (unsigned long long)(length - left), (unsigned long long)length);
+}
+
+static int
+consumer_stopped(const struct body *b, int rc, struct au_diag *diag)
+{
+	return au_diag_set(diag, rc, "download of %s stopped by its consumer: "
+	    "%s", b->path, au_strerror(rc));
+}
+
+static int
 deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 {
 	size_t ok = n;
@@ -344,8 +361,7 @@ deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 	if (ok > 0) {
 		rc = b->sink(b->arg, p, ok);
 		if (rc != 0)
-			return au_diag_set(diag, rc, "download of %s stopped "
-			    "by its consumer: %s", b->path, au_strerror(rc));
+			return consumer_stopped(b, rc, diag);
 		b->got += ok;
 	}
 	if (ok < n)
@@ -353,6 +369,36 @@ deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 		    "than the cap of %llu bytes", b->path,
 		    (unsigned long long)b->max);
 	return 0;
+}
+
+/*
+ * The next body bytes (at most left, all within the cap) read straight into
+ * the consumer's buffer (struct au_http_place): no copy through c->in.
+ */
+static int
+read_placed(struct au_http *c, struct body *b, uint64_t length,
+    uint64_t *left, struct au_diag *diag)
+{
+	uint8_t *dst;
+	size_t cap, n = 0;
+	int rc;
+
+	rc = b->place->space(b->arg, &dst, &cap);
+	if (rc != 0)
+		return consumer_stopped(b, rc, diag);
+	if ((uint64_t)cap > *left)
+		cap = (size_t)*left;
+	rc = io_read(c, dst, cap, &n, diag);
+	if (rc != 0)
+		return rc;
+	if (n == 0) {
+		c->eof = 1;
+		return truncated(b, length, *left, diag);
+	}
+	rc = b->place->done(b->arg, n);
+	b->got += n;
+	*left -= n;
+	return rc != 0 ? consumer_stopped(b, rc, diag) : 0;
 }
 
 static int
@@ -364,16 +410,19 @@ body_length(struct au_http *c, uint64_t length, struct body *b,
 	int rc;
 
 	while (left > 0) {
+		if (c->pos == c->len && b->place != NULL &&
+		    left <= b->max - b->got) {
+			rc = read_placed(c, b, length, &left, diag);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		if (c->pos == c->len) {
 			rc = fill(c, diag);
 			if (rc != 0)
 				return rc;
 			if (c->eof)
-				return au_diag_set(diag, AU_EHTTP, "body of %s "
-				    "truncated: connection closed after %llu of "
-				    "%llu bytes", b->path,
-				    (unsigned long long)(length - left),
-				    (unsigned long long)length);
+				return truncated(b, length, left, diag);
 		}
 		n = c->len - c->pos;
 		if ((uint64_t)n > left)
@@ -476,7 +525,7 @@ body_done(struct body *b, int rc)
 static void
 drain(struct au_http *c, struct au_http_head *h, struct body *b)
 {
-	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, b->path, 0 };
+	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, b->path, 0, NULL };
 
 	if (h->framing == AU_HTTP_FRAME_CLOSE ||
 	    (h->framing == AU_HTTP_FRAME_LENGTH && h->length > d.max) ||
@@ -511,7 +560,7 @@ int
 au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
     au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, max_bytes, 0, path, 0 };
+	struct body b = { sink, arg, max_bytes, 0, path, 0, NULL };
 	struct au_http_head h;
 	int rc;
 
@@ -599,7 +648,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
     struct au_http_resume *r, au_http_start_fn start, au_http_sink sink,
     void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, total, 0, path, 0 };
+	struct body b = { sink, arg, total, 0, path, 0, r->place };
 	struct au_http_head h;
 	char extra[EXTRA_MAX] = "";
 	int rc;
