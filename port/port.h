@@ -169,6 +169,17 @@ AU_NODISCARD int au_lock_take(const char *path, struct au_lock **out,
     struct au_diag *diag);
 void au_lock_release(struct au_lock *lk);
 
+/* ---- memory ---- */
+
+/*
+ * Give the heap's free pages back to the OS (glibc malloc_trim(0): also
+ * the free pages between live blocks, not only the top).  Called before a
+ * phase that allocates anew, so pages a finished phase freed (the
+ * resolver's) are not still resident beside the new ones (issue 15: a
+ * download's peak RSS).  A no-op without glibc.
+ */
+void au_mem_trim(void);
+
 /* ---- clock and randomness ---- */
 
 /* Wall clock, seconds since the epoch (through libc, so faketime works). */

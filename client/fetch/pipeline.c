@@ -83,8 +83,10 @@ au_pipe_new(au_pipe_fn fn, void *arg, struct au_pipe **out,
 	p->arg = arg;
 	atomic_init(&p->err, 0);
 	atomic_init(&p->stop, 0);
-	/* Page-aligned slots: the consumer may write them with O_DIRECT
-	 * (port.h au_file_direct). */
+	/* What earlier phases freed leaves the RSS before the ring joins
+	 * it (-0.1 to -0.4 MiB of peak RSS).  Page-aligned slots: the
+	 * consumer may write them with O_DIRECT (port.h au_file_direct). */
+	au_mem_trim();
 	p->mem = aligned_alloc(AU_FILE_DIRECT_ALIGN,
 	    (size_t)AU_PIPE_SLOTS * AU_PIPE_SLOT_BYTES);
 	rc = p->mem == NULL ? au_diag_set(diag, AU_ENOMEM, "out of memory") :
