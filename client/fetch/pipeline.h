@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * client/fetch/pipeline.h - a two-thread pipeline for a download (issue 7): the
- * caller's thread receives (TLS decryption: the bottleneck) and copies the
- * bytes into a ring of AU_PIPE_SLOTS fixed buffers of AU_PIPE_SLOT_BYTES;
+ * caller's thread receives (TLS decryption: the bottleneck) into a ring of
+ * AU_PIPE_SLOTS fixed, page-aligned buffers of AU_PIPE_SLOT_BYTES (straight
+ * into a slot with au_pipe_space/au_pipe_commit, or copied by au_pipe_push);
  * a worker thread hands each full buffer to a consumer (hash + write:
  * client/install/store.h au_stage_write).  The two stages overlap, so a download
  * takes about as long as its slowest stage instead of the sum of all, and
