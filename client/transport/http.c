@@ -707,110 +707,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
 	return rc;
 }
 
-/* ---- whole body in memory ---- */
-
-struct membuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static int
-mem_sink(void *arg, const uint8_t *buf, size_t len)
-{
-	struct membuf *m = arg;
-	size_t cap = m->cap ? m->cap : 4096;
-	uint8_t *np;
-
-	while (cap - m->len <= len)	/* room for the NUL too */
-		cap *= 2;
-	if (cap != m->cap) {
-		np = realloc(m->p, cap);
-		if (np == NULL)
-			return AU_ENOMEM;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
-
-int
-au_http_get_mem(struct au_http *c, const char *path, size_t max_bytes,
-    uint8_t **out, size_t *len, struct au_diag *diag)
-{
-	struct membuf m = { NULL, 0, 0 };
-	int rc;
-
-	rc = au_http_get(c, path, max_bytes, mem_sink, &m, NULL, diag);
-	if (rc == 0 && m.p == NULL && mem_sink(&m, (const uint8_t *)"", 0) != 0)
-		rc = au_diag_set(diag, AU_ENOMEM, "out of memory");
-	if (rc != 0) {
-		free(m.p);
-		return rc;
-	}
-	m.p[m.len] = '\0';
-	*out = m.p;
-	*len = m.len;
-	return 0;
-}
-
 /* ---- open / close ---- */
-
-static int
-is_loopback(const struct au_addr *a)
-{
-	static const uint8_t v6[16] = { [15] = 1 };
-
-	if (a->family == 4)
-		return a->addr[0] == 127;
-	return a->family == 6 && memcmp(a->addr, v6, 16) == 0;
-}
-
-static int
-check_host(const char *host, struct au_diag *diag)
-{
-	size_t i, n = host != NULL ? strlen(host) : 0;
-
-	if (n == 0 || n > AU_HTTP_HOST_MAX)
-		return au_diag_set(diag, AU_EUSAGE, "host name missing or "
-		    "longer than %d bytes", AU_HTTP_HOST_MAX);
-	for (i = 0; i < n; i++) {
-		char ch = host[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
-			return au_diag_set(diag, AU_EUSAGE, "host name \"%.64s\""
-			    " has a byte other than letters, digits, '-', '.'",
-			    host);
-	}
-	return 0;
-}
-
-static int
-check_endpoint(const struct au_endpoint *ep, struct au_diag *diag)
-{
-	size_t i;
-	int rc = check_host(ep->host, diag);
-
-	if (rc != 0)
-		return rc;
-	if (ep->addrs == NULL || ep->naddrs == 0 ||
-	    ep->naddrs > AU_HTTP_ADDRS_MAX || ep->port == 0)
-		return au_diag_set(diag, AU_EUSAGE, "%s: need 1 to %d addresses"
-		    " and a port", ep->host, AU_HTTP_ADDRS_MAX);
-	if (ep->ntlsa > 0 && ep->tlsa == NULL)
-		return au_diag_set(diag, AU_EUSAGE, "TLSA count without records");
-	if ((unsigned)ep->auth > AU_TLS_NONE_PLAIN_HTTP)
-		return au_diag_set(diag, AU_EUSAGE, "unknown TLS auth mode %d",
-		    (int)ep->auth);
-	for (i = 0; ep->auth == AU_TLS_NONE_PLAIN_HTTP && i < ep->naddrs; i++)
-		if (!is_loopback(&ep->addrs[i]))
-			return au_diag_set(diag, AU_EUSAGE, "plain http to %s "
-			    "refused: only loopback addresses may skip TLS",
-			    ep->host);
-	return 0;
-}
 
 int
 au_http_open(const struct au_endpoint *ep, struct au_http **out,
@@ -819,7 +716,7 @@ au_http_open(const struct au_endpoint *ep, struct au_http **out,
 	struct au_http *c;
 	int rc;
 
-	rc = check_endpoint(ep, diag);
+	rc = au_http_check_endpoint(ep, diag);
 	if (rc != 0)
 		return rc;
 	c = calloc(1, sizeof(*c));

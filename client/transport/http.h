@@ -33,6 +33,17 @@
 struct au_http;		/* opaque: one connection */
 
 /*
+ * The checks au_http_open() makes before anything else, a pure function of
+ * ep (client/transport/http_parse.c): a host name of letters, digits, '-'
+ * and '.' of at most AU_HTTP_HOST_MAX bytes, 1 to AU_HTTP_ADDRS_MAX
+ * addresses and a port, TLSA records when counted, a known auth mode, and
+ * plain http only towards loopback addresses.  Returns 0 or AU_EUSAGE
+ * (diag says which).
+ */
+AU_NODISCARD int au_http_check_endpoint(const struct au_endpoint *ep,
+    struct au_diag *diag);
+
+/*
  * Check the endpoint, load the CA bundle, and connect (TCP + TLS handshake
  * with the first address that works).  On success *out owns a new
  * connection; release with au_http_close().
