@@ -21,10 +21,6 @@
 #define IN_BUF_SIZE (AU_HTTP_HEADER_MAX + 16384)	/* head + one TLS record */
 #define REQ_MAX (AU_HTTP_PATH_MAX + AU_HTTP_HOST_MAX + AU_HTTP_VALIDATOR_MAX + 220)
 #define EXTRA_MAX (AU_HTTP_VALIDATOR_MAX + 64)	/* Range + If-Range lines */
-/* Socket read-ahead under TLS: mbedTLS asks for each record's 5-byte
- * header, then its body, two recv(2) per 16 KiB record; one recv of up to
- * this many bytes serves several records instead. */
-#define RX_BUF_SIZE (64u << 10)
 #define STALE 1		/* internal: a reused connection closed before answering */
 
 struct au_http {
@@ -39,8 +35,6 @@ struct au_http {
 	int clean;		/* ... with a TLS close_notify (or plain http) */
 	size_t pos, len;	/* unread bytes are in[pos..len) */
 	uint8_t in[IN_BUF_SIZE];
-	size_t rx_pos, rx_len;	/* TLS bytes read ahead: rx[rx_pos..rx_len) */
-	uint8_t rx[RX_BUF_SIZE];
 };
 
 /* The body of one response on its way to the caller's sink. */
@@ -71,8 +65,9 @@ read_timeout(const struct au_http *c)
 }
 
 static int
-sock_recv(struct au_http *c, unsigned char *buf, size_t len)
+bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
+	struct au_http *c = ctx;
 	int ms = read_timeout(c), n;
 
 	if (ms <= 0)
@@ -82,31 +77,6 @@ sock_recv(struct au_http *c, unsigned char *buf, size_t len)
 	if (n == -2)
 		return MBEDTLS_ERR_SSL_TIMEOUT;
 	return n < 0 ? MBEDTLS_ERR_NET_RECV_FAILED : n;
-}
-
-/* mbedTLS's recv: served from the read-ahead, refilled by one recv(2). */
-static int
-bio_recv(void *ctx, unsigned char *buf, size_t len)
-{
-	struct au_http *c = ctx;
-	size_t n;
-	int got;
-
-	if (c->rx_pos == c->rx_len) {
-		if (len >= sizeof(c->rx))
-			return sock_recv(c, buf, len);
-		got = sock_recv(c, c->rx, sizeof(c->rx));
-		if (got <= 0)
-			return got;
-		c->rx_pos = 0;
-		c->rx_len = (size_t)got;
-	}
-	n = c->rx_len - c->rx_pos;
-	if (n > len)
-		n = len;
-	memcpy(buf, c->rx + c->rx_pos, n);
-	c->rx_pos += n;
-	return (int)n;
 }
 
 static int
@@ -140,7 +110,7 @@ io_read(struct au_http *c, uint8_t *buf, size_t len, size_t *n,
 
 	if (c->tls != NULL)
 		return au_tls_read(c->tls, buf, len, n, &c->clean, diag);
-	ret = sock_recv(c, buf, len);
+	ret = bio_recv(c, buf, len);
 	if (ret < 0)
 		return plain_error(c, ret, "read from", diag);
 	*n = (size_t)ret;
@@ -176,7 +146,6 @@ disconnect(struct au_http *c, int polite)
 	au_sock_close(c->sock);
 	c->sock = NULL;
 	c->pos = c->len = 0;
-	c->rx_pos = c->rx_len = 0;
 	c->eof = 0;
 }
 
@@ -196,7 +165,6 @@ connect_one(struct au_http *c, const struct au_addr *a, struct au_diag *diag)
 	if (rc != 0)
 		return rc;
 	c->pos = c->len = 0;
-	c->rx_pos = c->rx_len = 0;
 	c->eof = 0;
 	if (c->tls == NULL)
 		return 0;
@@ -335,9 +303,8 @@ read_head(struct au_http *c, struct au_http_head *h, int reused,
 static int
 unsolicited(struct au_http *c)
 {
-	return c->sock != NULL && (c->pos != c->len || c->rx_pos != c->rx_len ||
-	    (c->tls != NULL && au_tls_pending(c->tls) > 0) ||
-	    au_sock_readable(c->sock));
+	return c->sock != NULL && (c->pos != c->len || (c->tls != NULL &&
+	    au_tls_pending(c->tls) > 0) || au_sock_readable(c->sock));
 }
 
 static int
