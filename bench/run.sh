@@ -126,13 +126,29 @@ AIU=$B/aiupdate
 TLSGET=$B/tlsget
 CURL="curl -sS --cacert $CA --resolve $HOST:$HTTPS_PORT:127.0.0.1"
 
+# nginx's own CPU seconds (user + system of its workers, /proc/PID/stat):
+# the server shares the 2 cores with the client in 1a, so each run's
+# figure says how much of the machine was left to the client.
+NGINX_PID=$(cat "$W/https/nginx.pid" 2>/dev/null)
+CLK_TCK=$(getconf CLK_TCK)
+nginx_cpu() {
+	for _p in $(pgrep -P "$NGINX_PID" 2>/dev/null); do awk '{print $14 + $15}' "/proc/$_p/stat"; done |
+		awk -v t="$CLK_TCK" '{s += $1} END {printf "%.2f\n", s / t}'
+}
+# nginxed OUTFILE CMD...: as timed, and nginx's CPU s of the run to OUTFILE.nginx
+nginxed() {
+	_n0=$(nginx_cpu)
+	timed "$@" || return 1
+	awk -v a="$_n0" -v b="$(nginx_cpu)" 'BEGIN {printf "%.2f\n", b - a}' >> "$1.nginx"
+}
+
 # ---- 1 + 2: install throughput and peak memory ----
 echo "bench: 1+2 install throughput and memory, $RUNS runs each, interleaved"
 for r in $(seq "$RUNS"); do
 	rm -rf "$W/dev-big" "$W/dev-small" "$W/curl.bin"; sync
-	timed "$W/apply-big" $AIU -c "$W/big.conf" --apply || die "apply big"
+	nginxed "$W/apply-big" $AIU -c "$W/big.conf" --apply || die "apply big"
 	cmp -s "$W/big.bin" "$W/dev-big/targets/models/big.bin/current/big.bin" || die "big model not installed"
-	timed "$W/tlsget-big" $TLSGET "$CA" "$HOST" 127.0.0.1 "$HTTPS_PORT" /targets/models/big.bin || die "tlsget"
+	nginxed "$W/tlsget-big" $TLSGET "$CA" "$HOST" 127.0.0.1 "$HTTPS_PORT" /targets/models/big.bin || die "tlsget"
 	rm -f "$W/curl.bin"; sync
 	timed "$W/curl-big" sh -c "$CURL -o $W/curl.bin $URL/targets/models/big.bin && sha256sum $W/curl.bin >/dev/null && sync" || die "curl"
 	timed "$W/apply-small" $AIU -c "$W/small.conf" --apply || die "apply small"
@@ -152,6 +168,25 @@ a_rss=$(col "$W/apply-big" 4); s_rss=$(col "$W/apply-small" 4)
 per_gib() { awk -v a="$1" -v b="$2" -v mib="$MIB" 'BEGIN {printf "%.2f", (a - b) * 1024 / mib}'; }
 a_cpu=$(cpu "$W/apply-big"); t_cpu=$(cpu "$W/tlsget-big")
 a_extra=$(per_gib "$a_cpu" "$t_cpu")
+# 1a's ceiling on 2 cores: nginx's CPU in each run, and the run's whole CPU
+# demand (client + nginx) over the cores, beside the bare GET's wall time.
+n_a=$(median < "$W/apply-big.nginx"); n_t=$(median < "$W/tlsget-big.nginx")
+ncores=$(nproc)
+demand() { awk -v a="$1" -v n="$2" -v c="$ncores" 'BEGIN {printf "%.2f", (a + n) / c}'; }
+# Pinned: nginx on the last core, the client on the others (1 core on a
+# 2-core machine: the client's two threads share it), one run each.
+pin_line=""
+if command -v taskset >/dev/null && [ "$ncores" -ge 2 ]; then
+	last=$((ncores - 1)) rest="0-$((ncores - 2))"
+	for _p in $NGINX_PID $(pgrep -P "$NGINX_PID"); do taskset -p -c "$last" "$_p" >/dev/null; done
+	rm -rf "$W/dev-big"; sync
+	nginxed "$W/apply-pin" taskset -c "$rest" $AIU -c "$W/big.conf" --apply || die "apply pinned"
+	nginxed "$W/tlsget-pin" taskset -c "$rest" $TLSGET "$CA" "$HOST" 127.0.0.1 "$HTTPS_PORT" /targets/models/big.bin || die "tlsget pinned"
+	for _p in $NGINX_PID $(pgrep -P "$NGINX_PID"); do taskset -p -c "0-$last" "$_p" >/dev/null; done
+	pin_line="   pinned (nginx on core $last, client on $rest): aiupdate $(col "$W/apply-pin" 1) s (CPU $(cpu "$W/apply-pin")), tlsget $(col "$W/tlsget-pin" 1) s (CPU $(cpu "$W/tlsget-pin")): ratio $(ratio "$(col "$W/apply-pin" 1)" "$(col "$W/tlsget-pin" 1)")"
+fi
+nginx_line="1a nginx CPU s per run: $n_a (apply), $n_t (tlsget); CPU demand per core (client + nginx) / $ncores: apply $(demand "$a_cpu" "$n_a") s, tlsget $(demand "$t_cpu" "$n_t") s, vs the bare GET's wall $t_w s: 1a <= 1.15 needs the apply's demand per core under $(awk -v t="$t_w" 'BEGIN {printf "%.2f", 1.15 * t}') s
+$pin_line"
 if [ -n "$AIUS" ]; then
 	as_w=$(col "$W/apply-big-static" 1); as_rss=$(col "$W/apply-big-static" 4)
 	ss_rss=$(col "$W/apply-small-static" 4); as_cpu=$(cpu "$W/apply-big-static")
@@ -163,6 +198,7 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 == aiupdate bench (quick: items 1 and 2), $(date -u +%Y-%m-%dT%H:%MZ), medians of $RUNS runs, suite $suite ==
 1a install ${MIB} MiB: $a_w s ($(mbs "$MIB" "$a_w") MB/s) vs bare mbedTLS GET $t_w s ($(mbs "$MIB" "$t_w") MB/s): ratio $(ratio "$a_w" "$t_w") (goal <= 1.15)
    CPU s (user+sys): aiupdate $(cpu "$W/apply-big"), tlsget $(cpu "$W/tlsget-big")
+$nginx_line
 1b vs curl -o + sha256sum + sync $c_w s: ratio $(ratio "$a_w" "$c_w") (goal <= 0.80)
 2  peak RSS KiB: $a_rss (${MIB} MiB) vs $s_rss (${SMALL_MIB} MiB), diff $((a_rss - s_rss)) (goal <= 6144, diff <= 1024)
 QUICK
@@ -320,6 +356,7 @@ $sha_line
 $ingest_row
 ${static_rows}
 
+$nginx_line
 3: requests of one --check: $check_reqs
 6: all bytes fetched incl. metadata $sh_bytes; requests: $sh_reqs
 $ingest_note

@@ -50,6 +50,23 @@ AU_NODISCARD int au_file_open_read(const char *path, struct au_file **out,
 /* Write all len bytes. ENOSPC/EDQUOT give AU_ENOSPC. [D] */
 AU_NODISCARD int au_file_write(struct au_file *f, const void *buf, size_t len,
     struct au_diag *diag);
+/*
+ * Direct mode for a large file written once and not read back soon (a
+ * download, issue 15): from now on each au_file_write of whole blocks
+ * (address, length and file offset multiples of AU_FILE_DIRECT_ALIGN)
+ * goes past the page cache to the disk (Linux O_DIRECT: no copy into the
+ * cache and no writeback work, about 1 CPU s less per GiB); any other write
+ * (the tail, a resumed file's unaligned end) goes through the cache as
+ * before.  Writes continue at the end of the file: call it on a file just
+ * created or opened for appending.  A file system without O_DIRECT
+ * (EINVAL) is written through the cache: a hint, never an error.
+ * au_file_read and au_file_rewind leave direct mode (so a read needs no
+ * aligned buffer); au_file_writeback is a no-op while the last write was
+ * direct.  Durability is unchanged: only au_file_sync() is durable (the
+ * disk may still cache the blocks).
+ */
+#define AU_FILE_DIRECT_ALIGN 4096u
+void au_file_direct(struct au_file *f);
 /* Read up to len bytes; *got is 0 at end of file. */
 AU_NODISCARD int au_file_read(struct au_file *f, void *buf, size_t len,
     size_t *got, struct au_diag *diag);
@@ -158,6 +175,17 @@ struct au_lock;
 AU_NODISCARD int au_lock_take(const char *path, struct au_lock **out,
     struct au_diag *diag);
 void au_lock_release(struct au_lock *lk);
+
+/* ---- memory ---- */
+
+/*
+ * Give the heap's free pages back to the OS (glibc malloc_trim(0): also
+ * the free pages between live blocks, not only the top).  Called before a
+ * phase that allocates anew, so pages a finished phase freed (the
+ * resolver's) are not still resident beside the new ones (issue 15: a
+ * download's peak RSS).  A no-op without glibc.
+ */
+void au_mem_trim(void);
 
 /* ---- clock and randomness ---- */
 

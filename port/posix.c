@@ -5,6 +5,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -25,6 +28,9 @@
 
 struct au_file {
 	int fd;
+	int direct;	/* au_file_direct(): aligned writes bypass the page cache */
+	int dflag;	/* O_DIRECT is set on fd now */
+	uint64_t end;	/* direct: the file offset of the next write */
 };
 
 struct au_lock {
@@ -81,6 +87,8 @@ file_open(const char *path, int flags, unsigned mode, struct au_file **out,
 		return au_diag_sys(diag, AU_ENOMEM, e, "out of memory");
 	}
 	f->fd = fd;
+	f->direct = f->dflag = 0;
+	f->end = 0;
 	*out = f;
 	return 0;
 }
@@ -107,6 +115,58 @@ au_file_open_read(const char *path, struct au_file **out,
 	return file_open(path, O_RDONLY, 0, out, diag, "open");
 }
 
+/* Set or clear O_DIRECT on f; 0, or -1 when the file system refuses it. */
+static int
+direct_flag(struct au_file *f, int on)
+{
+	int fl = fcntl(f->fd, F_GETFL);
+
+	if (fl < 0 || fcntl(f->fd, F_SETFL, on ? fl | O_DIRECT :
+	    fl & ~O_DIRECT) != 0)
+		return -1;
+	f->dflag = on;
+	return 0;
+}
+
+/* O_DIRECT off before a read, a rewind or the end of direct writing. */
+static void
+direct_off(struct au_file *f)
+{
+	if (f->dflag && direct_flag(f, 0) != 0)
+		f->direct = 0;
+}
+
+void
+au_file_direct(struct au_file *f)
+{
+	off_t end = lseek(f->fd, 0, SEEK_END);
+
+	if (end < 0)
+		return;
+	f->direct = 1;
+	f->end = (uint64_t)end;
+}
+
+/*
+ * Direct mode: a write of whole aligned blocks from an aligned buffer at an
+ * aligned offset goes with O_DIRECT; any other one (a tail, a resumed
+ * file's unaligned end) through the page cache.  A file system that
+ * refuses O_DIRECT (EINVAL) ends direct mode and the write is repeated.
+ */
+static void
+direct_choose(struct au_file *f, const unsigned char *p, size_t len)
+{
+	int want = f->direct && len >= AU_FILE_DIRECT_ALIGN &&
+	    (uintptr_t)p % AU_FILE_DIRECT_ALIGN == 0 &&
+	    len % AU_FILE_DIRECT_ALIGN == 0 &&
+	    f->end % AU_FILE_DIRECT_ALIGN == 0;
+
+	if (want != f->dflag && direct_flag(f, want) != 0) {
+		f->direct = 0;
+		direct_off(f);
+	}
+}
+
 int
 au_file_write(struct au_file *f, const void *buf, size_t len,
     struct au_diag *diag)
@@ -115,14 +175,23 @@ au_file_write(struct au_file *f, const void *buf, size_t len,
 	ssize_t n;
 
 	while (len > 0) {
+		if (f->direct)
+			direct_choose(f, p, len);
 		n = write(f->fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EINVAL && f->dflag) {
+				f->direct = 0;	/* not here: buffered */
+				direct_off(f);
+				if (!f->dflag)
+					continue;
+			}
 			return io_err(diag, errno, "write", "file");
 		}
 		p += n;
 		len -= (size_t)n;
+		f->end += (uint64_t)n;
 	}
 	return 0;
 }
@@ -133,6 +202,8 @@ au_file_read(struct au_file *f, void *buf, size_t len, size_t *got,
 {
 	ssize_t n;
 
+	direct_off(f);
+	f->direct = 0;
 	do {
 		n = read(f->fd, buf, len);
 	} while (n < 0 && errno == EINTR);
@@ -145,6 +216,8 @@ au_file_read(struct au_file *f, void *buf, size_t len, size_t *got,
 int
 au_file_rewind(struct au_file *f, struct au_diag *diag)
 {
+	direct_off(f);
+	f->direct = 0;
 	if (lseek(f->fd, 0, SEEK_SET) != 0)
 		return io_err(diag, errno, "lseek", "file");
 	return 0;
@@ -203,6 +276,8 @@ au_file_writeback(struct au_file *f, uint64_t offset, uint64_t len,
     struct au_diag *diag)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
+	if (f->dflag)	/* the last writes bypassed the page cache */
+		return 0;
 	if (sync_file_range(f->fd, (off_t)offset, (off_t)len,
 	    SYNC_FILE_RANGE_WRITE) != 0 && errno != ESPIPE && errno != EINVAL)
 		return io_err(diag, errno, "sync_file_range", "file");
@@ -487,6 +562,14 @@ au_monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+au_mem_trim(void)
+{
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
 }
 
 int

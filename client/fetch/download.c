@@ -53,6 +53,29 @@ on_data(void *arg, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+/* Zero-copy (http.h struct au_http_place): TLS decrypts into the ring. */
+static int
+on_space(void *arg, uint8_t **buf, size_t *len)
+{
+	struct dl *d = arg;
+
+	return au_pipe_space(d->pipe, buf, len);
+}
+
+static int
+on_placed(void *arg, size_t n)
+{
+	struct dl *d = arg;
+	int rc = au_pipe_commit(d->pipe, n);
+
+	d->done += n;
+	if (rc == 0 && d->progress != NULL)
+		d->progress(d->parg, d->name, d->done, d->total);
+	return rc;
+}
+
+static const struct au_http_place into_ring = { on_space, on_placed };
+
 /* The worker's side: hash and write (store.h). */
 static int
 consume(void *arg, const uint8_t *buf, size_t len, struct au_diag *diag)
@@ -83,6 +106,7 @@ transfer(struct au_http *h, const char *path, uint64_t total,
 	rc = au_pipe_new(consume, d->st, &d->pipe, diag);
 	if (rc != 0)
 		return rc;
+	r->place = &into_ring;
 	rc = au_http_get_resume(h, path, total, r, on_start, on_data, d, got,
 	    diag);
 	if (rc == 0 || is_transport(rc))

@@ -7,9 +7,10 @@
  * Speed (issue 7): each byte crosses the network once, is hashed once
  * (SHA-256 when listed: keys/digest.h says which and why), written once
  * and never read back (except a resumed partial prefix, which is local).
- * TLS decryption runs on the caller's thread, hashing and writing on a
- * worker, through a ring of 4 x 256 KiB (client/fetch/pipeline.h): the memory
- * is constant in the artifact's size.
+ * TLS decryption runs on the caller's thread, straight into a ring of
+ * 4 x 256 KiB (client/fetch/pipeline.h, client/transport/http.h struct
+ * au_http_place), hashing and writing (past the page cache: port.h
+ * au_file_direct) on a worker: the memory is constant in the artifact's size.
  */
 #ifndef AU_DOWNLOAD_H
 #define AU_DOWNLOAD_H

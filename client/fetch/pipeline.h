@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * client/fetch/pipeline.h - a two-thread pipeline for a download (issue 7): the
- * caller's thread receives (TLS decryption: the bottleneck) and copies the
- * bytes into a ring of AU_PIPE_SLOTS fixed buffers of AU_PIPE_SLOT_BYTES;
+ * caller's thread receives (TLS decryption: the bottleneck) into a ring of
+ * AU_PIPE_SLOTS fixed, page-aligned buffers of AU_PIPE_SLOT_BYTES (straight
+ * into a slot with au_pipe_space/au_pipe_commit, or copied by au_pipe_push);
  * a worker thread hands each full buffer to a consumer (hash + write:
  * client/install/store.h au_stage_write).  The two stages overlap, so a download
  * takes about as long as its slowest stage instead of the sum of all, and
@@ -55,6 +56,24 @@ AU_NODISCARD int au_pipe_new(au_pipe_fn fn, void *arg, struct au_pipe **out,
  */
 AU_NODISCARD int au_pipe_push(struct au_pipe *p, const uint8_t *buf,
     size_t len);
+
+/*
+ * Zero-copy filling (issue 15): *buf and *len (> 0) are the free part of
+ * the slot being filled, waiting while the ring is full; the caller
+ * writes up to *len bytes there (e.g. TLS decrypts into it) and then
+ * calls au_pipe_commit() with how many it wrote, before any other call
+ * on p.  au_pipe_push() is these two calls around a memcpy.  Returns 0,
+ * or the consumer's first error (as au_pipe_push).
+ */
+AU_NODISCARD int au_pipe_space(struct au_pipe *p, uint8_t **buf,
+    size_t *len);
+
+/*
+ * n (at most the *len of the last au_pipe_space; 0 is fine) bytes were
+ * written at its *buf: they join the queue, and a full slot goes to the
+ * worker.  Returns 0, or the consumer's first error.
+ */
+AU_NODISCARD int au_pipe_commit(struct au_pipe *p, size_t n);
 
 /*
  * Hand the consumer everything pushed, wait until it is done, stop the

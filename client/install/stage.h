@@ -22,9 +22,12 @@
  * the last fsync.  So the first 8 MiB are fsynced every MiB, and a power
  * cut loses at most max(1 MiB, 1/8 of the bytes held, 1 s of transfer):
  * about 50 fsyncs for 1 GiB instead of 1,024 (2.3 ms each on the bench
- * disk, 2.3 s in all).  Every AU_STAGE_WRITEBACK_BYTES written, any stage
- * starts their writeback (au_file_writeback), so the dirty backlog and the
- * final fsync stay short.
+ * disk, 2.3 s in all).  A stage writes its file in direct mode (port.h
+ * au_file_direct: the pipeline's aligned 256 KiB slots go past the page
+ * cache, issue 15); what still goes through the cache (a tail, an
+ * unaligned resume, a file system without O_DIRECT) has its writeback
+ * started every AU_STAGE_WRITEBACK_BYTES (au_file_writeback), so the dirty
+ * backlog and the final fsync stay short.
  */
 #define AU_STAGE_SYNC_BYTES (1u << 20)
 #define AU_STAGE_SYNC_SHARE 8

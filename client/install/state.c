@@ -218,6 +218,27 @@ load_doc(json_t *doc, struct au_state *st)
 	return NULL;
 }
 
+/*
+ * *out = *st (the empty state for NULL), copying only the n targets held:
+ * the whole struct is 173 KiB (AU_STATE_MAX_TARGETS entries), and writing
+ * all of it made every page resident for the run (issue 15: peak RSS).
+ * Entries from n on are left as they were: nothing reads them (a target
+ * is added through au_state_target(), which clears its entry).
+ */
+static void
+state_set(struct au_state *out, const struct au_state *st)
+{
+	size_t n = st != NULL ? st->n : 0;
+
+	if (n > 0)
+		memcpy(out->t, st->t, n * sizeof(st->t[0]));
+	out->n = n;
+	out->last_run = st != NULL ? st->last_run : 0;
+	out->last_result = st != NULL ? st->last_result : 0;
+	memcpy(out->last_message, st != NULL ? st->last_message : "",
+	    st != NULL ? sizeof(out->last_message) : 1);
+}
+
 int
 au_state_load(const char *path, struct au_state *out, struct au_diag *diag)
 {
@@ -232,7 +253,7 @@ au_state_load(const char *path, struct au_state *out, struct au_diag *diag)
 
 	rc = au_file_read_all(path, AU_STATE_MAX_BYTES, &buf, &len, &d);
 	if (rc == AU_EIO && d.sys == ENOENT) {
-		memset(out, 0, sizeof(*out));
+		state_set(out, NULL);
 		return 0;
 	}
 	if (rc == AU_ETOOBIG)
@@ -249,7 +270,7 @@ au_state_load(const char *path, struct au_state *out, struct au_diag *diag)
 	if (why != NULL)
 		rc = corrupt(path, why, diag);
 	else
-		memcpy(out, st, sizeof(*st));
+		state_set(out, st);
 out:
 	json_decref(doc);
 	free(st);

@@ -73,8 +73,9 @@ struct au_state {
 };
 
 /*
- * Load path into *out (overwritten only on success).  A missing file is an
- * empty state (first run).  An empty, truncated, over-long
+ * Load path into *out (overwritten only on success: n, the n targets and
+ * the last_* fields; entries from n on are left as they were, nothing
+ * reads them).  A missing file is an empty state (first run).  An empty, truncated, over-long
  * (AU_STATE_MAX_BYTES), garbled or wrongly shaped file is AU_EINTERNAL with
  * a diag saying the state file is corrupt: never silently reset.
  * Other errors: AU_EIO (unreadable), AU_ENOMEM.

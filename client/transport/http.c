@@ -46,6 +46,7 @@ struct body {
 	uint64_t got;
 	const char *path;
 	int done;	/* the whole response was read: the connection can be reused */
+	const struct au_http_place *place;	/* NULL, or zero-copy delivery */
 };
 
 /* ---- transport: mbedTLS bio callbacks over port/ sockets ---- */
@@ -335,6 +336,22 @@ exchange(struct au_http *c, const char *path, const char *extra,
 }
 
 static int
+truncated(const struct body *b, uint64_t length, uint64_t left,
+    struct au_diag *diag)
+{
+	return au_diag_set(diag, AU_EHTTP, "body of %s truncated: connection "
+	    "closed after %llu of %llu bytes", b->path,
+	    (unsigned long long)(length - left), (unsigned long long)length);
+}
+
+static int
+consumer_stopped(const struct body *b, int rc, struct au_diag *diag)
+{
+	return au_diag_set(diag, rc, "download of %s stopped by its consumer: "
+	    "%s", b->path, au_strerror(rc));
+}
+
+static int
 deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 {
 	size_t ok = n;
@@ -345,8 +362,7 @@ deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 	if (ok > 0) {
 		rc = b->sink(b->arg, p, ok);
 		if (rc != 0)
-			return au_diag_set(diag, rc, "download of %s stopped "
-			    "by its consumer: %s", b->path, au_strerror(rc));
+			return consumer_stopped(b, rc, diag);
 		b->got += ok;
 	}
 	if (ok < n)
@@ -354,6 +370,36 @@ deliver(struct body *b, const uint8_t *p, size_t n, struct au_diag *diag)
 		    "than the cap of %llu bytes", b->path,
 		    (unsigned long long)b->max);
 	return 0;
+}
+
+/*
+ * The next body bytes (at most left, all within the cap) read straight into
+ * the consumer's buffer (struct au_http_place): no copy through c->in.
+ */
+static int
+read_placed(struct au_http *c, struct body *b, uint64_t length,
+    uint64_t *left, struct au_diag *diag)
+{
+	uint8_t *dst;
+	size_t cap, n = 0;
+	int rc;
+
+	rc = b->place->space(b->arg, &dst, &cap);
+	if (rc != 0)
+		return consumer_stopped(b, rc, diag);
+	if ((uint64_t)cap > *left)
+		cap = (size_t)*left;
+	rc = io_read(c, dst, cap, &n, diag);
+	if (rc != 0)
+		return rc;
+	if (n == 0) {
+		c->eof = 1;
+		return truncated(b, length, *left, diag);
+	}
+	rc = b->place->done(b->arg, n);
+	b->got += n;
+	*left -= n;
+	return rc != 0 ? consumer_stopped(b, rc, diag) : 0;
 }
 
 static int
@@ -365,16 +411,19 @@ body_length(struct au_http *c, uint64_t length, struct body *b,
 	int rc;
 
 	while (left > 0) {
+		if (c->pos == c->len && b->place != NULL &&
+		    left <= b->max - b->got) {
+			rc = read_placed(c, b, length, &left, diag);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		if (c->pos == c->len) {
 			rc = fill(c, diag);
 			if (rc != 0)
 				return rc;
 			if (c->eof)
-				return au_diag_set(diag, AU_EHTTP, "body of %s "
-				    "truncated: connection closed after %llu of "
-				    "%llu bytes", b->path,
-				    (unsigned long long)(length - left),
-				    (unsigned long long)length);
+				return truncated(b, length, left, diag);
 		}
 		n = c->len - c->pos;
 		if ((uint64_t)n > left)
@@ -477,7 +526,7 @@ body_done(struct body *b, int rc)
 static void
 drain(struct au_http *c, struct au_http_head *h, struct body *b)
 {
-	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, b->path, 0 };
+	struct body d = { discard, NULL, AU_HTTP_DRAIN_MAX, 0, b->path, 0, NULL };
 
 	if (h->framing == AU_HTTP_FRAME_CLOSE ||
 	    (h->framing == AU_HTTP_FRAME_LENGTH && h->length > d.max) ||
@@ -512,7 +561,7 @@ int
 au_http_get(struct au_http *c, const char *path, uint64_t max_bytes,
     au_http_sink sink, void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, max_bytes, 0, path, 0 };
+	struct body b = { sink, arg, max_bytes, 0, path, 0, NULL };
 	struct au_http_head h;
 	int rc;
 
@@ -586,7 +635,7 @@ au_http_get_resume(struct au_http *c, const char *path, uint64_t total,
     struct au_http_resume *r, au_http_start_fn start, au_http_sink sink,
     void *arg, uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, total, 0, path, 0 };
+	struct body b = { sink, arg, total, 0, path, 0, r->place };
 	struct au_http_head h;
 	char extra[EXTRA_MAX] = "";
 	int rc;
@@ -620,7 +669,7 @@ au_http_request(struct au_http *c, const char *path, const char *extra,
     au_http_head_fn on_head, void *harg, au_http_sink sink, void *arg,
     uint64_t *got, struct au_diag *diag)
 {
-	struct body b = { sink, arg, 0, 0, path, 0 };
+	struct body b = { sink, arg, 0, 0, path, 0, NULL };
 	struct au_http_head h;
 	int rc;
 
@@ -641,110 +690,7 @@ au_http_request(struct au_http *c, const char *path, const char *extra,
 	return rc;
 }
 
-/* ---- whole body in memory ---- */
-
-struct membuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static int
-mem_sink(void *arg, const uint8_t *buf, size_t len)
-{
-	struct membuf *m = arg;
-	size_t cap = m->cap ? m->cap : 4096;
-	uint8_t *np;
-
-	while (cap - m->len <= len)	/* room for the NUL too */
-		cap *= 2;
-	if (cap != m->cap) {
-		np = realloc(m->p, cap);
-		if (np == NULL)
-			return AU_ENOMEM;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
-
-int
-au_http_get_mem(struct au_http *c, const char *path, size_t max_bytes,
-    uint8_t **out, size_t *len, struct au_diag *diag)
-{
-	struct membuf m = { NULL, 0, 0 };
-	int rc;
-
-	rc = au_http_get(c, path, max_bytes, mem_sink, &m, NULL, diag);
-	if (rc == 0 && m.p == NULL && mem_sink(&m, (const uint8_t *)"", 0) != 0)
-		rc = au_diag_set(diag, AU_ENOMEM, "out of memory");
-	if (rc != 0) {
-		free(m.p);
-		return rc;
-	}
-	m.p[m.len] = '\0';
-	*out = m.p;
-	*len = m.len;
-	return 0;
-}
-
 /* ---- open / close ---- */
-
-static int
-is_loopback(const struct au_addr *a)
-{
-	static const uint8_t v6[16] = { [15] = 1 };
-
-	if (a->family == 4)
-		return a->addr[0] == 127;
-	return a->family == 6 && memcmp(a->addr, v6, 16) == 0;
-}
-
-static int
-check_host(const char *host, struct au_diag *diag)
-{
-	size_t i, n = host != NULL ? strlen(host) : 0;
-
-	if (n == 0 || n > AU_HTTP_HOST_MAX)
-		return au_diag_set(diag, AU_EUSAGE, "host name missing or "
-		    "longer than %d bytes", AU_HTTP_HOST_MAX);
-	for (i = 0; i < n; i++) {
-		char ch = host[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
-			return au_diag_set(diag, AU_EUSAGE, "host name \"%.64s\""
-			    " has a byte other than letters, digits, '-', '.'",
-			    host);
-	}
-	return 0;
-}
-
-static int
-check_endpoint(const struct au_endpoint *ep, struct au_diag *diag)
-{
-	size_t i;
-	int rc = check_host(ep->host, diag);
-
-	if (rc != 0)
-		return rc;
-	if (ep->addrs == NULL || ep->naddrs == 0 ||
-	    ep->naddrs > AU_HTTP_ADDRS_MAX || ep->port == 0)
-		return au_diag_set(diag, AU_EUSAGE, "%s: need 1 to %d addresses"
-		    " and a port", ep->host, AU_HTTP_ADDRS_MAX);
-	if (ep->ntlsa > 0 && ep->tlsa == NULL)
-		return au_diag_set(diag, AU_EUSAGE, "TLSA count without records");
-	if ((unsigned)ep->auth > AU_TLS_NONE_PLAIN_HTTP)
-		return au_diag_set(diag, AU_EUSAGE, "unknown TLS auth mode %d",
-		    (int)ep->auth);
-	for (i = 0; ep->auth == AU_TLS_NONE_PLAIN_HTTP && i < ep->naddrs; i++)
-		if (!is_loopback(&ep->addrs[i]))
-			return au_diag_set(diag, AU_EUSAGE, "plain http to %s "
-			    "refused: only loopback addresses may skip TLS",
-			    ep->host);
-	return 0;
-}
 
 int
 au_http_open(const struct au_endpoint *ep, struct au_http **out,
@@ -753,7 +699,7 @@ au_http_open(const struct au_endpoint *ep, struct au_http **out,
 	struct au_http *c;
 	int rc;
 
-	rc = check_endpoint(ep, diag);
+	rc = au_http_check_endpoint(ep, diag);
 	if (rc != 0)
 		return rc;
 	c = calloc(1, sizeof(*c));
@@ -831,7 +777,7 @@ au_http_int_body(struct au_http *c, const struct au_http_head *h,
     uint64_t max, au_http_sink sink, void *arg, const char *what,
     struct au_diag *diag)
 {
-	struct body b = { sink, arg, max, 0, what, 0 };
+	struct body b = { sink, arg, max, 0, what, 0, NULL };
 	int rc = body_done(&b, read_body(c, h, &b, diag));
 
 	if (!b.done || h->close || unsolicited(c))

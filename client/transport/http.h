@@ -33,6 +33,17 @@
 struct au_http;		/* opaque: one connection */
 
 /*
+ * The checks au_http_open() makes before anything else, a pure function of
+ * ep (client/transport/http_parse.c): a host name of letters, digits, '-'
+ * and '.' of at most AU_HTTP_HOST_MAX bytes, 1 to AU_HTTP_ADDRS_MAX
+ * addresses and a port, TLSA records when counted, a known auth mode, and
+ * plain http only towards loopback addresses.  Returns 0 or AU_EUSAGE
+ * (diag says which).
+ */
+AU_NODISCARD int au_http_check_endpoint(const struct au_endpoint *ep,
+    struct au_diag *diag);
+
+/*
  * Check the endpoint, load the CA bundle, and connect (TCP + TLS handshake
  * with the first address that works).  On success *out owns a new
  * connection; release with au_http_close().
@@ -78,6 +89,20 @@ AU_NODISCARD int au_http_get(struct au_http *c, const char *path,
     uint64_t max_bytes, au_http_sink sink, void *arg, uint64_t *got,
     struct au_diag *diag);
 
+/*
+ * Zero-copy body delivery (issue 15): space(arg, &buf, &len) gives the
+ * consumer's free buffer for the next body bytes (len > 0), the transport
+ * reads (TLS: decrypts) straight into it, and done(arg, n) says how many
+ * bytes (n > 0, at most len) landed there.  For those bytes the pair
+ * replaces the sink (which still gets bytes already buffered with the
+ * head).  Each returns 0, or a negative AU_E* that stops the transfer as a
+ * sink's does; arg is the sink's.
+ */
+struct au_http_place {
+	int (*space)(void *arg, uint8_t **buf, size_t *len);
+	int (*done)(void *arg, size_t n);
+};
+
 /* A resumable GET: what is held, and what the response turned out to be. */
 struct au_http_resume {
 	uint64_t offset;	/* in: body bytes already held (0: plain GET) */
@@ -87,6 +112,9 @@ struct au_http_resume {
 	int range_refused;	/* out: a 206 not continuing at offset, or 416 */
 	/* out: this response's strong ETag, else its Last-Modified, else "" */
 	char validator_out[AU_HTTP_VALIDATOR_MAX + 1];
+	/* in, optional: read a Content-Length body into the consumer's
+	   buffer (NULL: every byte through the sink, one more copy) */
+	const struct au_http_place *place;
 };
 
 /* Called once, before the first body byte reaches the sink; non-zero aborts. */

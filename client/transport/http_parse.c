@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * client/transport/http_parse.c - the HTTP/1.1 response parser of client/transport/http.h:
- * status line, header fields, message framing (RFC 9112 sections 4-7).
+ * status line, header fields, message framing (RFC 9112 sections 4-7); and
+ * the endpoint checks of au_http_open.
  * Pure functions over bytes, no I/O: unit tested and fuzzable alone.
  */
 #include "client/transport/http.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "port/port.h"	/* struct au_addr */
 
 #include "port/ban.h"
 
@@ -572,4 +575,61 @@ au_http_validator_ok(const char *v)
 		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f)
 			return 0;
 	return 1;
+}
+
+/* ---- endpoint checks (au_http_check_endpoint) ---- */
+
+static int
+is_loopback(const struct au_addr *a)
+{
+	static const uint8_t v6[16] = { [15] = 1 };
+
+	if (a->family == 4)
+		return a->addr[0] == 127;
+	return a->family == 6 && memcmp(a->addr, v6, 16) == 0;
+}
+
+static int
+check_host(const char *host, struct au_diag *diag)
+{
+	size_t i, n = host != NULL ? strlen(host) : 0;
+
+	if (n == 0 || n > AU_HTTP_HOST_MAX)
+		return au_diag_set(diag, AU_EUSAGE, "host name missing or "
+		    "longer than %d bytes", AU_HTTP_HOST_MAX);
+	for (i = 0; i < n; i++) {
+		char ch = host[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			return au_diag_set(diag, AU_EUSAGE, "host name \"%.64s\""
+			    " has a byte other than letters, digits, '-', '.'",
+			    host);
+	}
+	return 0;
+}
+
+int
+au_http_check_endpoint(const struct au_endpoint *ep, struct au_diag *diag)
+{
+	size_t i;
+	int rc = check_host(ep->host, diag);
+
+	if (rc != 0)
+		return rc;
+	if (ep->addrs == NULL || ep->naddrs == 0 ||
+	    ep->naddrs > AU_HTTP_ADDRS_MAX || ep->port == 0)
+		return au_diag_set(diag, AU_EUSAGE, "%s: need 1 to %d addresses"
+		    " and a port", ep->host, AU_HTTP_ADDRS_MAX);
+	if (ep->ntlsa > 0 && ep->tlsa == NULL)
+		return au_diag_set(diag, AU_EUSAGE, "TLSA count without records");
+	if ((unsigned)ep->auth > AU_TLS_NONE_PLAIN_HTTP)
+		return au_diag_set(diag, AU_EUSAGE, "unknown TLS auth mode %d",
+		    (int)ep->auth);
+	for (i = 0; ep->auth == AU_TLS_NONE_PLAIN_HTTP && i < ep->naddrs; i++)
+		if (!is_loopback(&ep->addrs[i]))
+			return au_diag_set(diag, AU_EUSAGE, "plain http to %s "
+			    "refused: only loopback addresses may skip TLS",
+			    ep->host);
+	return 0;
 }

@@ -97,6 +97,49 @@ TEST(in_order_whatever_the_split)
 	    AU_PIPE_SLOT_BYTES));
 }
 
+/*
+ * Zero-copy filling (au_pipe_space / au_pipe_commit, as TLS decrypts into
+ * the ring): pieces of any size up to the space offered, and commits of 0,
+ * arrive in order, in full slots but the last; every slot offered is
+ * page-aligned at its start (the consumer may write it with O_DIRECT).
+ */
+TEST(space_and_commit_fill_in_order)
+{
+	struct sink s = { 0 };
+	struct au_pipe *p = NULL;
+	struct au_diag d = { "", 0 };
+	uint64_t total = 2 * AU_PIPE_SLOT_BYTES * AU_PIPE_SLOTS + 777, off = 0;
+	uint64_t lcg = 99;
+	uint8_t *buf;
+	size_t len, n, i;
+	int aligned = 1;
+
+	REQUIRE(au_pipe_new(consume, &s, &p, &d) == 0);
+	while (off < total) {
+		REQUIRE(au_pipe_space(p, &buf, &len) == 0);
+		REQUIRE(len > 0 && len <= AU_PIPE_SLOT_BYTES);
+		if (len == AU_PIPE_SLOT_BYTES &&
+		    (uintptr_t)buf % AU_FILE_DIRECT_ALIGN != 0)
+			aligned = 0;
+		lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+		n = (size_t)((lcg >> 33) % 20000);	/* 0 too */
+		if (n > len)
+			n = len;
+		if (n > total - off)
+			n = (size_t)(total - off);
+		for (i = 0; i < n; i++)
+			buf[i] = pattern(off + i);
+		REQUIRE(au_pipe_commit(p, n) == 0);
+		off += n;
+	}
+	CHECK_EQ(au_pipe_finish(p, &d), 0);
+	CHECK_EQ(s.seen, total);
+	CHECK(!s.bad);
+	CHECK(aligned);
+	CHECK_EQ(s.calls, (int)((total + AU_PIPE_SLOT_BYTES - 1) /
+	    AU_PIPE_SLOT_BYTES));
+}
+
 TEST(nothing_pushed)
 {
 	struct sink s = { 0 };
@@ -230,6 +273,7 @@ main(int argc, char **argv)
 {
 	harness_args(argc, argv);
 	RUN(in_order_whatever_the_split);
+	RUN(space_and_commit_fill_in_order);
 	RUN(nothing_pushed);
 	RUN(consumer_error_stops_the_reader);
 	RUN(error_in_the_last_piece);
