@@ -304,4 +304,14 @@ it_check "  ... reported as retry" test "$(field -1 "d['mode']")" = retry
 it_exit "-v: the report's event line (syslog's, on stderr with -v); v2 available after the rollback" 100 $AIUPDATE -c "$W/good.conf" --check -v
 it_grep "  ... event=report state=delivered with its id and counter" "event=report state=delivered report_id=[0-9a-f]{32} counter=[0-9]+ sent=1 queued=0 dropped=0"
 
+# ---- a clock behind the time floor: the report says so ----
+if command -v faketime >/dev/null; then
+	it_exit "clock in 2001, behind the time floor: --check" 100 \
+		faketime '2001-01-01 00:00:00' $AIUPDATE_DYN -c "$W/good.conf" --check --json
+	it_check "  ... the report was delivered (webhook-timestamp: the floor, not 2001)" \
+		python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['report']; sys.exit(not(r['state']=='delivered'))" "$IT_OUT"
+	it_check "  ... and says the time floor was used, judged at the floor (not 2001)" \
+		test "$(field -1 "d['clock']['floor_used'], json.loads(r['body'])['timestamp'][:4] != '2001'")" = "True True"
+fi
+
 it_done
