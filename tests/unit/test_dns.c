@@ -363,7 +363,7 @@ TEST(new_refuses_bad_resolver_and_anchor)
 	CHECK_EQ(au_dns_new("/nonexistent/ta.ds", "127.0.0.1@53", &d, &dg),
 	    AU_ECONFIG);
 	CHECK(strstr(dg.msg, "/nonexistent/ta.ds") != NULL);
-	CHECK_EQ(au_dns_new("", NULL, &d, NULL), AU_ECONFIG);
+	CHECK_EQ(au_dns_new("", NULL, &d, NULL), AU_EDNS_RESOLVER);
 	d = ctx_with_ta("::1@5353", &err);
 	CHECK_EQ(err, 0);
 	CHECK(d != NULL);
