@@ -181,12 +181,14 @@ prepare(const struct au_delta_job *j, struct au_delta_report *rep,
 	uint64_t lsize = 0, to_move = 0;
 	int rc;
 
-	rc = open_index(j, rep, &a->idx, a->index_hex, diag);
-	if (rc == 0)
-		rc = open_local(j, &a->b.local, &lsize, which, diag);
+	/* The local version first: without one (a first install) the
+	 * index is not worth fetching. */
+	rc = open_local(j, &a->b.local, &lsize, which, diag);
 	if (rc == 0 && a->b.local == NULL)
 		rc = fallback(rep, "no local version of the target to take "
 		    "chunks from", NULL);
+	if (rc == 0)
+		rc = open_index(j, rep, &a->idx, a->index_hex, diag);
 	if (rc == 0)
 		rc = au_delta_table_build(a->b.local, lsize, &a->table, diag);
 	if (rc != 0)

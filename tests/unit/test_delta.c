@@ -338,6 +338,7 @@ TEST(no_local_version_falls_back)
 	CHECK_EQ(run(&b, &rep, hex, &d), AU_DELTA_FALLBACK);
 	CHECK(strstr(rep.why, "no local version") != NULL);
 	CHECK_EQ(b.f.requests, 0);
+	CHECK_EQ(rep.fetched, 0);	/* a first install fetches no index */
 	bed_down(&b);
 }
 
