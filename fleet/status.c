@@ -415,12 +415,32 @@ fleet_status_rollout(struct fleet_db *db, const char *name, int points,
 
 /* ---- the table ---- */
 
+/*
+ * A device-supplied string made safe for a terminal: control bytes (C0,
+ * DEL) shown as '?', so a report cannot move the cursor, clear the screen
+ * or forge a line of the table.  At most 255 bytes; one of 16 rotating
+ * static buffers (a printf line uses a few).
+ */
+static const char *
+term_safe(const char *s)
+{
+	static char buf[16][256];
+	static unsigned next;
+	char *o = buf[next++ % 16];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof(buf[0]) - 1; i++)
+		o[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	o[i] = '\0';
+	return o;
+}
+
 static const char *
 str_or(const json_t *o, const char *k, const char *dflt)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
-	return s != NULL ? s : dflt;
+	return term_safe(s != NULL ? s : dflt);
 }
 
 static void
@@ -439,9 +459,10 @@ print_devices(const json_t *st)
 		    str_or(d, "kind", "-"));
 		json_object_foreach((json_t *)json_object_get(d, "targets"), name, v) {
 			if (json_is_integer(v))
-				printf(" %s=%lld", name, (long long)json_integer_value(v));
+				printf(" %s=%lld", term_safe(name),
+				    (long long)json_integer_value(v));
 			else
-				printf(" %s=none", name);
+				printf(" %s=none", term_safe(name));
 		}
 		printf("\n");
 	}

@@ -63,7 +63,7 @@ open_index(const struct au_delta_job *j, struct au_delta_report *rep,
 	uint8_t head[AU_CIDX_HEAD];
 	uint64_t moved = 0;
 	size_t got;
-	int rc, w;
+	int rc, w, reused;
 
 	rep->index_bytes = tg->length;
 	if (!tg->has_sha256 || tg->length < AU_CIDX_HEAD ||
@@ -77,6 +77,7 @@ open_index(const struct au_delta_job *j, struct au_delta_report *rep,
 	au_hex_encode(tg->sha256, 32, hex);
 	rc = au_store_reuse(j->s, hex, tg->length, 0, base_of(j->index_name),
 	    diag);
+	reused = rc;
 	if (rc >= 0 && rc != 1) {
 		rc = j->io.fetch_index(j->io.arg, j->s, j->index_file,
 		    j->index_name, &ex, hex, &moved, diag);
@@ -85,7 +86,10 @@ open_index(const struct au_delta_job *j, struct au_delta_report *rep,
 	if (rc < 0)
 		return is_local_or_link(rc) ? rc : fallback(rep, "chunk index "
 		    "refused", diag->msg);
-	memcpy(index_hex, hex, 65);
+	/* Discarded after the attempt only when this attempt put it in the
+	 * store: an object already there may be an installed target's. */
+	if (reused == 0)
+		memcpy(index_hex, hex, 65);
 	w = snprintf(path, sizeof(path), "%s/store/%s/%s",
 	    au_store_dir(j->s), hex, base_of(j->index_name));
 	if (w < 0 || (size_t)w >= sizeof(path))
@@ -233,6 +237,12 @@ build(const struct au_delta_job *j, struct au_delta_report *rep,
 	if (rc == AU_DELTA_FALLBACK)
 		rc = fallback(rep, "the server ignores range requests (HTTP "
 		    "200)", NULL);
+	/* A mirror or proxy that answers ranges wrongly (416, another
+	 * status, a wrong Content-Range, a short body) must not block the
+	 * target on every run: a full GET may still work. */
+	else if (rc == AU_EHTTP || rc == AU_EHTTP_STATUS || rc == AU_ENOTFOUND)
+		rc = fallback(rep, "the server's answer to a range request was "
+		    "unusable", diag->msg);
 	if (rc == 0) {
 		rc = au_stage_commit(a->b.st, j->name, hash_hex, diag);
 		a->b.st = NULL;

@@ -277,6 +277,10 @@ flush(struct bs *s)
 
 	while (s->nrun > 0) {
 		rc = fetch_once(s, &r);
+		if (rc == 0 && s->cur != s->nrun)	/* a range source's bug */
+			rc = au_diag_set(s->diag, AU_EHTTP, "%s: a range body "
+			    "ended after %zu of %zu chunks", s->b->j->name,
+			    s->cur, s->nrun);
 		if (rc == 0) {
 			s->nrun = 0;
 			return 0;

@@ -59,7 +59,8 @@ au_http_get_range(struct au_http *c, const char *path,
     struct au_diag *diag)
 {
 	char extra[AU_HTTP_VALIDATOR_MAX + 96];
-	int n;
+	uint64_t n_got = 0;
+	int n, rc;
 
 	r->ignored = 0;
 	r->validator_out[0] = '\0';
@@ -76,6 +77,15 @@ au_http_get_range(struct au_http *c, const char *path,
 	    au_http_validator_ok(r->validator) ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(extra))
 		return au_diag_set(diag, AU_EINTERNAL, "range request too long");
-	return au_http_request(c, path, extra, on_head, r, sink, arg, got,
+	rc = au_http_request(c, path, extra, on_head, r, sink, arg, &n_got,
 	    diag);
+	if (got != NULL)
+		*got = n_got;
+	/* A chunked 206 may end early: fewer bytes than asked is no answer. */
+	if (rc == 0 && n_got != r->last - r->first + 1)
+		rc = au_diag_set(diag, AU_EHTTP, "HTTP 206 body of %llu bytes "
+		    "to a request for bytes %llu-%llu", (unsigned long long)
+		    n_got, (unsigned long long)r->first,
+		    (unsigned long long)r->last);
+	return rc;
 }

@@ -379,4 +379,22 @@ N0=$(sqlite3 "$DB" "SELECT count(*) FROM reports")
 it_exit "a device not enrolled: its update is unaffected (--apply exit 0)" 0 $AIUPDATE -c "$W/stranger.conf" --apply
 it_check "  ... its report was refused (401) and not stored" sh -c \
 	"grep -q 'device e2e-stranger: 401' '$W/fleet.log' && test \$(sqlite3 '$DB' 'SELECT count(*) FROM reports') = $N0"
+# Attacker pass: device-supplied text cannot drive the operator's terminal or
+# forge a line of the status table (control bytes shown as '?').
+body "$W/esc.json" dev-a esc1 99 15 rolled-back 3 0
+python3 - "$W/esc.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["data"]["result"] = "x\x1b[2J\x1b[31mX"
+d["data"]["error"] = "boom\nfailing dev-other (install): forged line"
+d["data"]["targets"][0]["name"] = "t\x1b[8m"
+open(sys.argv[1], "w").write(json.dumps(d))
+PY
+T_ESC=$(date +%s)
+expect "a report with control bytes in its text is accepted" 200 esc1 "$T_ESC" \
+	"$(sign esc1 "$T_ESC" "$W/esc.json" --ed25519 "$SEED_A")" "$W/esc.json"
+$FLEET status --db "$DB" > "$W/status-esc.txt"
+it_check "  ... status prints no escape byte from it" sh -c "! grep -q \"\$(printf '\\033')\" '$W/status-esc.txt'"
+it_check "  ... nor a forged table line" sh -c "! grep -q '^failing dev-other' '$W/status-esc.txt'"
+
 it_done

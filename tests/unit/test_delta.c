@@ -42,6 +42,8 @@ struct fake {
 	int requests;
 	int index_gets;
 	char if_range[80];	/* the validator of the last range request */
+	int short_once;		/* the next long range ends halfway, "ok" */
+	int bad206;		/* every range answered unusably (416) */
 };
 
 static uint64_t
@@ -167,6 +169,14 @@ fake_range(void *farg, const char *file, struct au_http_range *r,
 	if (strcmp(file, NAME) != 0 || r->last >= f->flen || r->first > r->last)
 		return au_diag_set(diag, AU_EUSAGE, "bad range");
 	(void)snprintf(r->validator_out, sizeof(r->validator_out), "\"e1\"");
+	if (f->bad206)
+		return au_diag_set(diag, AU_EHTTP, "HTTP 416 with Content-Range "
+		    "0-0/0 to a request for bytes %llu-%llu",
+		    (unsigned long long)r->first, (unsigned long long)r->last);
+	if (f->short_once && r->last - r->first > 100000) {
+		f->short_once = 0;	/* a chunked 206 that ends early */
+		r->last = r->first + (r->last - r->first) / 2;
+	}
 	if (f->ignore) {
 		r->ignored = 1;
 		return au_diag_set(diag, AU_EHTTP_STATUS, "HTTP 200");
@@ -324,6 +334,58 @@ TEST(builds_bit_exact_and_moves_a_fraction)
 	CHECK_EQ(partial_count(), 0);
 	fprintf(stderr, "    %llu of %u bytes fetched (index %zu), %d ranges\n",
 	    (unsigned long long)rep.fetched, LEN, b.f.ilen, b.f.requests);
+	bed_down(&b);
+}
+
+/* Attacker pass: a range answer that ends early is not the server's
+ * artifact being wrong (13) but an unusable answer: a full download. */
+TEST(short_range_body_falls_back)
+{
+	struct au_delta_report rep;
+	struct au_diag d = { "", 0 };
+	struct bed b;
+	char hex[65] = "";
+
+	REQUIRE(bed_up(&b, 1) == 0);
+	b.f.short_once = 1;
+	CHECK_EQ(run(&b, &rep, hex, &d), AU_DELTA_FALLBACK);
+	CHECK(strstr(rep.why, "range body ended after") != NULL);
+	bed_down(&b);
+}
+
+/* Attacker pass: a mirror answering every range wrongly (416) must not
+ * block the target on every run: the first run falls back. */
+TEST(unusable_range_answers_fall_back)
+{
+	struct au_delta_report rep;
+	struct au_diag d = { "", 0 };
+	struct bed b;
+	char hex[65] = "";
+
+	REQUIRE(bed_up(&b, 1) == 0);
+	b.f.bad206 = 1;
+	CHECK_EQ(run(&b, &rep, hex, &d), AU_DELTA_FALLBACK);
+	CHECK(strstr(rep.why, "range request was unusable") != NULL);
+	bed_down(&b);
+}
+
+/* Attacker pass: an index whose bytes are already an installed target's
+ * store object is not discarded with the attempt. */
+TEST(index_that_is_an_installed_target_stays)
+{
+	struct au_delta_report rep;
+	struct au_diag d = { "", 0 };
+	struct bed b;
+	char hex[65] = "", ihex[65] = "", p[600];
+	struct au_stat st;
+
+	REQUIRE(bed_up(&b, 1) == 0);
+	REQUIRE(stage_put(b.s, NAME ".cidx", b.f.idx, b.f.ilen, ihex, &d) == 0);
+	REQUIRE(au_store_switch(b.s, NAME ".cidx", ihex, &d) == 0);
+	(void)snprintf(p, sizeof(p), "%s/store/%s/" NAME ".cidx", root, ihex);
+	REQUIRE(au_stat(p, &st, &d) == 0 && st.type == AU_FT_FILE);
+	CHECK_EQ(run(&b, &rep, hex, &d), 0);
+	CHECK(au_stat(p, &st, &d) == 0 && st.type == AU_FT_FILE);
 	bed_down(&b);
 }
 
@@ -722,6 +784,9 @@ main(int argc, char **argv)
 	harness_args(argc, argv);
 	RUN(builds_bit_exact_and_moves_a_fraction);
 	RUN(no_local_version_falls_back);
+	RUN(short_range_body_falls_back);
+	RUN(unusable_range_answers_fall_back);
+	RUN(index_that_is_an_installed_target_stays);
 	RUN(ranges_ignored_falls_back);
 	RUN(max_share_falls_back);
 	RUN(wrong_chunk_fetched_again_once);
