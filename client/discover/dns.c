@@ -28,44 +28,7 @@ struct au_dns {
 	size_t nq;
 };
 
-const char *
-au_dns_state_name(enum au_dns_state s)
-{
-	switch (s) {
-	case AU_DNS_SECURE: return "secure";
-	case AU_DNS_SECURE_NODATA: return "secure-nodata";
-	case AU_DNS_SECURE_NXDOMAIN: return "secure-nxdomain";
-	case AU_DNS_INSECURE: return "insecure";
-	case AU_DNS_BOGUS: return "bogus";
-	default: return "failed";
-	}
-}
-
 /* ---- context ---- */
-
-int
-au_dns_resolver_valid(const char *r)
-{
-	char addr[64];
-	const char *at = strrchr(r, '@');
-	size_t n = at ? (size_t)(at - r) : strlen(r);
-	struct au_addr a;
-
-	if (n == 0 || n >= sizeof(addr))
-		return 0;
-	memcpy(addr, r, n);
-	addr[n] = '\0';
-	if (au_addr_parse(addr, &a) != 0)
-		return 0;
-	if (at != NULL) {
-		char *end = NULL;
-		unsigned long p = strtoul(at + 1, &end, 10);
-
-		if (at[1] < '0' || at[1] > '9' || *end != '\0' || p == 0 || p > 65535)
-			return 0;
-	}
-	return 1;
-}
 
 struct pending {
 	int done;

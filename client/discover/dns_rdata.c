@@ -2,12 +2,15 @@
 /*
  * client/discover/dns_rdata.c - the pure parts of client/discover/dns.h: rdata parsers (SRV,
  * SVCB/HTTPS, TLSA, TXT), the RRSIG expiry scan of a wire message, and the
- * RFC 2782 ordering of SRV targets.  No I/O; every length is checked.
+ * RFC 2782 ordering of SRV targets, the names of the validation states
+ * and the syntax of a resolver address.  No I/O; every length is checked.
  */
 #include "client/discover/dns.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "port/port.h"
 #include "port/ban.h"
 
 enum {
@@ -447,4 +450,41 @@ au_dns_srv_order(struct au_dns_target *t, size_t n, uint32_t (*rnd)(void *),
 		order_weights(t + start, end - start, rnd, arg);
 		start = end;
 	}
+}
+
+const char *
+au_dns_state_name(enum au_dns_state s)
+{
+	switch (s) {
+	case AU_DNS_SECURE: return "secure";
+	case AU_DNS_SECURE_NODATA: return "secure-nodata";
+	case AU_DNS_SECURE_NXDOMAIN: return "secure-nxdomain";
+	case AU_DNS_INSECURE: return "insecure";
+	case AU_DNS_BOGUS: return "bogus";
+	default: return "failed";
+	}
+}
+
+int
+au_dns_resolver_valid(const char *r)
+{
+	char addr[64];
+	const char *at = strrchr(r, '@');
+	size_t n = at ? (size_t)(at - r) : strlen(r);
+	struct au_addr a;
+
+	if (n == 0 || n >= sizeof(addr))
+		return 0;
+	memcpy(addr, r, n);
+	addr[n] = '\0';
+	if (au_addr_parse(addr, &a) != 0)
+		return 0;
+	if (at != NULL) {
+		char *end = NULL;
+		unsigned long p = strtoul(at + 1, &end, 10);
+
+		if (at[1] < '0' || at[1] > '9' || *end != '\0' || p == 0 || p > 65535)
+			return 0;
+	}
+	return 1;
 }
